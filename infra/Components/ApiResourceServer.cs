@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using Infra.Config;
+using Pulumi;
+using Pulumi.Auth0;
+using Pulumi.Auth0.Inputs;
+
+namespace Infra.Components;
+
+/// <summary>An API in Auth0: its resource server and, in one resource, all of its scopes.</summary>
+public sealed class ApiResourceServer : ComponentResource
+{
+    /// <summary>The component's Pulumi type token.</summary>
+    public const string TypeToken = "infra:auth0:ApiResourceServer";
+
+    /// <summary>Declares the API under the stable key <see cref="ApiDefinition.Key"/>.</summary>
+    public ApiResourceServer(ApiDefinition api, ComponentResourceOptions? options = null)
+        : base(TypeToken, Require(api).Key, options)
+    {
+        var children = new CustomResourceOptions { Parent = this };
+        var server = new ResourceServer(api.Key, new ResourceServerArgs
+        {
+            Name = api.Name,
+            Identifier = api.Identifier,
+            SigningAlg = api.SigningAlgorithm,
+            TokenLifetime = api.TokenLifetimeSeconds,
+            // Machine-to-machine tokens are never refreshed and never need a user's consent.
+            AllowOfflineAccess = false,
+            SkipConsentForVerifiableFirstPartyClients = true,
+        }, children);
+
+        // Scope order carries no meaning; sorting keeps a reordered YAML from showing up as a change.
+        var scopes = api.Scopes.OrderBy(s => s.Value, StringComparer.Ordinal).ToList();
+        var scopeSet = new ResourceServerScopes(api.Key, new ResourceServerScopesArgs
+        {
+            ResourceServerIdentifier = server.Identifier,
+            Scopes = scopes.Select(s => new ResourceServerScopesScopeArgs { Name = s.Value, Description = s.Description }).ToList(),
+        }, children);
+
+        // Taken from the scopes resource so that a grant on this API waits until its scopes exist.
+        Identifier = scopeSet.ResourceServerIdentifier;
+        Scopes = Output.Create(scopes.Select(s => s.Value).ToImmutableArray());
+        ResourceServerId = server.Id;
+        RegisterOutputs(new Dictionary<string, object?>
+        {
+            ["identifier"] = Identifier,
+            ["scopes"] = Scopes,
+            ["resourceServerId"] = ResourceServerId,
+        });
+    }
+
+    /// <summary>The API's identifier: the audience of its tokens.</summary>
+    [Output("identifier")]
+    public Output<string> Identifier { get; }
+
+    /// <summary>The scope values the API defines, sorted.</summary>
+    [Output("scopes")]
+    public Output<ImmutableArray<string>> Scopes { get; }
+
+    /// <summary>The Auth0 id of the resource server.</summary>
+    [Output("resourceServerId")]
+    public Output<string> ResourceServerId { get; }
+
+    private static ApiDefinition Require(ApiDefinition api) => api ?? throw new ArgumentNullException(nameof(api));
+}

@@ -1,0 +1,277 @@
+using System.Text.RegularExpressions;
+
+namespace Infra.Config;
+
+/// <summary>
+/// The rules a parsed config must meet: references resolve, keys are unique, and every value fits Auth0's and
+/// Key Vault's limits. Blank values were already reported by the parser and are skipped here.
+/// </summary>
+internal static partial class AccessConfigValidator
+{
+    // Limits documented by Auth0's Management API and by Azure Key Vault.
+    internal const int MaxApiName = 200;
+    internal const int MaxIdentifier = 600;
+    internal const int MaxScopeValue = 280;
+    internal const int MaxScopeDescription = 500;
+    internal const int MaxClientDescription = 140;
+    internal const int MaxMetadataValue = 255;
+    internal const int MaxTokenLifetime = 2_592_000;
+    internal const int MaxKeyLength = 40;
+
+    public static IEnumerable<ConfigProblem> Validate(AccessConfig config, string ns)
+    {
+        var problems = new List<ConfigProblem>();
+        ValidateTenant(config.Tenant, problems);
+        ValidateKeyVault(config.KeyVault, $"{ns}:keyVault", problems);
+        var apis = ValidateApis(config, ns, problems);
+        ValidateClients(config, ns, apis, problems);
+        return problems;
+    }
+
+    private static void ValidateTenant(Auth0Tenant tenant, List<ConfigProblem> problems)
+    {
+        if (tenant.Domain.Length == 0)
+        {
+            problems.Add(new("auth0:domain", "is required: run `pulumi config set auth0:domain <tenant>.<region>.auth0.com` (or set AUTH0_DOMAIN)."));
+        }
+        else if (!HostName().IsMatch(tenant.Domain))
+        {
+            problems.Add(new("auth0:domain", "must be a host name such as acme.eu.auth0.com, without https:// or a path."));
+        }
+    }
+
+    private static void ValidateKeyVault(KeyVaultTarget vault, string path, List<ConfigProblem> problems)
+    {
+        if (vault.Name.Length > 0 && (!VaultName().IsMatch(vault.Name) || vault.Name.Contains("--", StringComparison.Ordinal)))
+        {
+            problems.Add(new($"{path}.name", "is not a valid Key Vault name: use 3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit."));
+        }
+
+        if (vault.ResourceGroup.Length > 0 && (vault.ResourceGroup.Length > 90 || !ResourceGroupName().IsMatch(vault.ResourceGroup) || vault.ResourceGroup.EndsWith('.')))
+        {
+            problems.Add(new($"{path}.resourceGroup", "is not a valid resource group name: use at most 90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'."));
+        }
+
+        if (vault.SecretPrefix.Length > 0 && (vault.SecretPrefix.Length > 32 || !SecretPrefix().IsMatch(vault.SecretPrefix)))
+        {
+            problems.Add(new($"{path}.secretPrefix", "must be at most 32 letters and digits in groups joined by single hyphens, such as m2m or acme-api."));
+        }
+    }
+
+    /// <summary>Validates the APIs and returns them by key (first occurrence), for the clients' references.</summary>
+    private static Dictionary<string, (ApiDefinition Api, HashSet<string> Scopes, int Index)> ValidateApis(AccessConfig config, string ns, List<ConfigProblem> problems)
+    {
+        var byKey = new Dictionary<string, (ApiDefinition, HashSet<string>, int)>(StringComparer.Ordinal);
+        var byIdentifier = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < config.Apis.Count; i++)
+        {
+            var api = config.Apis[i];
+            var path = $"{ns}:apis[{i}]";
+            if (ValidKey(api.Key, $"{path}.key", "orders-api", problems) && !byKey.TryAdd(api.Key, (api, new HashSet<string>(StringComparer.Ordinal), i)))
+            {
+                problems.Add(new($"{path}.key", $"duplicates {ns}:apis[{byKey[api.Key].Item3}].key '{api.Key}': give every API its own key."));
+            }
+
+            if (api.Name.Length > MaxApiName || api.Name.IndexOfAny(['<', '>']) >= 0)
+            {
+                problems.Add(new($"{path}.name", $"must be at most {MaxApiName} characters without '<' or '>' (Auth0's limit); it has {api.Name.Length}."));
+            }
+
+            ValidateIdentifier(config.Tenant, api, path, ns, byIdentifier, i, problems);
+
+            if (api.TokenLifetimeSeconds is < 1 or > MaxTokenLifetime)
+            {
+                problems.Add(new($"{path}.tokenLifetime", $"must be between 1 and {MaxTokenLifetime} seconds (30 days, Auth0's limit); {AccessConfigParser.DefaultTokenLifetimeSeconds} is the default."));
+            }
+
+            if (api.SigningAlgorithm.Length > 0 && api.SigningAlgorithm != AccessConfigParser.SigningAlgorithm)
+            {
+                problems.Add(new($"{path}.signingAlg", $"must be {AccessConfigParser.SigningAlgorithm} (or left out): HS256 would put the API's signing secret in every service that verifies tokens."));
+            }
+
+            var declared = byKey.TryGetValue(api.Key, out var entry) && entry.Item3 == i ? entry.Item2 : new HashSet<string>(StringComparer.Ordinal);
+            for (var s = 0; s < api.Scopes.Count; s++)
+            {
+                ValidateScope(api.Scopes[s], $"{path}.scopes[{s}]", declared, problems);
+            }
+        }
+
+        return byKey;
+    }
+
+    private static void ValidateIdentifier(Auth0Tenant tenant, ApiDefinition api, string path, string ns, Dictionary<string, int> byIdentifier, int index, List<ConfigProblem> problems)
+    {
+        if (api.Identifier.Length == 0)
+        {
+            return;
+        }
+
+        if (api.Identifier.Length > MaxIdentifier)
+        {
+            problems.Add(new($"{path}.identifier", $"must be at most {MaxIdentifier} characters (Auth0's limit); it has {api.Identifier.Length}."));
+        }
+
+        if (tenant.Domain.Length > 0 && string.Equals(api.Identifier.TrimEnd('/'), tenant.ManagementApiIdentifier.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add(new($"{path}.identifier", "is the Auth0 Management API: granting it would let a consumer administer the tenant. Manage that API's clients outside this project."));
+        }
+
+        if (!byIdentifier.TryAdd(api.Identifier, index))
+        {
+            problems.Add(new($"{path}.identifier", $"duplicates {ns}:apis[{byIdentifier[api.Identifier]}].identifier: Auth0 identifiers are unique per tenant."));
+        }
+    }
+
+    private static void ValidateScope(ApiScope scope, string path, HashSet<string> declared, List<ConfigProblem> problems)
+    {
+        if (scope.Value.Length > 0)
+        {
+            if (scope.Value.Length > MaxScopeValue || scope.Value.Any(char.IsWhiteSpace))
+            {
+                problems.Add(new($"{path}.value", $"must be at most {MaxScopeValue} characters with no spaces (tokens list scopes separated by spaces)."));
+            }
+            else if (!declared.Add(scope.Value))
+            {
+                problems.Add(new($"{path}.value", $"declares '{scope.Value}' twice on this API: remove the duplicate."));
+            }
+        }
+
+        if (scope.Description.Length > MaxScopeDescription)
+        {
+            problems.Add(new($"{path}.description", $"must be at most {MaxScopeDescription} characters (Auth0's limit); it has {scope.Description.Length}."));
+        }
+    }
+
+    private static void ValidateClients(AccessConfig config, string ns, Dictionary<string, (ApiDefinition Api, HashSet<string> Scopes, int Index)> apis, List<ConfigProblem> problems)
+    {
+        var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        var secretNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < config.Clients.Count; i++)
+        {
+            var client = config.Clients[i];
+            var path = $"{ns}:clients[{i}]";
+            var keyIsValid = ValidKey(client.Key, $"{path}.key", "orders-sync", problems);
+            if (keyIsValid && !byKey.TryAdd(client.Key, i))
+            {
+                problems.Add(new($"{path}.key", $"duplicates {ns}:clients[{byKey[client.Key]}].key '{client.Key}': give every client its own key."));
+                keyIsValid = false;
+            }
+
+            if (client.Description.Length > MaxClientDescription)
+            {
+                problems.Add(new($"{path}.description", $"must be at most {MaxClientDescription} characters (Auth0's limit); it has {client.Description.Length}."));
+            }
+
+            if (client.Owner.Length > MaxMetadataValue)
+            {
+                problems.Add(new($"{path}.owner", $"must be at most {MaxMetadataValue} characters (Auth0's client_metadata limit); it has {client.Owner.Length}."));
+            }
+
+            var granted = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var g = 0; g < client.Grants.Count; g++)
+            {
+                ValidateGrant(client.Grants[g], $"{path}.grants[{g}]", ns, apis, granted, g, problems);
+            }
+
+            if (keyIsValid && config.KeyVault.SecretPrefix.Length > 0)
+            {
+                ValidateSecretNames(config.KeyVault, client, path, secretNames, problems);
+            }
+        }
+    }
+
+    private static void ValidateGrant(ClientGrantPlan grant, string path, string ns, Dictionary<string, (ApiDefinition Api, HashSet<string> Scopes, int Index)> apis, Dictionary<string, int> granted, int index, List<ConfigProblem> problems)
+    {
+        if (grant.ApiKey.Length == 0)
+        {
+            return;
+        }
+
+        if (!apis.TryGetValue(grant.ApiKey, out var api))
+        {
+            var suggestion = StrictObject.Suggest(grant.ApiKey, apis.Keys);
+            var fix = suggestion is null ? $"use the key of an API under {ns}:apis ({string.Join(", ", apis.Keys.Order(StringComparer.Ordinal))})" : $"did you mean '{suggestion}'?";
+            problems.Add(new($"{path}.api", $"names no API '{grant.ApiKey}'; {fix}."));
+            return;
+        }
+
+        if (!granted.TryAdd(grant.ApiKey, index))
+        {
+            problems.Add(new($"{path}.api", $"grants API '{grant.ApiKey}' again (first at grants[{granted[grant.ApiKey]}]): merge the scopes into one grant."));
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var s = 0; s < grant.Scopes.Count; s++)
+        {
+            var scope = grant.Scopes[s];
+            if (scope.Length == 0)
+            {
+                continue;
+            }
+
+            if (!api.Scopes.Contains(scope))
+            {
+                var suggestion = StrictObject.Suggest(scope, api.Scopes);
+                var fix = suggestion is null
+                    ? $"declare it under {ns}:apis[{api.Index}].scopes or use one of: {string.Join(", ", api.Api.Scopes.Select(x => x.Value))}"
+                    : $"did you mean '{suggestion}'?";
+                problems.Add(new($"{path}.scopes[{s}]", $"scope '{scope}' is not declared on API '{grant.ApiKey}'; {fix}."));
+            }
+            else if (!seen.Add(scope))
+            {
+                problems.Add(new($"{path}.scopes[{s}]", $"lists '{scope}' twice: remove the duplicate."));
+            }
+        }
+    }
+
+    private static void ValidateSecretNames(KeyVaultTarget vault, M2MClientDefinition client, string path, Dictionary<string, string> taken, List<ConfigProblem> problems)
+    {
+        foreach (var secret in ConsumerSecretLayout.For(vault, client))
+        {
+            if (secret.Kind == ConsumerSecretKind.Audience && secret.ApiKey!.Length == 0)
+            {
+                continue;
+            }
+
+            if (secret.Name.Length > ConsumerSecretLayout.MaxSecretNameLength)
+            {
+                problems.Add(new($"{path}.key", $"makes the Key Vault secret name '{secret.Name}' {secret.Name.Length} characters long; Key Vault allows {ConsumerSecretLayout.MaxSecretNameLength}: shorten the client key, the API key or keyVault.secretPrefix."));
+            }
+            else if (!taken.TryAdd(secret.Name, path))
+            {
+                problems.Add(new($"{path}.key", $"makes the Key Vault secret name '{secret.Name}', which {taken[secret.Name]} also writes (Key Vault names ignore case): choose another key."));
+            }
+        }
+    }
+
+    private static bool ValidKey(string key, string path, string example, List<ConfigProblem> problems)
+    {
+        if (key.Length == 0)
+        {
+            return false;
+        }
+
+        if (key.Length <= MaxKeyLength && StableKey().IsMatch(key))
+        {
+            return true;
+        }
+
+        problems.Add(new(path, $"must be at most {MaxKeyLength} lowercase letters and digits in groups joined by single hyphens, such as {example}: it names resources and Key Vault secrets."));
+        return false;
+    }
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex StableKey();
+
+    [GeneratedRegex("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex HostName();
+
+    [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$", RegexOptions.CultureInvariant)]
+    private static partial Regex VaultName();
+
+    [GeneratedRegex("^[-\\w.()]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex ResourceGroupName();
+
+    [GeneratedRegex("^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex SecretPrefix();
+}

@@ -1,0 +1,175 @@
+using System.Text.Json;
+
+namespace Infra.Config;
+
+/// <summary>
+/// Reads one config object strictly: unknown keys and wrong types become problems, never silent defaults.
+/// Problems are collected, not thrown, so one run reports everything that is wrong.
+/// </summary>
+internal sealed class StrictObject
+{
+    private readonly JsonElement _element;
+    private readonly List<ConfigProblem> _problems;
+
+    private StrictObject(JsonElement element, string path, List<ConfigProblem> problems)
+    {
+        _element = element;
+        Path = path;
+        _problems = problems;
+    }
+
+    /// <summary>The config path of this object.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens <paramref name="element"/> as an object with exactly the given keys; null (and a problem) if it is not an object.</summary>
+    public static StrictObject? Open(JsonElement element, string path, List<ConfigProblem> problems, params string[] keys)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add(new(path, $"must be an object with the keys {string.Join(", ", keys)}; found {Describe(element)}."));
+            return null;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (keys.Contains(property.Name, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            var suggestion = Suggest(property.Name, keys);
+            var fix = suggestion is null
+                ? $"remove it (known keys: {string.Join(", ", keys)})"
+                : $"did you mean '{suggestion}'?";
+            problems.Add(new($"{path}.{property.Name}", $"unknown key; {fix}."));
+        }
+
+        return new StrictObject(element, path, problems);
+    }
+
+    /// <summary>A required, non-blank string; "" (and a problem) when absent or of another type.</summary>
+    public string RequiredString(string key, string what)
+    {
+        if (!_element.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            _problems.Add(new($"{Path}.{key}", $"is required: set {what}."));
+            return "";
+        }
+
+        return StringValue(value, $"{Path}.{key}", what);
+    }
+
+    /// <summary>An optional string; <paramref name="fallback"/> when absent.</summary>
+    public string OptionalString(string key, string fallback, string what)
+        => _element.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null
+            ? StringValue(value, $"{Path}.{key}", what)
+            : fallback;
+
+    /// <summary>An optional whole number; <paramref name="fallback"/> when absent, null (and a problem) when of another type.</summary>
+    public int? OptionalInt(string key, int fallback, string what)
+    {
+        if (!_element.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return fallback;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number))
+        {
+            return number;
+        }
+
+        _problems.Add(new($"{Path}.{key}", $"must be a whole number ({what}); found {Describe(value)}."));
+        return null;
+    }
+
+    /// <summary>A required, non-empty list; each item with its own path. Empty (and a problem) when absent, empty or not a list.</summary>
+    public IReadOnlyList<(JsonElement Item, string Path)> RequiredList(string key, string what)
+        => List(_element.TryGetProperty(key, out var value) ? value : default, $"{Path}.{key}", what, _problems);
+
+    /// <summary>Reads a required, non-empty list at <paramref name="path"/>.</summary>
+    public static IReadOnlyList<(JsonElement Item, string Path)> List(JsonElement value, string path, string what, List<ConfigProblem> problems)
+    {
+        if (value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        {
+            problems.Add(new(path, $"is required: list {what}."));
+            return [];
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            problems.Add(new(path, $"must be a list of {what}; found {Describe(value)}."));
+            return [];
+        }
+
+        if (value.GetArrayLength() == 0)
+        {
+            problems.Add(new(path, $"must not be empty: list at least one of {what}."));
+            return [];
+        }
+
+        return value.EnumerateArray().Select((item, i) => (item, $"{path}[{i}]")).ToList();
+    }
+
+    /// <summary>A string list item; "" (and a problem) when blank or of another type.</summary>
+    public static string StringItem(JsonElement value, string path, string what, List<ConfigProblem> problems)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            problems.Add(new(path, $"must be a string ({what}); found {Describe(value)}."));
+            return "";
+        }
+
+        var text = value.GetString()!;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            problems.Add(new(path, $"must not be blank: set {what}."));
+            return "";
+        }
+
+        return text;
+    }
+
+    private string StringValue(JsonElement value, string path, string what) => StringItem(value, path, what, _problems);
+
+    /// <summary>Names a JSON value's kind for an error message without echoing the value itself.</summary>
+    internal static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    /// <summary>The known key closest to a misspelt one: same letters in another case, or at most two edits away.</summary>
+    internal static string? Suggest(string unknown, IEnumerable<string> known)
+    {
+        var best = known
+            .Select(k => (Key: k, Distance: string.Equals(k, unknown, StringComparison.OrdinalIgnoreCase) ? 0 : EditDistance(unknown.ToLowerInvariant(), k.ToLowerInvariant())))
+            .OrderBy(c => c.Distance)
+            .ThenBy(c => c.Key, StringComparer.Ordinal)
+            .FirstOrDefault();
+        return best.Key is not null && best.Distance <= Math.Max(2, unknown.Length / 4) ? best.Key : null;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), substitution);
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using Moq;
+using Pulumi.Testing;
+
+namespace Infra.Tests.Support;
+
+/// <summary>The provider type tokens the program registers.</summary>
+internal static class ResourceTypes
+{
+    public const string Client = "auth0:index/client:Client";
+    public const string ClientCredentials = "auth0:index/clientCredentials:ClientCredentials";
+    public const string ClientGrant = "auth0:index/clientGrant:ClientGrant";
+    public const string ResourceServer = "auth0:index/resourceServer:ResourceServer";
+    public const string ResourceServerScopes = "auth0:index/resourceServerScopes:ResourceServerScopes";
+    public const string Secret = "azure-native:keyvault:Secret";
+}
+
+/// <summary>One resource as the engine received it: its type token, logical name and plain inputs.</summary>
+internal sealed record RegisteredResource(string Type, string Name, ImmutableDictionary<string, object> Inputs)
+{
+    public T Input<T>(string key) => (T)Inputs[key];
+
+    public ImmutableDictionary<string, object> Map(string key) => (ImmutableDictionary<string, object>)Inputs[key];
+
+    public IReadOnlyList<string> Strings(string key) => ((ImmutableArray<object>)Inputs[key]).Cast<string>().ToList();
+}
+
+/// <summary>
+/// Moq-backed engine mocks that answer like the Auth0 and Azure providers do: ids, computed outputs, and the
+/// client secret returned as plain text (as it is before the engine applies the provider's secret marking).
+/// </summary>
+internal sealed class ProviderFakes
+{
+
+    private readonly List<RegisteredResource> _registered = [];
+    private readonly Dictionary<string, ImmutableDictionary<string, Pulumi.Output<object?>>> _outputs = [];
+
+    public ProviderFakes(Func<string, string> clientSecretFor)
+    {
+        Mock = new Mock<IMocks>(MockBehavior.Strict);
+        Mock.Setup(m => m.NewResourceAsync(It.IsAny<MockResourceArgs>()))
+            .Returns((MockResourceArgs args) => Task.FromResult(Respond(args, clientSecretFor)));
+        Mock.Setup(m => m.RegisterResourceOutputs(It.IsAny<MockRegisterResourceOutputsRequest>()))
+            .Callback((MockRegisterResourceOutputsRequest request) =>
+            {
+                lock (_outputs)
+                {
+                    _outputs[request.Urn] = request.Outputs;
+                }
+            })
+            .Returns(Task.CompletedTask);
+    }
+
+    public Mock<IMocks> Mock { get; }
+
+    public IReadOnlyList<RegisteredResource> Registered
+    {
+        get
+        {
+            lock (_registered)
+            {
+                return [.. _registered];
+            }
+        }
+    }
+
+    /// <summary>Every <c>RegisterOutputs</c> call (components and the stack), by URN.</summary>
+    public IReadOnlyDictionary<string, ImmutableDictionary<string, Pulumi.Output<object?>>> RegisteredOutputs
+    {
+        get
+        {
+            lock (_outputs)
+            {
+                return new Dictionary<string, ImmutableDictionary<string, Pulumi.Output<object?>>>(_outputs);
+            }
+        }
+    }
+
+    public static string ClientIdOf(string clientKey) => $"cid_{clientKey}";
+
+    private (string? Id, object State) Respond(MockResourceArgs args, Func<string, string> clientSecretFor)
+    {
+        var type = args.Type!;
+        var name = args.Name!;
+        lock (_registered)
+        {
+            _registered.Add(new RegisteredResource(type, name, args.Inputs));
+        }
+
+        var state = args.Inputs.ToBuilder();
+        switch (type)
+        {
+            case ResourceTypes.Client:
+                state["clientId"] = ClientIdOf(name);
+                break;
+            case ResourceTypes.ClientCredentials:
+                state["clientSecret"] = clientSecretFor(name);
+                break;
+            case ResourceTypes.Secret:
+                var vault = (string)args.Inputs["vaultName"];
+                var secretName = (string)args.Inputs["secretName"];
+                var uri = $"https://{vault}.vault.azure.net/secrets/{secretName}";
+                // Azure never returns a secret's value; the response carries its URIs.
+                state["properties"] = ImmutableDictionary<string, object>.Empty
+                    .Add("contentType", ((ImmutableDictionary<string, object>)args.Inputs["properties"])["contentType"])
+                    .Add("secretUri", uri)
+                    .Add("secretUriWithVersion", uri + "/0123456789abcdef0123456789abcdef");
+                break;
+        }
+
+        var id = type == ResourceTypes.Client ? ClientIdOf(name) : $"{name}_id";
+        return (id, state.ToImmutable());
+    }
+}

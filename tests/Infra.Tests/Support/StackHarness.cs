@@ -1,0 +1,121 @@
+using System.Collections.Immutable;
+using Pulumi;
+using Pulumi.Testing;
+
+namespace Infra.Tests.Support;
+
+/// <summary>What one run of the program under the mock engine registered.</summary>
+internal sealed record StackRun(
+    ProviderFakes Fakes,
+    ImmutableArray<Resource> Resources,
+    IDictionary<string, object?> Outputs)
+{
+    public IReadOnlyList<RegisteredResource> Registered => Fakes.Registered;
+
+    public IReadOnlyList<RegisteredResource> OfType(string type) => Registered.Where(r => r.Type == type).ToList();
+
+    public RegisteredResource Single(string type, string name) => Registered.Single(r => r.Type == type && r.Name == name);
+}
+
+/// <summary>Runs <see cref="AccessStack.Define"/> under Pulumi's mock engine, exactly as <c>pulumi up</c> runs it.</summary>
+internal static class StackHarness
+{
+    public const string Project = "infra";
+
+    /// <summary>A recognisable client secret per client, so tests can look for it where it must not be.</summary>
+    public static string SecretOf(string clientKey) => $"S3cr3t.{clientKey}.xVq9Lr2pWm8Tz4Kd";
+
+    public static Dictionary<string, string> StackConfig(string stack = "dev") => StackSettingsFile.Load(StackSettingsFile.PathOf(stack));
+
+    public static async Task<StackRun> RunAsync(
+        IReadOnlyDictionary<string, string> config,
+        string stack = "dev",
+        Func<string, string>? clientSecretFor = null)
+    {
+        var fakes = new ProviderFakes(clientSecretFor ?? SecretOf);
+        using var scope = new PulumiConfigScope(config);
+        var (resources, outputs) = await Deployment.TestAsync(fakes.Mock.Object, Options(stack), AccessStack.Define);
+        return new StackRun(fakes, resources, outputs);
+    }
+
+    /// <summary>Runs the program expecting it to fail; returns the error and whatever was registered.</summary>
+    public static async Task<(Exception Error, ProviderFakes Fakes)> RunFailingAsync(
+        IReadOnlyDictionary<string, string> config,
+        string stack = "dev",
+        Func<string, string>? clientSecretFor = null)
+    {
+        var fakes = new ProviderFakes(clientSecretFor ?? SecretOf);
+        using var scope = new PulumiConfigScope(config);
+        var error = await Record.ExceptionAsync(() => Deployment.TestAsync(fakes.Mock.Object, Options(stack), AccessStack.Define));
+        Assert.NotNull(error);
+        return (error, fakes);
+    }
+
+    /// <summary>Runs the program inside a stack that records every resource's arguments and options.</summary>
+    public static async Task<IReadOnlyList<ResourceTransformationArgs>> CaptureAsync(IReadOnlyDictionary<string, string> config, string stack = "dev")
+    {
+        var fakes = new ProviderFakes(SecretOf);
+        using var scope = new PulumiConfigScope(config);
+        CapturingStack.Captured.Clear();
+        await Deployment.TestAsync<CapturingStack>(fakes.Mock.Object, Options(stack));
+        return [.. CapturingStack.Captured];
+    }
+
+    public static TestOptions Options(string stack) => new() { ProjectName = Project, StackName = stack, IsPreview = false };
+
+    /// <summary>Resolves an output's value after the run.</summary>
+    public static Task<T> ValueAsync<T>(Output<T> output)
+    {
+        var result = new TaskCompletionSource<T>();
+        output.Apply(value =>
+        {
+            result.SetResult(value);
+            return value;
+        });
+        return result.Task;
+    }
+
+    /// <summary>A stack whose resource transformation records every resource's arguments; the program is the same.</summary>
+    internal sealed class CapturingStack : Stack
+    {
+        public static readonly List<ResourceTransformationArgs> Captured = [];
+
+        public CapturingStack()
+            : base(new StackOptions { ResourceTransformations = { Capture } })
+        {
+            AccessStack.Define();
+        }
+
+        private static ResourceTransformationResult? Capture(ResourceTransformationArgs args)
+        {
+            lock (Captured)
+            {
+                Captured.Add(args);
+            }
+
+            return null;
+        }
+    }
+}
+
+/// <summary>
+/// Sets <c>PULUMI_CONFIG</c> (process-wide, which is why the tests never run in parallel) and clears
+/// <c>AUTH0_DOMAIN</c> for one run, restoring both afterwards.
+/// </summary>
+internal sealed class PulumiConfigScope : IDisposable
+{
+    private readonly string? _config = Environment.GetEnvironmentVariable("PULUMI_CONFIG");
+    private readonly string? _domain = Environment.GetEnvironmentVariable("AUTH0_DOMAIN");
+
+    public PulumiConfigScope(IReadOnlyDictionary<string, string> config, string? auth0DomainVariable = null)
+    {
+        Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackSettingsFile.ToEnvironmentValue(config));
+        Environment.SetEnvironmentVariable("AUTH0_DOMAIN", auth0DomainVariable);
+    }
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("PULUMI_CONFIG", _config);
+        Environment.SetEnvironmentVariable("AUTH0_DOMAIN", _domain);
+    }
+}
