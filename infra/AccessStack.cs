@@ -31,7 +31,7 @@ public static class AccessStack
             ["tokenEndpoint"] = access.Tenant.TokenEndpoint,
             ["apis"] = apis.ToImmutableSortedDictionary(
                 a => a.Key,
-                a => Output.Tuple(a.Value.Identifier, a.Value.Scopes).Apply(t => (object)ImmutableDictionary.CreateRange(new Dictionary<string, object>
+                a => Output.Tuple(a.Value.Identifier, a.Value.Scopes).Apply(t => ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object>
                 {
                     ["identifier"] = t.Item1,
                     ["scopes"] = t.Item2,
@@ -40,7 +40,7 @@ public static class AccessStack
             ["clients"] = clients.ToImmutableSortedDictionary(
                 c => c.Definition.Key,
                 c => Output.Tuple(c.Component.ClientId, c.Component.GrantedScopes, c.Component.SecretNames, c.Component.SecretUris)
-                    .Apply(t => (object)ImmutableDictionary.CreateRange(new Dictionary<string, object>
+                    .Apply(t => ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object>
                     {
                         ["clientId"] = t.Item1,
                         ["owner"] = c.Definition.Owner,

@@ -16,7 +16,10 @@ internal static partial class AccessConfigValidator
     internal const int MaxClientDescription = 140;
     internal const int MaxMetadataValue = 255;
     internal const int MaxTokenLifetime = 2_592_000;
+    // Keys are lowercase with single hyphens and the prefix is at most 32 characters, so every secret name
+    // ConsumerSecretLayout builds fits Key Vault's 127 and no two differ only in case: nothing to check per name.
     internal const int MaxKeyLength = 40;
+    internal const int MaxSecretPrefix = 32;
 
     public static IEnumerable<ConfigProblem> Validate(AccessConfig config, string ns)
     {
@@ -52,7 +55,7 @@ internal static partial class AccessConfigValidator
             problems.Add(new($"{path}.resourceGroup", "is not a valid resource group name: use at most 90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'."));
         }
 
-        if (vault.SecretPrefix.Length > 0 && (vault.SecretPrefix.Length > 32 || !SecretPrefix().IsMatch(vault.SecretPrefix)))
+        if (vault.SecretPrefix.Length > 0 && (vault.SecretPrefix.Length > MaxSecretPrefix || !SecretPrefix().IsMatch(vault.SecretPrefix)))
         {
             problems.Add(new($"{path}.secretPrefix", "must be at most 32 letters and digits in groups joined by single hyphens, such as m2m or acme-api."));
         }
@@ -145,16 +148,13 @@ internal static partial class AccessConfigValidator
     private static void ValidateClients(AccessConfig config, string ns, Dictionary<string, (ApiDefinition Api, HashSet<string> Scopes, int Index)> apis, List<ConfigProblem> problems)
     {
         var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
-        var secretNames = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < config.Clients.Count; i++)
         {
             var client = config.Clients[i];
             var path = $"{ns}:clients[{i}]";
-            var keyIsValid = ValidKey(client.Key, $"{path}.key", "orders-sync", problems);
-            if (keyIsValid && !byKey.TryAdd(client.Key, i))
+            if (ValidKey(client.Key, $"{path}.key", "orders-sync", problems) && !byKey.TryAdd(client.Key, i))
             {
                 problems.Add(new($"{path}.key", $"duplicates {ns}:clients[{byKey[client.Key]}].key '{client.Key}': give every client its own key."));
-                keyIsValid = false;
             }
 
             if (client.Description.Length > MaxClientDescription)
@@ -173,16 +173,13 @@ internal static partial class AccessConfigValidator
                 ValidateGrant(client.Grants[g], $"{path}.grants[{g}]", ns, apis, granted, g, problems);
             }
 
-            if (keyIsValid && config.KeyVault.SecretPrefix.Length > 0)
-            {
-                ValidateSecretNames(config.KeyVault, client, path, secretNames, problems);
-            }
         }
     }
 
     private static void ValidateGrant(ClientGrantPlan grant, string path, string ns, Dictionary<string, (ApiDefinition Api, HashSet<string> Scopes, int Index)> apis, Dictionary<string, int> granted, int index, List<ConfigProblem> problems)
     {
-        if (grant.ApiKey.Length == 0)
+        // With no valid API at all, that is the problem to fix; every grant naming one would only repeat it.
+        if (grant.ApiKey.Length == 0 || apis.Count == 0)
         {
             return;
         }
@@ -190,8 +187,8 @@ internal static partial class AccessConfigValidator
         if (!apis.TryGetValue(grant.ApiKey, out var api))
         {
             var suggestion = StrictObject.Suggest(grant.ApiKey, apis.Keys);
-            var fix = suggestion is null ? $"use the key of an API under {ns}:apis ({string.Join(", ", apis.Keys.Order(StringComparer.Ordinal))})" : $"did you mean '{suggestion}'?";
-            problems.Add(new($"{path}.api", $"names no API '{grant.ApiKey}'; {fix}."));
+            var fix = suggestion is null ? $"use the key of an API under {ns}:apis ({string.Join(", ", apis.Keys.Order(StringComparer.Ordinal))})." : $"did you mean '{suggestion}'?";
+            problems.Add(new($"{path}.api", $"names no API '{grant.ApiKey}'; {fix}"));
             return;
         }
 
@@ -213,33 +210,13 @@ internal static partial class AccessConfigValidator
             {
                 var suggestion = StrictObject.Suggest(scope, api.Scopes);
                 var fix = suggestion is null
-                    ? $"declare it under {ns}:apis[{api.Index}].scopes or use one of: {string.Join(", ", api.Api.Scopes.Select(x => x.Value))}"
+                    ? $"declare it under {ns}:apis[{api.Index}].scopes or use one of: {string.Join(", ", api.Api.Scopes.Select(x => x.Value))}."
                     : $"did you mean '{suggestion}'?";
-                problems.Add(new($"{path}.scopes[{s}]", $"scope '{scope}' is not declared on API '{grant.ApiKey}'; {fix}."));
+                problems.Add(new($"{path}.scopes[{s}]", $"scope '{scope}' is not declared on API '{grant.ApiKey}'; {fix}"));
             }
             else if (!seen.Add(scope))
             {
                 problems.Add(new($"{path}.scopes[{s}]", $"lists '{scope}' twice: remove the duplicate."));
-            }
-        }
-    }
-
-    private static void ValidateSecretNames(KeyVaultTarget vault, M2MClientDefinition client, string path, Dictionary<string, string> taken, List<ConfigProblem> problems)
-    {
-        foreach (var secret in ConsumerSecretLayout.For(vault, client))
-        {
-            if (secret.Kind == ConsumerSecretKind.Audience && secret.ApiKey!.Length == 0)
-            {
-                continue;
-            }
-
-            if (secret.Name.Length > ConsumerSecretLayout.MaxSecretNameLength)
-            {
-                problems.Add(new($"{path}.key", $"makes the Key Vault secret name '{secret.Name}' {secret.Name.Length} characters long; Key Vault allows {ConsumerSecretLayout.MaxSecretNameLength}: shorten the client key, the API key or keyVault.secretPrefix."));
-            }
-            else if (!taken.TryAdd(secret.Name, path))
-            {
-                problems.Add(new($"{path}.key", $"makes the Key Vault secret name '{secret.Name}', which {taken[secret.Name]} also writes (Key Vault names ignore case): choose another key."));
             }
         }
     }

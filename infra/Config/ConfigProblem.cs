@@ -13,13 +13,18 @@ public sealed record ConfigProblem(string Path, string Message)
 public sealed class ConfigValidationException : Exception
 {
     /// <summary>Creates the exception from the problems found.</summary>
-    public ConfigValidationException(IReadOnlyList<ConfigProblem> problems)
+    public ConfigValidationException(IEnumerable<ConfigProblem> problems)
+        : this(problems.OrderBy(p => p.Path, ConfigPathOrder.Instance).ToList())
+    {
+    }
+
+    private ConfigValidationException(List<ConfigProblem> problems)
         : base(Describe(problems))
     {
         Problems = problems;
     }
 
-    /// <summary>Every problem found, in config order.</summary>
+    /// <summary>Every problem found, ordered by config path (list indices numerically); problems at one path in the order found.</summary>
     public IReadOnlyList<ConfigProblem> Problems { get; }
 
     private static string Describe(IReadOnlyList<ConfigProblem> problems)
@@ -29,4 +34,30 @@ public sealed class ConfigValidationException : Exception
         return $"The stack config has {problems.Count} {noun}; nothing was deployed. Fix them and run again:{Environment.NewLine}"
             + string.Join(Environment.NewLine, lines);
     }
+}
+
+/// <summary>Orders config paths as a reader scans the file: by key, and list indices as numbers, so [2] precedes [10].</summary>
+internal sealed class ConfigPathOrder : IComparer<string>
+{
+    public static readonly ConfigPathOrder Instance = new();
+
+    public int Compare(string? x, string? y)
+    {
+        var a = Tokens(x ?? "");
+        var b = Tokens(y ?? "");
+        for (var i = 0; i < Math.Min(a.Length, b.Length); i++)
+        {
+            var order = int.TryParse(a[i], out var m) && int.TryParse(b[i], out var n)
+                ? m.CompareTo(n)
+                : string.CompareOrdinal(a[i], b[i]);
+            if (order != 0)
+            {
+                return order;
+            }
+        }
+
+        return a.Length.CompareTo(b.Length);
+    }
+
+    private static string[] Tokens(string path) => path.Split(['[', ']', '.'], StringSplitOptions.RemoveEmptyEntries);
 }

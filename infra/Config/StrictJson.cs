@@ -39,9 +39,9 @@ internal sealed class StrictObject
 
             var suggestion = Suggest(property.Name, keys);
             var fix = suggestion is null
-                ? $"remove it (known keys: {string.Join(", ", keys)})"
+                ? $"remove it (known keys: {string.Join(", ", keys)})."
                 : $"did you mean '{suggestion}'?";
-            problems.Add(new($"{path}.{property.Name}", $"unknown key; {fix}."));
+            problems.Add(new($"{path}.{property.Name}", $"unknown key; {fix}"));
         }
 
         return new StrictObject(element, path, problems);

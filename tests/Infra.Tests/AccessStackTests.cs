@@ -1,16 +1,139 @@
+using System.Collections;
+using Infra.Components;
 using Infra.Tests.Support;
+using Moq;
+using Pulumi;
 
 namespace Infra.Tests;
 
 public class AccessStackTests
 {
+    private static readonly Dictionary<string, string> Dev = StackHarness.StackConfig();
+    private static readonly string[] DevClients = ["checkout-service", "nightly-reconciler", "partner-globex"];
+
     [Fact]
-    public async Task Smoke()
+    public async Task The_dev_stack_registers_exactly_these_resources()
     {
-        var run = await StackHarness.RunAsync(StackHarness.StackConfig());
-        foreach (var r in run.Registered)
+        var run = await StackHarness.RunAsync(Dev);
+
+        var counts = run.Registered.GroupBy(r => r.Type).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(
+            new Dictionary<string, int>
+            {
+                [ApiResourceServer.TypeToken] = 2,
+                [ResourceTypes.ResourceServer] = 2,
+                [ResourceTypes.ResourceServerScopes] = 2,
+                [M2MClient.TypeToken] = 3,
+                [ResourceTypes.Client] = 3,
+                [ResourceTypes.ClientCredentials] = 3,
+                [ResourceTypes.ClientGrant] = 4,
+                [ResourceTypes.Secret] = 13,
+            }.OrderBy(kv => kv.Key, StringComparer.Ordinal),
+            counts.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+        // Logical names come from the stable keys, never the display names.
+        Assert.DoesNotContain(run.Registered, r => r.Name.Contains(' ', StringComparison.Ordinal));
+        Assert.Equal(["checkout-service", "nightly-reconciler", "partner-globex"], run.OfType(ResourceTypes.Client).Select(c => c.Name));
+    }
+
+    [Fact]
+    public async Task The_stack_outputs_are_the_token_endpoint_and_per_api_and_client_what_consumers_and_reviewers_need()
+    {
+        var run = await StackHarness.RunAsync(Dev);
+
+        var (outputs, _) = await StackHarness.StackOutputsAsync(run);
+        Assert.Equal(["apis", "clients", "tokenEndpoint"], outputs.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("https://acme-dev.eu.auth0.com/oauth/token", outputs.GetProperty("tokenEndpoint").GetString());
+        Assert.Equal(
+            """{"identifier":"https://inventory.dev.acme.example","scopes":["stock:adjust","stock:read"]}""",
+            outputs.GetProperty("apis").GetProperty("inventory-api").GetRawText());
+        Assert.Equal(DevClients, outputs.GetProperty("clients").EnumerateObject().Select(c => c.Name));
+        var checkout = outputs.GetProperty("clients").GetProperty("checkout-service");
+        Assert.Equal(["clientId", "grantedScopes", "keyVaultSecretNames", "keyVaultSecretUris", "owner"], checkout.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("cid_checkout-service", checkout.GetProperty("clientId").GetString());
+        Assert.Equal("team-checkout", checkout.GetProperty("owner").GetString());
+        Assert.Equal(
+            """{"inventory-api":["stock:read"],"orders-api":["orders:read","orders:write"]}""",
+            checkout.GetProperty("grantedScopes").GetRawText());
+        Assert.Equal(
+            """{"audience:inventory-api":"m2m--checkout-service--Audience--inventory-api","audience:orders-api":"m2m--checkout-service--Audience--orders-api","clientId":"m2m--checkout-service--ClientId","clientSecret":"m2m--checkout-service--ClientSecret","tokenEndpoint":"m2m--checkout-service--TokenEndpoint"}""",
+            checkout.GetProperty("keyVaultSecretNames").GetRawText());
+        Assert.Equal(
+            "https://kv-acme-m2m-dev.vault.azure.net/secrets/m2m--checkout-service--ClientSecret",
+            checkout.GetProperty("keyVaultSecretUris").GetProperty("clientSecret").GetString());
+        Assert.Equal(5, checkout.GetProperty("keyVaultSecretUris").EnumerateObject().Count());
+    }
+
+    [Fact]
+    public async Task No_output_of_the_stack_or_any_component_holds_or_is_secret_material()
+    {
+        var run = await StackHarness.RunAsync(Dev);
+        var secrets = DevClients.Select(StackHarness.SecretOf).ToList();
+
+        var (stackOutputs, stackIsSecret) = await StackHarness.StackOutputsAsync(run);
+        Assert.False(stackIsSecret);
+        Assert.DoesNotContain(secrets, s => stackOutputs.ToString().Contains(s, StringComparison.Ordinal));
+        Assert.Contains("m2m--partner-globex--ClientSecret", stackOutputs.ToString(), StringComparison.Ordinal);
+
+        var registered = run.Fakes.RegisteredOutputs.Where(o => !o.Key.EndsWith("::pulumi:pulumi:Stack::infra-dev", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2 + 3, registered.Count);
+        foreach (var (urn, outputs) in registered)
         {
-            Console.WriteLine($"{r.Type} {r.Name} {string.Join(",", r.Inputs.Keys)}");
+            foreach (var (name, output) in outputs)
+            {
+                Assert.False(await Output.IsSecretAsync(output), $"{urn} {name} is secret");
+                var text = Flatten(await StackHarness.ValueAsync(output));
+                Assert.DoesNotContain(secrets, s => text.Contains(s, StringComparison.Ordinal));
+            }
         }
     }
+
+    [Fact]
+    public async Task Invalid_config_fails_before_any_resource_is_registered_and_lists_every_problem()
+    {
+        var config = Dev
+            .Edit("infra:clients", c => c[0]!["grants"]![0]!["scopes"]![1] = "orders:delete")
+            .Edit("infra:clients", c => c[2]!["owner"] = "");
+
+        var (error, fakes) = await StackHarness.RunFailingAsync(config);
+
+        Assert.IsType<RunException>(error);
+        Assert.Equal(
+            "The stack config has 2 problems; nothing was deployed. Fix them and run again:" + Environment.NewLine
+            + "  - infra:clients[0].grants[0].scopes[1]: scope 'orders:delete' is not declared on API 'orders-api'; declare it under infra:apis[0].scopes or use one of: orders:read, orders:write, orders:cancel." + Environment.NewLine
+            + "  - infra:clients[2].owner: must not be blank: set the accountable team or person.",
+            error.Message);
+        Assert.Empty(fakes.Registered);
+    }
+
+    [Fact]
+    public async Task The_tenant_domain_falls_back_to_the_AUTH0_DOMAIN_variable_the_provider_reads()
+    {
+        var fakes = new ProviderFakes(StackHarness.SecretOf);
+        using (new PulumiConfigScope(Dev.Without("auth0:domain"), auth0DomainVariable: "acme-ci.us.auth0.com"))
+        {
+            await Deployment.TestAsync(fakes.Mock.Object, StackHarness.Options("dev"), AccessStack.Define);
+        }
+
+        var endpoint = fakes.Registered.Single(r => r.Name == "m2m--partner-globex--TokenEndpoint").Map("properties")["value"];
+        Assert.Equal("https://acme-ci.us.auth0.com/oauth/token", endpoint);
+    }
+
+    [Fact]
+    public async Task The_program_makes_no_provider_calls_or_invokes()
+    {
+        var run = await StackHarness.RunAsync(Dev);
+
+        // Strict mocks: an invoke (a data-source lookup) would have failed the run.
+        run.Fakes.Mock.Verify(m => m.CallAsync(It.IsAny<Pulumi.Testing.MockCallArgs>()), Times.Never);
+        Assert.Equal(2 + 2 + 2 + 3 + 3 + 3 + 4 + 13, run.Registered.Count);
+    }
+
+    private static string Flatten(object? value) => value switch
+    {
+        null => "",
+        string s => s,
+        IDictionary map => string.Join("|", map.Keys.Cast<object>().Select(k => $"{k}={Flatten(map[k])}")),
+        IEnumerable list => string.Join("|", list.Cast<object?>().Select(Flatten)),
+        _ => value.ToString() ?? "",
+    };
 }

@@ -15,6 +15,10 @@ internal sealed record StackRun(
     public IReadOnlyList<RegisteredResource> OfType(string type) => Registered.Where(r => r.Type == type).ToList();
 
     public RegisteredResource Single(string type, string name) => Registered.Single(r => r.Type == type && r.Name == name);
+
+    /// <summary>What the component or stack of this type and name passed to <c>RegisterOutputs</c>.</summary>
+    public ImmutableDictionary<string, Output<object?>> OutputsOf(string type, string name)
+        => Fakes.RegisteredOutputs.Single(o => o.Key.EndsWith($"{type}::{name}", StringComparison.Ordinal)).Value;
 }
 
 /// <summary>Runs <see cref="AccessStack.Define"/> under Pulumi's mock engine, exactly as <c>pulumi up</c> runs it.</summary>
@@ -73,6 +77,17 @@ internal static class StackHarness
             return value;
         });
         return result.Task;
+    }
+
+    /// <summary>
+    /// The stack outputs as the engine would store them: JSON with every nested output resolved, and whether any of
+    /// them is secret. (Under the mock engine the stack itself registers no outputs, so they are read from the run.)
+    /// </summary>
+    public static async Task<(System.Text.Json.JsonElement Json, bool IsSecret)> StackOutputsAsync(StackRun run)
+    {
+        var serialized = Output.JsonSerialize(Output.Create<object?>(run.Outputs));
+        var text = await ValueAsync(serialized);
+        return (System.Text.Json.JsonDocument.Parse(text).RootElement.Clone(), await Output.IsSecretAsync(serialized));
     }
 
     /// <summary>A stack whose resource transformation records every resource's arguments; the program is the same.</summary>

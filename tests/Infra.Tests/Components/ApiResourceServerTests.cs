@@ -1,0 +1,74 @@
+using System.Collections.Immutable;
+using Infra.Components;
+using Infra.Tests.Support;
+using Pulumi;
+
+namespace Infra.Tests.Components;
+
+public class ApiResourceServerTests
+{
+    [Fact]
+    public async Task Each_api_is_a_resource_server_with_exactly_its_settings()
+    {
+        var run = await StackHarness.RunAsync(StackHarness.StackConfig());
+
+        var orders = run.Single(ResourceTypes.ResourceServer, "orders-api").Inputs;
+        Assert.Equal(
+            new Dictionary<string, object>
+            {
+                ["name"] = "Orders API (dev)",
+                ["identifier"] = "https://orders.dev.acme.example",
+                ["signingAlg"] = "RS256",
+                ["tokenLifetime"] = 3600d, // the engine carries numbers as doubles
+                ["allowOfflineAccess"] = false,
+                ["skipConsentForVerifiableFirstPartyClients"] = true,
+            }.OrderBy(kv => kv.Key),
+            orders.OrderBy(kv => kv.Key));
+        Assert.Equal(1800d, run.Single(ResourceTypes.ResourceServer, "inventory-api").Input<double>("tokenLifetime"));
+    }
+
+    [Fact]
+    public async Task All_scopes_of_an_api_are_one_scopes_resource_sorted_by_value()
+    {
+        var run = await StackHarness.RunAsync(StackHarness.StackConfig());
+
+        var scopes = run.OfType(ResourceTypes.ResourceServerScopes);
+        Assert.Equal(["orders-api", "inventory-api"], scopes.Select(s => s.Name));
+        var orders = scopes[0];
+        Assert.Equal("https://orders.dev.acme.example", orders.Input<string>("resourceServerIdentifier"));
+        Assert.Equal(
+            [
+                ("orders:cancel", "Cancel an order that has not shipped"),
+                ("orders:read", "Read orders and their lines"),
+                ("orders:write", "Create and amend orders"),
+            ],
+            ((ImmutableArray<object>)orders.Inputs["scopes"]).Cast<ImmutableDictionary<string, object>>().Select(s => ((string)s["name"], (string)s["description"])));
+        // Never the one-resource-per-scope kind beside it: the two would fight over the API's scope list.
+        Assert.DoesNotContain(run.Registered, r => r.Type == "auth0:index/resourceServerScope:ResourceServerScope");
+    }
+
+    [Fact]
+    public async Task The_resource_server_and_its_scopes_are_children_of_the_api_component()
+    {
+        var captured = await StackHarness.CaptureAsync(StackHarness.StackConfig());
+
+        foreach (var child in captured.Where(c => c.Resource is Pulumi.Auth0.ResourceServer or Pulumi.Auth0.ResourceServerScopes))
+        {
+            var parent = Assert.IsType<ApiResourceServer>(child.Options.Parent);
+            Assert.Equal(child.Resource.GetResourceName(), parent.GetResourceName());
+        }
+
+        Assert.Equal(4, captured.Count(c => c.Options.Parent is ApiResourceServer));
+    }
+
+    [Fact]
+    public async Task The_component_registers_its_identifier_and_sorted_scopes_as_outputs()
+    {
+        var run = await StackHarness.RunAsync(StackHarness.StackConfig());
+
+        var outputs = run.OutputsOf(ApiResourceServer.TypeToken, "orders-api");
+        Assert.Equal("https://orders.dev.acme.example", await StackHarness.ValueAsync(outputs["identifier"]));
+        Assert.Equal(["orders:cancel", "orders:read", "orders:write"], ((ImmutableArray<object>)(await StackHarness.ValueAsync(outputs["scopes"]))!).Cast<string>());
+        Assert.Equal("orders-api_id", await StackHarness.ValueAsync(outputs["resourceServerId"]));
+    }
+}

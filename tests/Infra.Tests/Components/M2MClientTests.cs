@@ -1,0 +1,175 @@
+using System.Collections.Immutable;
+using Infra.Components;
+using Infra.Tests.Support;
+using Pulumi;
+using Pulumi.Auth0;
+using AzureSecretArgs = Pulumi.AzureNative.KeyVault.SecretArgs;
+
+namespace Infra.Tests.Components;
+
+public class M2MClientTests
+{
+    private static readonly Dictionary<string, string> Dev = StackHarness.StackConfig();
+
+    [Fact]
+    public async Task The_client_is_a_machine_to_machine_app_that_only_does_client_credentials()
+    {
+        var run = await StackHarness.RunAsync(Dev);
+
+        var client = run.Single(ResourceTypes.Client, "checkout-service");
+        Assert.Equal("Checkout service", client.Input<string>("name"));
+        Assert.Equal("Places orders and reserves stock during checkout", client.Input<string>("description"));
+        Assert.Equal("non_interactive", client.Input<string>("appType"));
+        Assert.Equal(["client_credentials"], client.Strings("grantTypes"));
+        Assert.True(client.Input<bool>("isFirstParty"));
+        Assert.True(client.Input<bool>("oidcConformant"));
+        Assert.Equal(
+            [("environment", "dev"), ("managed_by", "pulumi:infra"), ("owner", "team-checkout")],
+            client.Map("clientMetadata").OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, (string)kv.Value)));
+        Assert.Equal(7, client.Inputs.Count);
+    }
+
+    [Fact]
+    public async Task The_credentials_use_client_secret_post_on_the_client()
+    {
+        var run = await StackHarness.RunAsync(Dev);
+
+        var credentials = run.Single(ResourceTypes.ClientCredentials, "nightly-reconciler");
+        Assert.Equal(
+            [("authenticationMethod", "client_secret_post"), ("clientId", "cid_nightly-reconciler")],
+            credentials.Inputs.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, (string)kv.Value)));
+        Assert.Equal(3, run.OfType(ResourceTypes.ClientCredentials).Count);
+    }
+
+    [Fact]
+    public async Task Each_granted_api_gets_one_grant_with_exactly_the_configured_scopes()
+    {
+        var run = await StackHarness.RunAsync(Dev);
+
+        var grants = run.OfType(ResourceTypes.ClientGrant)
+            .Select(g => (g.Name, ClientId: g.Input<string>("clientId"), Audience: g.Input<string>("audience"), Scopes: string.Join(" ", g.Strings("scopes")), SubjectType: g.Input<string>("subjectType")))
+            .ToList();
+        Assert.Equal(
+            [
+                ("checkout-service--orders-api", "cid_checkout-service", "https://orders.dev.acme.example", "orders:read orders:write", "client"),
+                ("checkout-service--inventory-api", "cid_checkout-service", "https://inventory.dev.acme.example", "stock:read", "client"),
+                ("nightly-reconciler--inventory-api", "cid_nightly-reconciler", "https://inventory.dev.acme.example", "stock:adjust stock:read", "client"),
+                ("partner-globex--orders-api", "cid_partner-globex", "https://orders.dev.acme.example", "orders:read", "client"),
+            ],
+            grants);
+        Assert.All(run.OfType(ResourceTypes.ClientGrant), g => Assert.Equal(4, g.Inputs.Count));
+    }
+
+    [Fact]
+    public async Task Grants_are_deleted_before_they_are_replaced_and_everything_is_parented_to_its_client()
+    {
+        var captured = await StackHarness.CaptureAsync(Dev);
+
+        var grants = captured.Where(c => c.Resource is ClientGrant).ToList();
+        Assert.Equal(4, grants.Count);
+        Assert.All(grants, g => Assert.True(((CustomResourceOptions)g.Options).DeleteBeforeReplace));
+        Assert.All(captured.Where(c => c.Resource is Client or ClientCredentials), c => Assert.NotEqual(true, ((CustomResourceOptions)c.Options).DeleteBeforeReplace));
+
+        var children = captured.Where(c => c.Options.Parent is M2MClient).ToList();
+        Assert.Equal(3 + 3 + 4 + 13, children.Count);
+        Assert.All(children, c => Assert.StartsWith(c.Options.Parent!.GetResourceName(), c.Resource.GetResourceName().Replace("m2m--", "", StringComparison.Ordinal), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_consumer_secrets_hold_id_secret_endpoint_and_audiences_in_the_configured_vault()
+    {
+        var run = await StackHarness.RunAsync(Dev);
+
+        var secrets = run.OfType(ResourceTypes.Secret).Where(s => s.Name.StartsWith("m2m--checkout-service--", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            [
+                ("m2m--checkout-service--ClientId", "cid_checkout-service"),
+                ("m2m--checkout-service--ClientSecret", StackHarness.SecretOf("checkout-service")),
+                ("m2m--checkout-service--TokenEndpoint", "https://acme-dev.eu.auth0.com/oauth/token"),
+                ("m2m--checkout-service--Audience--orders-api", "https://orders.dev.acme.example"),
+                ("m2m--checkout-service--Audience--inventory-api", "https://inventory.dev.acme.example"),
+            ],
+            secrets.Select(s => (s.Name, (string)s.Map("properties")["value"])));
+        Assert.All(secrets, s =>
+        {
+            Assert.Equal(s.Name, s.Input<string>("secretName"));
+            Assert.Equal("kv-acme-m2m-dev", s.Input<string>("vaultName"));
+            Assert.Equal("rg-acme-identity-dev", s.Input<string>("resourceGroupName"));
+            Assert.Equal("text/plain", s.Map("properties")["contentType"]);
+        });
+        Assert.Equal(13, run.OfType(ResourceTypes.Secret).Count);
+    }
+
+    [Fact]
+    public async Task Secret_tags_name_the_client_and_never_carry_secret_material()
+    {
+        var run = await StackHarness.RunAsync(Dev);
+
+        var tags = run.Single(ResourceTypes.Secret, "m2m--partner-globex--ClientSecret").Map("tags");
+        Assert.Equal(
+            [("auth0-client", "partner-globex"), ("environment", "dev"), ("kind", "clientSecret"), ("managed-by", "pulumi:infra")],
+            tags.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, (string)kv.Value)));
+        var secrets = new[] { "checkout-service", "nightly-reconciler", "partner-globex" }.Select(StackHarness.SecretOf).ToList();
+        Assert.All(run.OfType(ResourceTypes.Secret), s => Assert.DoesNotContain(s.Map("tags").Values.Cast<string>(), v => secrets.Any(v.Contains)));
+    }
+
+    [Fact]
+    public async Task The_client_secret_given_to_key_vault_is_a_pulumi_secret_even_when_the_provider_returns_it_plain()
+    {
+        // The fakes return the secret as plain text: only the program's own marking can make it secret.
+        var captured = await StackHarness.CaptureAsync(Dev);
+
+        var values = captured
+            .Where(c => c.Resource is Pulumi.AzureNative.KeyVault.Secret)
+            .ToDictionary(c => c.Resource.GetResourceName(), c => ((Output<Pulumi.AzureNative.KeyVault.Inputs.SecretPropertiesArgs>)((AzureSecretArgs)c.Args!).Properties).Apply(p => p.Value!));
+        Assert.Equal(13, values.Count);
+        foreach (var client in new[] { "checkout-service", "nightly-reconciler", "partner-globex" })
+        {
+            Assert.True(await Output.IsSecretAsync(values[$"m2m--{client}--ClientSecret"]), client);
+            Assert.Equal(StackHarness.SecretOf(client), await StackHarness.ValueAsync(values[$"m2m--{client}--ClientSecret"]));
+            Assert.False(await Output.IsSecretAsync(values[$"m2m--{client}--TokenEndpoint"]), client);
+        }
+
+        var component = captured.Select(c => c.Resource).OfType<M2MClient>().First();
+        Assert.True(await Output.IsSecretAsync(component.ClientSecret));
+    }
+
+    [Fact]
+    public async Task Secrets_are_written_only_after_the_clients_grants_exist()
+    {
+        var captured = await StackHarness.CaptureAsync(Dev);
+
+        var secret = captured.Single(c => c.Resource.GetResourceName() == "m2m--checkout-service--ClientSecret");
+        var dependsOn = ((InputList<Resource>)secret.Options.DependsOn).ToOutput();
+        var grants = await StackHarness.ValueAsync(dependsOn);
+        Assert.Equal(["checkout-service--orders-api", "checkout-service--inventory-api"], grants.Select(g => g.GetResourceName()));
+    }
+
+    [Fact]
+    public async Task An_empty_client_secret_fails_the_run_with_the_missing_scope_and_writes_no_secret()
+    {
+        var (error, fakes) = await StackHarness.RunFailingAsync(Dev, clientSecretFor: key => key == "nightly-reconciler" ? "" : StackHarness.SecretOf(key));
+
+        Assert.Contains(
+            "Auth0 returned an empty client secret for client 'nightly-reconciler' (infra:clients[1]). The Auth0 management client that Pulumi deploys with lacks the read:client_keys or read:client_credentials scope",
+            error.Message,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain(fakes.Registered, r => r.Name == "m2m--nightly-reconciler--ClientSecret");
+        Assert.Contains(fakes.Registered, r => r.Name == "m2m--checkout-service--ClientSecret");
+    }
+
+    [Fact]
+    public async Task The_component_registers_id_scopes_and_secret_locations_but_not_the_secret()
+    {
+        var run = await StackHarness.RunAsync(Dev);
+
+        var outputs = run.OutputsOf(M2MClient.TypeToken, "nightly-reconciler");
+        Assert.Equal(["clientId", "grantedScopes", "secretNames", "secretUris"], outputs.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("cid_nightly-reconciler", await StackHarness.ValueAsync(outputs["clientId"]));
+        var scopes = (ImmutableDictionary<string, object>)(await StackHarness.ValueAsync(outputs["grantedScopes"]))!;
+        Assert.Equal(["stock:adjust", "stock:read"], ((ImmutableArray<object>)scopes["inventory-api"]).Cast<string>());
+        var uris = (ImmutableDictionary<string, object>)(await StackHarness.ValueAsync(outputs["secretUris"]))!;
+        Assert.Equal("https://kv-acme-m2m-dev.vault.azure.net/secrets/m2m--nightly-reconciler--ClientSecret", uris["clientSecret"]);
+        Assert.Equal(4, uris.Count);
+    }
+}

@@ -1,0 +1,217 @@
+using System.Text.Json.Nodes;
+using Infra.Config;
+using Infra.Tests.Support;
+
+namespace Infra.Tests.Config;
+
+public class AccessConfigParserTests
+{
+    private static readonly IReadOnlyDictionary<string, string> Dev = StackHarness.StackConfig("dev");
+
+    private static AccessConfig Parse(IReadOnlyDictionary<string, string> config) => AccessConfigParser.Parse(Raw(config));
+
+    internal static RawStackConfig Raw(IReadOnlyDictionary<string, string> config) => new(
+        "infra",
+        "dev",
+        config.GetValueOrDefault("auth0:domain"),
+        config.GetValueOrDefault("infra:keyVault"),
+        config.GetValueOrDefault("infra:apis"),
+        config.GetValueOrDefault("infra:clients"));
+
+    [Fact]
+    public void The_dev_stack_parses_into_the_model_it_describes()
+    {
+        var access = Parse(Dev);
+
+        Assert.Equal("https://acme-dev.eu.auth0.com/oauth/token", access.Tenant.TokenEndpoint);
+        Assert.Equal(new KeyVaultTarget("kv-acme-m2m-dev", "rg-acme-identity-dev", "m2m"), access.KeyVault);
+        Assert.Equal(["orders-api", "inventory-api"], access.Apis.Select(a => a.Key));
+        var orders = access.Apis[0];
+        Assert.Equal(("Orders API (dev)", "https://orders.dev.acme.example", 3600, "RS256"), (orders.Name, orders.Identifier, orders.TokenLifetimeSeconds, orders.SigningAlgorithm));
+        Assert.Equal(["orders:read", "orders:write", "orders:cancel"], orders.Scopes.Select(s => s.Value));
+        Assert.Equal(1800, access.Apis[1].TokenLifetimeSeconds);
+        Assert.Equal(["checkout-service", "nightly-reconciler", "partner-globex"], access.Clients.Select(c => c.Key));
+        var checkout = access.Clients[0];
+        Assert.Equal(("Checkout service", "team-checkout"), (checkout.Name, checkout.Owner));
+        Assert.Equal(["orders-api", "inventory-api"], checkout.Grants.Select(g => g.ApiKey));
+        Assert.Equal(["orders:read", "orders:write"], checkout.Grants[0].Scopes);
+    }
+
+    [Fact]
+    public void Paths_are_ordered_with_list_indices_as_numbers()
+    {
+        var problems = new[] { "infra:clients[10].key", "auth0:domain", "infra:clients[2].grants[1]", "infra:clients[2].grants", "infra:apis[0]" }
+            .Select(p => new ConfigProblem(p, "x"));
+
+        var error = new ConfigValidationException(problems);
+
+        Assert.Equal(["auth0:domain", "infra:apis[0]", "infra:clients[2].grants", "infra:clients[2].grants[1]", "infra:clients[10].key"], error.Problems.Select(p => p.Path));
+    }
+
+    [Fact]
+    public void Omitted_optional_keys_take_their_documented_defaults()
+    {
+        var config = Dev
+            .Edit("infra:apis", apis => apis[0]!.AsObject().Remove("tokenLifetime"))
+            .Edit("infra:apis", apis => apis[0]!["signingAlg"] = null);
+
+        var access = Parse(config);
+
+        Assert.Equal(AccessConfigParser.DefaultTokenLifetimeSeconds, access.Apis[0].TokenLifetimeSeconds);
+        Assert.Equal(3600, AccessConfigParser.DefaultTokenLifetimeSeconds);
+        Assert.Equal("RS256", access.Apis[0].SigningAlgorithm);
+        Assert.Equal("m2m", access.KeyVault.SecretPrefix);
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once_ordered_by_config_path()
+    {
+        var config = Dev
+            .Edit("infra:keyVault", vault => vault["nmae"] = "kv")
+            .Edit("infra:apis", apis => apis[1]!["tokenLifetime"] = 0)
+            .Edit("infra:clients", clients => clients[2]!["grants"]![0]!["scopes"]![0] = "orders:delete");
+
+        var error = Assert.Throws<ConfigValidationException>(() => Parse(config));
+
+        Assert.Equal(
+            [
+                "infra:apis[1].tokenLifetime: must be between 1 and 2592000 seconds (30 days, Auth0's limit); 3600 is the default.",
+                "infra:clients[2].grants[0].scopes[0]: scope 'orders:delete' is not declared on API 'orders-api'; declare it under infra:apis[0].scopes or use one of: orders:read, orders:write, orders:cancel.",
+                "infra:keyVault.nmae: unknown key; did you mean 'name'?",
+            ],
+            error.Problems.Select(p => p.ToString()));
+        Assert.Equal(
+            "The stack config has 3 problems; nothing was deployed. Fix them and run again:" + Environment.NewLine
+            + "  - infra:apis[1].tokenLifetime: must be between 1 and 2592000 seconds (30 days, Auth0's limit); 3600 is the default." + Environment.NewLine
+            + "  - infra:clients[2].grants[0].scopes[0]: scope 'orders:delete' is not declared on API 'orders-api'; declare it under infra:apis[0].scopes or use one of: orders:read, orders:write, orders:cancel." + Environment.NewLine
+            + "  - infra:keyVault.nmae: unknown key; did you mean 'name'?",
+            error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(InvalidConfigNames))]
+    public void Invalid_config_is_rejected_with_the_path_and_the_fix(string name)
+    {
+        var (edit, expected) = InvalidConfigs[name];
+
+        var error = Assert.Throws<ConfigValidationException>(() => Parse(edit(Dev)));
+
+        // Joined, so a failure shows the whole differing line.
+        Assert.Equal(string.Join(Environment.NewLine, expected), string.Join(Environment.NewLine, error.Problems));
+    }
+
+    public static TheoryData<string> InvalidConfigNames => [.. InvalidConfigs.Keys];
+
+    private static JsonNode Api(JsonNode apis, int i) => apis[i]!;
+
+    private static JsonNode Client(JsonNode clients, int i) => clients[i]!;
+
+    private static readonly Dictionary<string, (Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>> Edit, string[] Expected)> InvalidConfigs = new()
+    {
+        ["keyVault missing"] = (c => c.Without("infra:keyVault"),
+            ["infra:keyVault: is required: set the existing vault as {name, resourceGroup} in Pulumi.<stack>.yaml."]),
+        ["apis missing"] = (c => c.Without("infra:apis"),
+            ["infra:apis: is required: list APIs ({key, name, identifier, scopes})."]),
+        ["clients missing"] = (c => c.Without("infra:clients"),
+            ["infra:clients: is required: list clients ({key, name, description, owner, grants})."]),
+        ["clients empty"] = (c => c.Set("infra:clients", "[]"),
+            ["infra:clients: must not be empty: list at least one of clients ({key, name, description, owner, grants})."]),
+        ["apis a plain string"] = (c => c.Set("infra:apis", "orders-api").Without("infra:clients"),
+            [
+                "infra:apis: must be a list of APIs ({key, name, identifier, scopes}); found a string.",
+                "infra:clients: is required: list clients ({key, name, description, owner, grants}).",
+            ]),
+        ["api not an object"] = (c => c.Edit("infra:apis", a => a[1] = "inventory-api").Edit("infra:clients", cl => cl.AsArray().RemoveAt(1)).Edit("infra:clients", cl => Client(cl, 0)["grants"]!.AsArray().RemoveAt(1)),
+            ["infra:apis[1]: must be an object with the keys key, name, identifier, scopes, tokenLifetime, signingAlg; found a string."]),
+        ["keyVault name misspelt"] = (c => c.Edit("infra:keyVault", v => { v.AsObject().Remove("name"); v["Name"] = "kv-acme"; }),
+            [
+                "infra:keyVault.Name: unknown key; did you mean 'name'?",
+                "infra:keyVault.name: is required: set the name of the existing Key Vault.",
+            ]),
+        ["unknown key without a near match"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["rotation"] = 2),
+            ["infra:clients[0].rotation: unknown key; remove it (known keys: key, name, description, owner, grants)."]),
+        ["tokenLifetime in another case"] = (c => c.Edit("infra:apis", a => { Api(a, 0).AsObject().Remove("tokenLifetime"); Api(a, 0)["TokenLifetime"] = 600; }),
+            ["infra:apis[0].TokenLifetime: unknown key; did you mean 'tokenLifetime'?"]),
+        ["tokenLifetime a string"] = (c => c.Edit("infra:apis", a => Api(a, 0)["tokenLifetime"] = "1h"),
+            ["infra:apis[0].tokenLifetime: must be a whole number (seconds); found a string."]),
+        ["tokenLifetime above 30 days"] = (c => c.Edit("infra:apis", a => Api(a, 0)["tokenLifetime"] = 2_592_001),
+            ["infra:apis[0].tokenLifetime: must be between 1 and 2592000 seconds (30 days, Auth0's limit); 3600 is the default."]),
+        ["HS256"] = (c => c.Edit("infra:apis", a => Api(a, 1)["signingAlg"] = "HS256"),
+            ["infra:apis[1].signingAlg: must be RS256 (or left out): HS256 would put the API's signing secret in every service that verifies tokens."]),
+        ["api key missing"] = (c => c.Edit("infra:apis", a => Api(a, 1).AsObject().Remove("key")),
+            [
+                "infra:apis[1].key: is required: set a stable key such as orders-api.",
+                "infra:clients[0].grants[1].api: names no API 'inventory-api'; use the key of an API under infra:apis (orders-api).",
+                "infra:clients[1].grants[0].api: names no API 'inventory-api'; use the key of an API under infra:apis (orders-api).",
+            ]),
+        ["api key with capitals"] = (c => c.Edit("infra:apis", a => Api(a, 0)["key"] = "Orders-API").Edit("infra:clients", cl => { cl.AsArray().RemoveAt(2); Client(cl, 0)["grants"]!.AsArray().RemoveAt(0); }),
+            ["infra:apis[0].key: must be at most 40 lowercase letters and digits in groups joined by single hyphens, such as orders-api: it names resources and Key Vault secrets."]),
+        ["client key with a double hyphen"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["key"] = "nightly--reconciler"),
+            ["infra:clients[1].key: must be at most 40 lowercase letters and digits in groups joined by single hyphens, such as orders-sync: it names resources and Key Vault secrets."]),
+        ["duplicate api key"] = (c => c.Edit("infra:apis", a => Api(a, 1)["key"] = "orders-api"),
+            [
+                "infra:apis[1].key: duplicates infra:apis[0].key 'orders-api': give every API its own key.",
+                "infra:clients[0].grants[1].api: names no API 'inventory-api'; use the key of an API under infra:apis (orders-api).",
+                "infra:clients[1].grants[0].api: names no API 'inventory-api'; use the key of an API under infra:apis (orders-api).",
+            ]),
+        ["duplicate identifier"] = (c => c.Edit("infra:apis", a => Api(a, 1)["identifier"] = "https://orders.dev.acme.example"),
+            ["infra:apis[1].identifier: duplicates infra:apis[0].identifier: Auth0 identifiers are unique per tenant."]),
+        ["identifier over 600"] = (c => c.Edit("infra:apis", a => Api(a, 0)["identifier"] = "https://orders.example/" + new string('x', 578)),
+            ["infra:apis[0].identifier: must be at most 600 characters (Auth0's limit); it has 601."]),
+        ["management api"] = (c => c.Edit("infra:apis", a => Api(a, 1)["identifier"] = "https://acme-dev.eu.auth0.com/api/v2/"),
+            ["infra:apis[1].identifier: is the Auth0 Management API: granting it would let a consumer administer the tenant. Manage that API's clients outside this project."]),
+        ["api name over 200"] = (c => c.Edit("infra:apis", a => Api(a, 0)["name"] = new string('n', 201)),
+            ["infra:apis[0].name: must be at most 200 characters without '<' or '>' (Auth0's limit); it has 201."]),
+        ["api name with angle brackets"] = (c => c.Edit("infra:apis", a => Api(a, 0)["name"] = "Orders <script>"),
+            ["infra:apis[0].name: must be at most 200 characters without '<' or '>' (Auth0's limit); it has 15."]),
+        ["scopes empty"] = (c => c.Edit("infra:apis", a => Api(a, 1)["scopes"] = new JsonArray()).Edit("infra:clients", cl => { cl.AsArray().RemoveAt(1); Client(cl, 0)["grants"]!.AsArray().RemoveAt(1); }),
+            ["infra:apis[1].scopes: must not be empty: list at least one of scopes ({value, description})."]),
+        ["scope value with a space"] = (c => c.Edit("infra:apis", a => Api(a, 0)["scopes"]![2]!["value"] = "orders cancel"),
+            ["infra:apis[0].scopes[2].value: must be at most 280 characters with no spaces (tokens list scopes separated by spaces)."]),
+        ["scope value over 280"] = (c => c.Edit("infra:apis", a => Api(a, 0)["scopes"]![2]!["value"] = new string('s', 281)),
+            ["infra:apis[0].scopes[2].value: must be at most 280 characters with no spaces (tokens list scopes separated by spaces)."]),
+        ["scope declared twice"] = (c => c.Edit("infra:apis", a => Api(a, 0)["scopes"]![2]!["value"] = "orders:read"),
+            ["infra:apis[0].scopes[2].value: declares 'orders:read' twice on this API: remove the duplicate."]),
+        ["scope description missing"] = (c => c.Edit("infra:apis", a => Api(a, 0)["scopes"]![0]!.AsObject().Remove("description")),
+            ["infra:apis[0].scopes[0].description: is required: set what the scope allows."]),
+        ["scope description over 500"] = (c => c.Edit("infra:apis", a => Api(a, 0)["scopes"]![0]!["description"] = new string('d', 501)),
+            ["infra:apis[0].scopes[0].description: must be at most 500 characters (Auth0's limit); it has 501."]),
+        ["client description over 140"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["description"] = new string('d', 141)),
+            ["infra:clients[0].description: must be at most 140 characters (Auth0's limit); it has 141."]),
+        ["owner blank"] = (c => c.Edit("infra:clients", cl => Client(cl, 2)["owner"] = "  "),
+            ["infra:clients[2].owner: must not be blank: set the accountable team or person."]),
+        ["owner over 255"] = (c => c.Edit("infra:clients", cl => Client(cl, 2)["owner"] = new string('o', 256)),
+            ["infra:clients[2].owner: must be at most 255 characters (Auth0's client_metadata limit); it has 256."]),
+        ["duplicate client key"] = (c => c.Edit("infra:clients", cl => Client(cl, 2)["key"] = "checkout-service"),
+            ["infra:clients[2].key: duplicates infra:clients[0].key 'checkout-service': give every client its own key."]),
+        ["grants empty"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["grants"] = new JsonArray()),
+            ["infra:clients[1].grants: must not be empty: list at least one of grants ({api, scopes})."]),
+        ["grant of an unknown api"] = (c => c.Edit("infra:clients", cl => Client(cl, 2)["grants"]![0]!["api"] = "order-api"),
+            ["infra:clients[2].grants[0].api: names no API 'order-api'; did you mean 'orders-api'?"]),
+        ["same api granted twice"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["grants"]![1]!["api"] = "orders-api"),
+            [
+                "infra:clients[0].grants[1].api: grants API 'orders-api' again (first at grants[0]): merge the scopes into one grant.",
+                "infra:clients[0].grants[1].scopes[0]: scope 'stock:read' is not declared on API 'orders-api'; declare it under infra:apis[0].scopes or use one of: orders:read, orders:write, orders:cancel.",
+            ]),
+        ["grant scope misspelt"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["grants"]![0]!["scopes"]![1] = "stock:adjst"),
+            ["infra:clients[1].grants[0].scopes[1]: scope 'stock:adjst' is not declared on API 'inventory-api'; did you mean 'stock:adjust'?"]),
+        ["grant scope listed twice"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["grants"]![0]!["scopes"]![1] = "stock:read"),
+            ["infra:clients[1].grants[0].scopes[1]: lists 'stock:read' twice: remove the duplicate."]),
+        ["grant scopes empty"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["grants"]![0]!["scopes"] = new JsonArray()),
+            ["infra:clients[1].grants[0].scopes: must not be empty: list at least one of scope values."]),
+        ["grant scope not a string"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["grants"]![0]!["scopes"]![0] = 7),
+            ["infra:clients[1].grants[0].scopes[0]: must be a string (a scope value declared on the API); found a number."]),
+        ["domain missing"] = (c => c.Without("auth0:domain"),
+            ["auth0:domain: is required: run `pulumi config set auth0:domain <tenant>.<region>.auth0.com` (or set AUTH0_DOMAIN)."]),
+        ["domain with a scheme"] = (c => c.Set("auth0:domain", "https://acme-dev.eu.auth0.com/"),
+            ["auth0:domain: must be a host name such as acme.eu.auth0.com, without https:// or a path."]),
+        ["vault name too short"] = (c => c.Edit("infra:keyVault", v => v["name"] = "kv"),
+            ["infra:keyVault.name: is not a valid Key Vault name: use 3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit."]),
+        ["vault name with a double hyphen"] = (c => c.Edit("infra:keyVault", v => v["name"] = "kv--acme"),
+            ["infra:keyVault.name: is not a valid Key Vault name: use 3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit."]),
+        ["resource group ending in a dot"] = (c => c.Edit("infra:keyVault", v => v["resourceGroup"] = "rg-acme."),
+            ["infra:keyVault.resourceGroup: is not a valid resource group name: use at most 90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'."]),
+        ["secret prefix with a double hyphen"] = (c => c.Edit("infra:keyVault", v => v["secretPrefix"] = "m2m--acme"),
+            ["infra:keyVault.secretPrefix: must be at most 32 letters and digits in groups joined by single hyphens, such as m2m or acme-api."]),
+    };
+}
