@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Infra.Components;
 using Infra.Config;
 using Pulumi;
+using Pulumi.AzureNative.Authorization;
 
 namespace Infra;
 
@@ -15,13 +16,24 @@ public static class AccessStack
         var access = ReadConfig();
         var deployment = Deployment.Instance;
 
-        var apis = access.Apis.ToDictionary(api => api.Key, api => new ApiResourceServer(api), StringComparer.Ordinal);
+        var protect = access.Policy.Protect;
+
+        // One look-up of the Azure identity, and only when something needs its tenant, subscription or object id.
+        var azure = access.KeyVault.Create is not null || access.Clients.Any(c => c.Readers.Count > 0)
+            ? GetClientConfig.Invoke()
+            : null;
+        var vault = access.KeyVault.Create is null ? null : new ManagedKeyVault(access.KeyVault, azure!, protect);
+
+        var apis = access.Apis.ToDictionary(api => api.Key, api => new ApiResourceServer(api, protect), StringComparer.Ordinal);
         var context = new M2MClientContext(
             access.Tenant,
             access.KeyVault,
+            access.Policy,
             Environment: deployment.StackName,
             ManagedBy: $"pulumi:{deployment.ProjectName}",
-            apis);
+            apis,
+            azure,
+            vault?.SecretWriteAccess);
         var clients = access.Clients
             .Select((client, i) => (Definition: client, Component: new M2MClient(client, context, $"{deployment.ProjectName}:clients[{i}]")))
             .ToList();
@@ -52,19 +64,48 @@ public static class AccessStack
         };
     }
 
+    /// <summary>
+    /// The keys set under the project namespace. The SDK cannot list config keys, but the language host hands the
+    /// program all of them in <c>PULUMI_CONFIG</c>; where it does not (an inline Automation API program), the check
+    /// for misspelt top-level keys is skipped rather than guessed.
+    /// </summary>
+    private static List<string>? ProjectKeysSet(string ns)
+    {
+        var json = Environment.GetEnvironmentVariable("PULUMI_CONFIG");
+        if (string.IsNullOrEmpty(json))
+        {
+            return null;
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return document.RootElement.EnumerateObject()
+            .Select(p => p.Name)
+            // Keys arrive as "project:key", or in the older "project:config:key" form.
+            .Where(name => name.StartsWith($"{ns}:", StringComparison.Ordinal))
+            .Select(name => name[(ns.Length + 1)..])
+            .Select(key => key.StartsWith("config:", StringComparison.Ordinal) ? key["config:".Length..] : key)
+            .ToList();
+    }
+
     /// <summary>Reads the stack's config through Pulumi and parses it; invalid config stops the run with every problem listed.</summary>
     internal static AccessConfig ReadConfig()
     {
         var project = new Pulumi.Config();
         var auth0 = new Pulumi.Config("auth0");
+        var ns = Deployment.Instance.ProjectName;
         var raw = new RawStackConfig(
-            Namespace: Deployment.Instance.ProjectName,
+            Namespace: ns,
             StackName: Deployment.Instance.StackName,
             // The Auth0 provider falls back to AUTH0_DOMAIN too; the token endpoint must name the same tenant.
             Auth0Domain: auth0.Get("domain") ?? Environment.GetEnvironmentVariable("AUTH0_DOMAIN"),
             KeyVault: project.Get("keyVault"),
             Apis: project.Get("apis"),
-            Clients: project.Get("clients"));
+            Clients: project.Get("clients"))
+        {
+            Protect = project.Get("protect"),
+            Production = project.Get("production"),
+            ProjectKeys = ProjectKeysSet(ns),
+        };
         try
         {
             return AccessConfigParser.Parse(raw);

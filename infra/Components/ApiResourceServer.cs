@@ -13,10 +13,13 @@ public sealed class ApiResourceServer : ComponentResource
     public const string TypeToken = "infra:auth0:ApiResourceServer";
 
     /// <summary>Declares the API under the stable key <see cref="ApiDefinition.Key"/>.</summary>
-    public ApiResourceServer(ApiDefinition api, ComponentResourceOptions? options = null)
-        : base(TypeToken, Require(api).Key, options)
+    /// <param name="api">The API from config.</param>
+    /// <param name="protect">Whether the resource server and its scopes are protected from deletion.</param>
+    /// <param name="options">Component options; the API's previous keys are added as aliases.</param>
+    public ApiResourceServer(ApiDefinition api, bool protect, ComponentResourceOptions? options = null)
+        : base(TypeToken, Require(api).Key, WithAliases(options, api.PreviousKeys))
     {
-        var children = new CustomResourceOptions { Parent = this };
+        Definition = api;
         var server = new ResourceServer(api.Key, new ResourceServerArgs
         {
             Name = api.Name,
@@ -26,7 +29,7 @@ public sealed class ApiResourceServer : ComponentResource
             // Machine-to-machine tokens are never refreshed and never need a user's consent.
             AllowOfflineAccess = false,
             SkipConsentForVerifiableFirstPartyClients = true,
-        }, children);
+        }, new CustomResourceOptions { Parent = this, Protect = protect, ImportId = api.ImportId });
 
         // Scope order carries no meaning; sorting keeps a reordered YAML from showing up as a change.
         var scopes = api.Scopes.OrderBy(s => s.Value, StringComparer.Ordinal).ToList();
@@ -34,7 +37,13 @@ public sealed class ApiResourceServer : ComponentResource
         {
             ResourceServerIdentifier = server.Identifier,
             Scopes = scopes.Select(s => new ResourceServerScopesScopeArgs { Name = s.Value, Description = s.Description }).ToList(),
-        }, children);
+        }, new CustomResourceOptions
+        {
+            Parent = this,
+            Protect = protect,
+            // Adopting an API adopts its scope list too; Auth0 addresses that list by the API's identifier.
+            ImportId = api.ImportId is null ? null : api.Identifier,
+        });
 
         // Taken from the scopes resource so that a grant on this API waits until its scopes exist.
         Identifier = scopeSet.ResourceServerIdentifier;
@@ -47,6 +56,9 @@ public sealed class ApiResourceServer : ComponentResource
             ["resourceServerId"] = ResourceServerId,
         });
     }
+
+    /// <summary>The API as configured.</summary>
+    public ApiDefinition Definition { get; }
 
     /// <summary>The API's identifier: the audience of its tokens.</summary>
     [Output("identifier")]
@@ -61,4 +73,19 @@ public sealed class ApiResourceServer : ComponentResource
     public Output<string> ResourceServerId { get; }
 
     private static ApiDefinition Require(ApiDefinition api) => api ?? throw new ArgumentNullException(nameof(api));
+
+    /// <summary>
+    /// Adds an alias per previous key. Children need none of their own: they are named after the key, and Pulumi
+    /// derives a child's alias from its parent's when the child's name starts with the parent's.
+    /// </summary>
+    internal static ComponentResourceOptions WithAliases(ComponentResourceOptions? options, IReadOnlyList<string> previousKeys)
+    {
+        var merged = ComponentResourceOptions.Merge(options, null);
+        foreach (var key in previousKeys)
+        {
+            merged.Aliases.Add(new Alias { Name = key });
+        }
+
+        return merged;
+    }
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Infra.Config;
 using Pulumi;
 using Pulumi.Auth0;
+using Pulumi.AzureNative.Authorization;
 using Pulumi.AzureNative.KeyVault;
 using Pulumi.AzureNative.KeyVault.Inputs;
 
@@ -10,15 +11,21 @@ namespace Infra.Components;
 /// <summary>Where a client lives and what it may reference: shared by every client of a stack.</summary>
 /// <param name="Tenant">The Auth0 tenant.</param>
 /// <param name="Vault">The vault its credentials go into.</param>
+/// <param name="Policy">Stack-wide safety settings.</param>
 /// <param name="Environment">The stack name, recorded on the client.</param>
 /// <param name="ManagedBy">Who manages the client (this project), recorded on the client and its secrets.</param>
 /// <param name="Apis">The stack's APIs by key.</param>
+/// <param name="Azure">The identity the Azure provider runs as; required when a client has readers.</param>
+/// <param name="VaultWriteAccess">When the stack creates the vault, what secrets must wait for before they are written.</param>
 public sealed record M2MClientContext(
     Auth0Tenant Tenant,
     KeyVaultTarget Vault,
+    StackPolicy Policy,
     string Environment,
     string ManagedBy,
-    IReadOnlyDictionary<string, ApiResourceServer> Apis);
+    IReadOnlyDictionary<string, ApiResourceServer> Apis,
+    Output<GetClientConfigResult>? Azure = null,
+    Resource? VaultWriteAccess = null);
 
 /// <summary>
 /// One consumer's programmatic access: an Auth0 machine-to-machine application, its secret, one grant per API,
@@ -38,11 +45,11 @@ public sealed class M2MClient : ComponentResource
     /// <param name="configPath">Where the client is in config, for error messages.</param>
     /// <param name="options">Component options.</param>
     public M2MClient(M2MClientDefinition definition, M2MClientContext context, string configPath, ComponentResourceOptions? options = null)
-        : base(TypeToken, (definition ?? throw new ArgumentNullException(nameof(definition))).Key, options)
+        : base(TypeToken, (definition ?? throw new ArgumentNullException(nameof(definition))).Key, ApiResourceServer.WithAliases(options, definition.PreviousKeys))
     {
         ArgumentNullException.ThrowIfNull(context);
         var key = definition.Key;
-        var children = new CustomResourceOptions { Parent = this };
+        var protect = context.Policy.Protect;
 
         var client = new Client(key, new ClientArgs
         {
@@ -58,13 +65,19 @@ public sealed class M2MClient : ComponentResource
                 ["environment"] = context.Environment,
                 ["managed_by"] = context.ManagedBy,
             },
-        }, children);
+        }, new CustomResourceOptions { Parent = this, Protect = protect, ImportId = definition.ImportId });
 
         var credentials = new ClientCredentials(key, new ClientCredentialsArgs
         {
             ClientId = client.ClientId,
             AuthenticationMethod = "client_secret_post",
-        }, children);
+        }, new CustomResourceOptions
+        {
+            Parent = this,
+            Protect = protect,
+            // Adopting an application adopts its credentials too: Auth0 addresses both by the client id.
+            ImportId = definition.ImportId,
+        });
 
         // Secret before anything else sees it: the engine marks the provider's output secret, but only once the
         // provider says so, and a program must not rely on that.
@@ -72,20 +85,8 @@ public sealed class M2MClient : ComponentResource
             ? throw new ResourceException(EmptySecretMessage(key, configPath), credentials, hideStack: true)
             : secret);
 
-        var grants = definition.Grants
-            .Select(grant => new ClientGrant($"{key}--{grant.ApiKey}", new ClientGrantArgs
-            {
-                ClientId = client.ClientId,
-                Audience = context.Apis[grant.ApiKey].Identifier,
-                Scopes = grant.Scopes.Order(StringComparer.Ordinal).ToList(),
-                SubjectType = "client",
-            }, new CustomResourceOptions
-            {
-                Parent = this,
-                // Create-before-delete would adopt the live grant on create and then delete it with the old one.
-                DeleteBeforeReplace = true,
-            }))
-            .ToList<Resource>();
+        var grants = definition.Grants.Select(grant => DeclareGrant(key, grant, client, context)).ToList<Resource>();
+        var secretDependencies = context.VaultWriteAccess is null ? grants : [.. grants, context.VaultWriteAccess];
 
         var secretUris = ImmutableDictionary.CreateBuilder<string, Output<string>>();
         var secretNames = ImmutableDictionary.CreateBuilder<string, string>();
@@ -119,9 +120,11 @@ public sealed class M2MClient : ComponentResource
             }, new CustomResourceOptions
             {
                 Parent = this,
+                Protect = protect,
                 // A consumer that finds its credentials can use them: the grants exist before the secrets do.
-                DependsOn = grants,
+                DependsOn = secretDependencies,
             });
+            GrantRead(secret, vaultSecret, definition.Readers, context);
             secretNames[secret.Label] = secret.Name;
             secretUris[secret.Label] = vaultSecret.Properties.Apply(p => p.SecretUri);
         }
@@ -163,6 +166,58 @@ public sealed class M2MClient : ComponentResource
     /// <summary>Per secret label, the Key Vault secret URI (without version).</summary>
     [Output("secretUris")]
     public Output<ImmutableSortedDictionary<string, string>> SecretUris { get; }
+
+    private ClientGrant DeclareGrant(string clientKey, ClientGrantPlan grant, Client client, M2MClientContext context)
+    {
+        var api = context.Apis[grant.ApiKey];
+        var options = new CustomResourceOptions
+        {
+            Parent = this,
+            Protect = context.Policy.Protect,
+            ImportId = grant.ImportId,
+            // Create-before-delete would adopt the live grant on create and then delete it with the old one.
+            DeleteBeforeReplace = true,
+        };
+
+        // A client key change is covered by the component's alias (the grant's name starts with it); an API key
+        // change is not, so each previous API key gets an alias of its own.
+        foreach (var previous in api.Definition.PreviousKeys)
+        {
+            options.Aliases.Add(new Alias { Name = $"{clientKey}--{previous}" });
+        }
+
+        return new ClientGrant($"{clientKey}--{grant.ApiKey}", new ClientGrantArgs
+        {
+            ClientId = client.ClientId,
+            Audience = api.Identifier,
+            Scopes = grant.Scopes.Order(StringComparer.Ordinal).ToList(),
+            SubjectType = "client",
+        }, options);
+    }
+
+    /// <summary>Gives each reader Key Vault Secrets User on this one secret, and on nothing else.</summary>
+    private void GrantRead(ConsumerSecret secret, Secret vaultSecret, IReadOnlyList<SecretReader> readers, M2MClientContext context)
+    {
+        if (readers.Count == 0)
+        {
+            return;
+        }
+
+        var azure = context.Azure ?? throw new InvalidOperationException("Readers need the Azure client config.");
+        var scope = azure.Apply(c => context.Vault.SecretScope(c.SubscriptionId, secret.Name));
+        foreach (var reader in readers)
+        {
+            var principal = reader.ObjectId.ToLowerInvariant();
+            _ = new RoleAssignment($"{secret.Name}--{principal}", new RoleAssignmentArgs
+            {
+                Scope = scope,
+                PrincipalId = principal,
+                PrincipalType = reader.PrincipalType,
+                RoleDefinitionId = azure.Apply(c => KeyVaultRoles.DefinitionId(c.SubscriptionId, KeyVaultRoles.SecretsUser)),
+                RoleAssignmentName = scope.Apply(s => KeyVaultRoles.AssignmentName(s, principal, KeyVaultRoles.SecretsUser)),
+            }, new CustomResourceOptions { Parent = this, DependsOn = { vaultSecret } });
+        }
+    }
 
     internal static string EmptySecretMessage(string key, string configPath) =>
         $"Auth0 returned an empty client secret for client '{key}' ({configPath}). The Auth0 management client that Pulumi "

@@ -1,15 +1,22 @@
 namespace Infra.Config;
 
 /// <summary>The whole, validated access model of one stack: APIs, the clients granted on them, and where credentials go.</summary>
+/// <param name="Policy">Stack-wide safety settings.</param>
 /// <param name="Tenant">The Auth0 tenant the stack deploys into.</param>
 /// <param name="KeyVault">The vault that receives each client's credentials.</param>
 /// <param name="Apis">The APIs, in config order.</param>
 /// <param name="Clients">The machine-to-machine clients, in config order.</param>
 public sealed record AccessConfig(
+    StackPolicy Policy,
     Auth0Tenant Tenant,
     KeyVaultTarget KeyVault,
     IReadOnlyList<ApiDefinition> Apis,
     IReadOnlyList<M2MClientDefinition> Clients);
+
+/// <summary>Stack-wide safety settings.</summary>
+/// <param name="Protect">Sets Pulumi's <c>protect</c> on APIs, clients, grants, credentials, the vault and its secrets.</param>
+/// <param name="Production">Marks the stack as production, which requires <paramref name="Protect"/>.</param>
+public sealed record StackPolicy(bool Protect, bool Production);
 
 /// <summary>The Auth0 tenant: its domain is where consumers exchange credentials for tokens.</summary>
 public sealed record Auth0Tenant(string Domain)
@@ -21,8 +28,27 @@ public sealed record Auth0Tenant(string Domain)
     public string ManagementApiIdentifier => $"https://{Domain}/api/v2/";
 }
 
-/// <summary>An existing Azure Key Vault and the prefix of the secret names this stack writes into it.</summary>
-public sealed record KeyVaultTarget(string Name, string ResourceGroup, string SecretPrefix);
+/// <summary>The Azure Key Vault that receives the credentials, and the prefix of the secret names this stack writes into it.</summary>
+public sealed record KeyVaultTarget(string Name, string ResourceGroup, string SecretPrefix)
+{
+    /// <summary>When set, the stack creates the resource group and the vault itself; otherwise they must exist.</summary>
+    public ManagedVaultSettings? Create { get; init; }
+
+    /// <summary>The vault's data-plane URI.</summary>
+    public string Uri => $"https://{Name}.vault.azure.net/";
+
+    /// <summary>The Azure resource id of the vault.</summary>
+    public string Scope(string subscriptionId)
+        => $"/subscriptions/{subscriptionId}/resourceGroups/{ResourceGroup}/providers/Microsoft.KeyVault/vaults/{Name}";
+
+    /// <summary>The Azure resource id of a secret in this vault, the scope of its role assignments.</summary>
+    public string SecretScope(string subscriptionId, string secretName) => $"{Scope(subscriptionId)}/secrets/{secretName}";
+}
+
+/// <summary>How the stack creates its own vault.</summary>
+/// <param name="Location">The Azure region of the resource group and the vault.</param>
+/// <param name="PublicNetworkAccess"><c>Enabled</c> or <c>Disabled</c>: whether the vault's data plane is reachable from public networks.</param>
+public sealed record ManagedVaultSettings(string Location, string PublicNetworkAccess);
 
 /// <summary>An API protected by Auth0 access tokens (an Auth0 resource server).</summary>
 /// <param name="Key">Stable key: the Pulumi resource name. Changing it replaces the API.</param>
@@ -37,7 +63,14 @@ public sealed record ApiDefinition(
     string Identifier,
     IReadOnlyList<ApiScope> Scopes,
     int TokenLifetimeSeconds,
-    string SigningAlgorithm);
+    string SigningAlgorithm)
+{
+    /// <summary>Keys this API had before; each becomes an alias so a key change keeps the live API.</summary>
+    public IReadOnlyList<string> PreviousKeys { get; init; } = [];
+
+    /// <summary>The Auth0 id of an existing resource server to adopt instead of creating one.</summary>
+    public string? ImportId { get; init; }
+}
 
 /// <summary>One permission an API defines, such as <c>orders:read</c>.</summary>
 public sealed record ApiScope(string Value, string Description);
@@ -53,7 +86,26 @@ public sealed record M2MClientDefinition(
     string Name,
     string Description,
     string Owner,
-    IReadOnlyList<ClientGrantPlan> Grants);
+    IReadOnlyList<ClientGrantPlan> Grants)
+{
+    /// <summary>The Azure principals that may read this client's credentials, and nothing else in the vault.</summary>
+    public IReadOnlyList<SecretReader> Readers { get; init; } = [];
+
+    /// <summary>Keys this client had before; each becomes an alias so a key change keeps the live client.</summary>
+    public IReadOnlyList<string> PreviousKeys { get; init; } = [];
+
+    /// <summary>The Auth0 client id of an existing application to adopt instead of creating one.</summary>
+    public string? ImportId { get; init; }
+}
 
 /// <summary>The scopes one client may request on one API.</summary>
-public sealed record ClientGrantPlan(string ApiKey, IReadOnlyList<string> Scopes);
+public sealed record ClientGrantPlan(string ApiKey, IReadOnlyList<string> Scopes)
+{
+    /// <summary>The Auth0 id (<c>cgr_…</c>) of an existing grant to adopt instead of creating one.</summary>
+    public string? ImportId { get; init; }
+}
+
+/// <summary>An Azure principal allowed to read one client's secrets.</summary>
+/// <param name="ObjectId">The principal's object id, a GUID in lowercase.</param>
+/// <param name="PrincipalType"><c>ServicePrincipal</c> (a managed identity or an app registration) or <c>Group</c>.</param>
+public sealed record SecretReader(string ObjectId, string PrincipalType);

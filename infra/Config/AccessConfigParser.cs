@@ -15,7 +15,17 @@ public sealed record RawStackConfig(
     string? Auth0Domain,
     string? KeyVault,
     string? Apis,
-    string? Clients);
+    string? Clients)
+{
+    /// <summary>The <c>protect</c> value.</summary>
+    public string? Protect { get; init; }
+
+    /// <summary>The <c>production</c> value.</summary>
+    public string? Production { get; init; }
+
+    /// <summary>Every key set under the project namespace, when the engine says; any not read here is a misspelling.</summary>
+    public IReadOnlyCollection<string>? ProjectKeys { get; init; }
+}
 
 /// <summary>Turns raw stack config into an <see cref="AccessConfig"/>, or fails with every problem at once.</summary>
 public static class AccessConfigParser
@@ -29,12 +39,26 @@ public static class AccessConfigParser
     /// <summary>The only signing algorithm allowed: RS256 tokens are verified with the tenant's public keys, HS256 would need the signing secret in every API.</summary>
     public const string SigningAlgorithm = "RS256";
 
+    /// <summary>The keys this program reads under the project namespace.</summary>
+    public static readonly IReadOnlyList<string> ProjectKeys = ["keyVault", "apis", "clients", "protect", "production"];
+
     /// <summary>Parses and validates; throws <see cref="ConfigValidationException"/> listing every problem.</summary>
     public static AccessConfig Parse(RawStackConfig raw)
     {
         ArgumentNullException.ThrowIfNull(raw);
         var problems = new List<ConfigProblem>();
         var ns = raw.Namespace;
+
+        foreach (var key in raw.ProjectKeys?.Where(k => !ProjectKeys.Contains(k, StringComparer.Ordinal)) ?? [])
+        {
+            var suggestion = StrictObject.Suggest(key, ProjectKeys);
+            var fix = suggestion is null ? $"remove it (known keys: {string.Join(", ", ProjectKeys.Select(k => $"{ns}:{k}"))})." : $"did you mean '{ns}:{suggestion}'?";
+            problems.Add(new($"{ns}:{key}", $"unknown key; {fix}"));
+        }
+
+        var policy = new StackPolicy(
+            Boolean(raw.Protect, $"{ns}:protect", problems),
+            Boolean(raw.Production, $"{ns}:production", problems));
 
         var keyVault = ParseKeyVault(Document(raw.KeyVault), $"{ns}:keyVault", problems);
         var apis = StrictObject.List(Document(raw.Apis), $"{ns}:apis", "APIs ({key, name, identifier, scopes})", problems)
@@ -44,7 +68,7 @@ public static class AccessConfigParser
             .Select(c => ParseClient(c.Item, c.Path, problems))
             .ToList();
 
-        var config = new AccessConfig(new Auth0Tenant(raw.Auth0Domain?.Trim() ?? ""), keyVault, apis, clients);
+        var config = new AccessConfig(policy, new Auth0Tenant(raw.Auth0Domain?.Trim() ?? ""), keyVault, apis, clients);
         problems.AddRange(AccessConfigValidator.Validate(config, ns));
         if (problems.Count > 0)
         {
@@ -74,6 +98,20 @@ public static class AccessConfigParser
         }
     }
 
+    private static bool Boolean(string? text, string path, List<ConfigProblem> problems)
+    {
+        switch (text)
+        {
+            case null or "false":
+                return false;
+            case "true":
+                return true;
+            default:
+                problems.Add(new(path, "must be true or false."));
+                return false;
+        }
+    }
+
     private static KeyVaultTarget ParseKeyVault(JsonElement element, string path, List<ConfigProblem> problems)
     {
         if (element.ValueKind is JsonValueKind.Undefined)
@@ -82,18 +120,34 @@ public static class AccessConfigParser
             return new KeyVaultTarget("", "", DefaultSecretPrefix);
         }
 
-        var vault = StrictObject.Open(element, path, problems, "name", "resourceGroup", "secretPrefix");
-        return vault is null
-            ? new KeyVaultTarget("", "", DefaultSecretPrefix)
-            : new KeyVaultTarget(
-                vault.RequiredString("name", "the name of the existing Key Vault"),
-                vault.RequiredString("resourceGroup", "the vault's resource group"),
-                vault.OptionalString("secretPrefix", DefaultSecretPrefix, "the first segment of the secret names"));
+        var vault = StrictObject.Open(element, path, problems, "name", "resourceGroup", "secretPrefix", "create");
+        if (vault is null)
+        {
+            return new KeyVaultTarget("", "", DefaultSecretPrefix);
+        }
+
+        var create = vault.OptionalObject("create", "location", "publicNetworkAccess");
+        return new KeyVaultTarget(
+            vault.RequiredString("name", "the name of the Key Vault"),
+            vault.RequiredString("resourceGroup", "the vault's resource group"),
+            vault.OptionalString("secretPrefix", DefaultSecretPrefix, "the first segment of the secret names"))
+        {
+            Create = create is null
+                ? null
+                : new ManagedVaultSettings(
+                    create.RequiredString("location", "the Azure region, such as westeurope"),
+                    create.OptionalString("publicNetworkAccess", "Enabled", "Enabled or Disabled")),
+        };
     }
+
+    private static IReadOnlyList<string> Strings(StrictObject owner, string key, string what, List<ConfigProblem> problems)
+        => owner.OptionalList(key, what)
+            .Select(item => StrictObject.StringItem(item.Item, item.Path, what, problems))
+            .ToList();
 
     private static ApiDefinition ParseApi(JsonElement element, string path, List<ConfigProblem> problems)
     {
-        var api = StrictObject.Open(element, path, problems, "key", "name", "identifier", "scopes", "tokenLifetime", "signingAlg");
+        var api = StrictObject.Open(element, path, problems, "key", "name", "identifier", "scopes", "tokenLifetime", "signingAlg", "previousKeys", "import");
         if (api is null)
         {
             return new ApiDefinition("", "", "", [], DefaultTokenLifetimeSeconds, SigningAlgorithm);
@@ -108,7 +162,11 @@ public static class AccessConfigParser
             api.RequiredString("identifier", "the audience, such as https://orders.example.com"),
             scopes,
             api.OptionalInt("tokenLifetime", DefaultTokenLifetimeSeconds, "seconds") ?? DefaultTokenLifetimeSeconds,
-            api.OptionalString("signingAlg", SigningAlgorithm, "RS256"));
+            api.OptionalString("signingAlg", SigningAlgorithm, "RS256"))
+        {
+            PreviousKeys = Strings(api, "previousKeys", "keys this API had before", problems),
+            ImportId = api.OptionalString("import", "the Auth0 id of the resource server to adopt"),
+        };
     }
 
     private static ApiScope ParseScope(JsonElement element, string path, List<ConfigProblem> problems)
@@ -123,7 +181,7 @@ public static class AccessConfigParser
 
     private static M2MClientDefinition ParseClient(JsonElement element, string path, List<ConfigProblem> problems)
     {
-        var client = StrictObject.Open(element, path, problems, "key", "name", "description", "owner", "grants");
+        var client = StrictObject.Open(element, path, problems, "key", "name", "description", "owner", "grants", "readers", "previousKeys", "import");
         if (client is null)
         {
             return new M2MClientDefinition("", "", "", "", []);
@@ -137,12 +195,29 @@ public static class AccessConfigParser
             client.RequiredString("name", "the display name"),
             client.RequiredString("description", "what the consumer is"),
             client.RequiredString("owner", "the accountable team or person"),
-            grants);
+            grants)
+        {
+            Readers = client.OptionalList("readers", "readers ({objectId, principalType})")
+                .Select(r => ParseReader(r.Item, r.Path, problems))
+                .ToList(),
+            PreviousKeys = Strings(client, "previousKeys", "keys this client had before", problems),
+            ImportId = client.OptionalString("import", "the Auth0 client id of the application to adopt"),
+        };
+    }
+
+    private static SecretReader ParseReader(JsonElement element, string path, List<ConfigProblem> problems)
+    {
+        var reader = StrictObject.Open(element, path, problems, "objectId", "principalType");
+        return reader is null
+            ? new SecretReader("", "")
+            : new SecretReader(
+                reader.RequiredString("objectId", "the principal's object id (a GUID)"),
+                reader.RequiredString("principalType", "ServicePrincipal or Group"));
     }
 
     private static ClientGrantPlan ParseGrant(JsonElement element, string path, List<ConfigProblem> problems)
     {
-        var grant = StrictObject.Open(element, path, problems, "api", "scopes");
+        var grant = StrictObject.Open(element, path, problems, "api", "scopes", "import");
         if (grant is null)
         {
             return new ClientGrantPlan("", []);
@@ -151,6 +226,9 @@ public static class AccessConfigParser
         var scopes = grant.RequiredList("scopes", "scope values")
             .Select(s => StrictObject.StringItem(s.Item, s.Path, "a scope value declared on the API", problems))
             .ToList();
-        return new ClientGrantPlan(grant.RequiredString("api", "the key of an API under apis"), scopes);
+        return new ClientGrantPlan(grant.RequiredString("api", "the key of an API under apis"), scopes)
+        {
+            ImportId = grant.OptionalString("import", "the Auth0 id (cgr_…) of the grant to adopt"),
+        };
     }
 }

@@ -24,10 +24,24 @@ internal static partial class AccessConfigValidator
     public static IEnumerable<ConfigProblem> Validate(AccessConfig config, string ns)
     {
         var problems = new List<ConfigProblem>();
+        if (config.Policy.Production && !config.Policy.Protect)
+        {
+            problems.Add(new($"{ns}:protect", $"must be true in a production stack ({ns}:production is true): protection is what stops a `pulumi up` from deleting a live client, grant or secret."));
+        }
+
         ValidateTenant(config.Tenant, problems);
         ValidateKeyVault(config.KeyVault, $"{ns}:keyVault", problems);
         var apis = ValidateApis(config, ns, problems);
         ValidateClients(config, ns, apis, problems);
+        ValidatePreviousKeys(config.Apis.Select(a => (a.Key, a.PreviousKeys)).ToList(), $"{ns}:apis", "orders-api", problems);
+        ValidatePreviousKeys(config.Clients.Select(c => (c.Key, c.PreviousKeys)).ToList(), $"{ns}:clients", "orders-sync", problems);
+        ValidateImports(config.Apis.Select((a, i) => (a.ImportId, $"{ns}:apis[{i}].import")), ResourceServerId(), "the resource server's Auth0 id: 24 lowercase hexadecimal characters (Auth0 dashboard > Applications > APIs > the API's id)", problems);
+        ValidateImports(config.Clients.Select((c, i) => (c.ImportId, $"{ns}:clients[{i}].import")), ClientId(), "an Auth0 client id: 32 letters and digits (Auth0 dashboard > Applications > the application's Client ID)", problems);
+        ValidateImports(
+            config.Clients.SelectMany((c, i) => c.Grants.Select((g, j) => (g.ImportId, $"{ns}:clients[{i}].grants[{j}].import"))),
+            ClientGrantId(),
+            "an Auth0 client grant id: cgr_ and 16 letters and digits (Management API GET /api/v2/client-grants)",
+            problems);
         return problems;
     }
 
@@ -53,6 +67,19 @@ internal static partial class AccessConfigValidator
         if (vault.ResourceGroup.Length > 0 && (vault.ResourceGroup.Length > 90 || !ResourceGroupName().IsMatch(vault.ResourceGroup) || vault.ResourceGroup.EndsWith('.')))
         {
             problems.Add(new($"{path}.resourceGroup", "is not a valid resource group name: use at most 90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'."));
+        }
+
+        if (vault.Create is { } create)
+        {
+            if (create.Location.Length > 0 && !AzureRegion().IsMatch(create.Location))
+            {
+                problems.Add(new($"{path}.create.location", "must be an Azure region name such as westeurope (lowercase letters and digits; `az account list-locations -o table`)."));
+            }
+
+            if (create.PublicNetworkAccess is not ("Enabled" or "Disabled"))
+            {
+                problems.Add(new($"{path}.create.publicNetworkAccess", "must be Enabled or Disabled."));
+            }
         }
 
         if (vault.SecretPrefix.Length > 0 && (vault.SecretPrefix.Length > MaxSecretPrefix || !SecretPrefix().IsMatch(vault.SecretPrefix)))
@@ -167,6 +194,12 @@ internal static partial class AccessConfigValidator
                 problems.Add(new($"{path}.owner", $"must be at most {MaxMetadataValue} characters (Auth0's client_metadata limit); it has {client.Owner.Length}."));
             }
 
+            var readers = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            for (var r = 0; r < client.Readers.Count; r++)
+            {
+                ValidateReader(client.Readers[r], $"{path}.readers[{r}]", readers, problems);
+            }
+
             var granted = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var g = 0; g < client.Grants.Count; g++)
             {
@@ -221,6 +254,83 @@ internal static partial class AccessConfigValidator
         }
     }
 
+    private static void ValidateReader(SecretReader reader, string path, HashSet<string> seen, List<ConfigProblem> problems)
+    {
+        if (reader.ObjectId.Length > 0)
+        {
+            if (!Guid().IsMatch(reader.ObjectId))
+            {
+                problems.Add(new($"{path}.objectId", "must be the principal's object id, a GUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301 (for a managed identity: `az identity show --query principalId`)."));
+            }
+            else if (!seen.Add(reader.ObjectId))
+            {
+                problems.Add(new($"{path}.objectId", "lists this principal twice for the client: remove the duplicate."));
+            }
+        }
+
+        if (reader.PrincipalType.Length > 0 && reader.PrincipalType is not ("ServicePrincipal" or "Group"))
+        {
+            problems.Add(new($"{path}.principalType", "must be ServicePrincipal (a managed identity or an app registration) or Group."));
+        }
+    }
+
+    /// <summary>
+    /// A previous key becomes an alias: it must be a valid key, not the key of a current entry (two resources would
+    /// claim one history), and not a previous key of another entry.
+    /// </summary>
+    private static void ValidatePreviousKeys(List<(string Key, IReadOnlyList<string> PreviousKeys)> entries, string listPath, string example, List<ConfigProblem> problems)
+    {
+        var current = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            current.TryAdd(entries[i].Key, i);
+        }
+
+        var claimed = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            for (var k = 0; k < entries[i].PreviousKeys.Count; k++)
+            {
+                var previous = entries[i].PreviousKeys[k];
+                var path = $"{listPath}[{i}].previousKeys[{k}]";
+                if (!ValidKey(previous, path, example, problems))
+                {
+                    continue;
+                }
+
+                if (current.TryGetValue(previous, out var owner))
+                {
+                    problems.Add(new(path, $"'{previous}' is the current key of {listPath}[{owner}]: list only keys no entry uses any more."));
+                }
+                else if (!claimed.TryAdd(previous, i))
+                {
+                    problems.Add(new(path, $"'{previous}' is already a previous key of {listPath}[{claimed[previous]}]: one old key can move to one new key only."));
+                }
+            }
+        }
+    }
+
+    private static void ValidateImports(IEnumerable<(string? ImportId, string Path)> imports, Regex shape, string what, List<ConfigProblem> problems)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (id, path) in imports)
+        {
+            if (id is null || id.Length == 0)
+            {
+                continue;
+            }
+
+            if (!shape.IsMatch(id))
+            {
+                problems.Add(new(path, $"must be {what}."));
+            }
+            else if (!seen.TryAdd(id, path))
+            {
+                problems.Add(new(path, $"adopts the same Auth0 object as {seen[id]}: each can be adopted once."));
+            }
+        }
+    }
+
     private static bool ValidKey(string key, string path, string example, List<ConfigProblem> problems)
     {
         if (key.Length == 0)
@@ -251,4 +361,19 @@ internal static partial class AccessConfigValidator
 
     [GeneratedRegex("^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$", RegexOptions.CultureInvariant)]
     private static partial Regex SecretPrefix();
+
+    [GeneratedRegex("^[a-z0-9]{2,40}$", RegexOptions.CultureInvariant)]
+    private static partial Regex AzureRegion();
+
+    [GeneratedRegex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Guid();
+
+    [GeneratedRegex("^[0-9a-f]{24}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ResourceServerId();
+
+    [GeneratedRegex("^[A-Za-z0-9]{32}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ClientId();
+
+    [GeneratedRegex("^cgr_[A-Za-z0-9]{16}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ClientGrantId();
 }

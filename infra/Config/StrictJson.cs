@@ -65,6 +65,24 @@ internal sealed class StrictObject
             ? StringValue(value, $"{Path}.{key}", what)
             : fallback;
 
+    /// <summary>An optional string; null when absent.</summary>
+    public string? OptionalString(string key, string what)
+        => _element.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null
+            ? StringValue(value, $"{Path}.{key}", what)
+            : null;
+
+    /// <summary>An optional object with exactly the given keys; null when absent.</summary>
+    public StrictObject? OptionalObject(string key, params string[] keys)
+        => _element.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null
+            ? Open(value, $"{Path}.{key}", _problems, keys)
+            : null;
+
+    /// <summary>An optional list: empty when absent, but never empty when present (an empty list says nothing).</summary>
+    public IReadOnlyList<(JsonElement Item, string Path)> OptionalList(string key, string what)
+        => _element.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null
+            ? List(value, $"{Path}.{key}", what, _problems)
+            : [];
+
     /// <summary>An optional whole number; <paramref name="fallback"/> when absent, null (and a problem) when of another type.</summary>
     public int? OptionalInt(string key, int fallback, string what)
     {
