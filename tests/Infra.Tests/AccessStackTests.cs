@@ -28,6 +28,7 @@ public class AccessStackTests
                 [ResourceTypes.ClientCredentials] = 3,
                 [ResourceTypes.ClientGrant] = 4,
                 [ResourceTypes.Secret] = 13,
+                [ResourceTypes.RoleAssignment] = 5 + 4 + (2 * 4),
             }.OrderBy(kv => kv.Key, StringComparer.Ordinal),
             counts.OrderBy(kv => kv.Key, StringComparer.Ordinal));
         // Logical names come from the stable keys, never the display names.
@@ -119,13 +120,21 @@ public class AccessStackTests
     }
 
     [Fact]
-    public async Task The_program_makes_no_provider_calls_or_invokes()
+    public async Task The_program_looks_the_azure_identity_up_once_and_only_when_it_needs_it()
     {
         var run = await StackHarness.RunAsync(Dev);
+        var withoutReaders = await StackHarness.RunAsync(Dev.Edit("infra:clients", c =>
+        {
+            foreach (var client in c.AsArray())
+            {
+                client!.AsObject().Remove("readers");
+            }
+        }));
 
-        // Strict mocks: an invoke (a data-source lookup) would have failed the run.
-        run.Fakes.Mock.Verify(m => m.CallAsync(It.IsAny<Pulumi.Testing.MockCallArgs>()), Times.Never);
-        Assert.Equal(2 + 2 + 2 + 3 + 3 + 3 + 4 + 13, run.Registered.Count);
+        // Strict mocks: any other invoke would have failed the run.
+        run.Fakes.Mock.Verify(m => m.CallAsync(It.IsAny<Pulumi.Testing.MockCallArgs>()), Times.Once);
+        withoutReaders.Fakes.Mock.Verify(m => m.CallAsync(It.IsAny<Pulumi.Testing.MockCallArgs>()), Times.Never);
+        Assert.Empty(withoutReaders.OfType(ResourceTypes.RoleAssignment));
     }
 
     private static string Flatten(object? value) => value switch

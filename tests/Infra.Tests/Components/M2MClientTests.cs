@@ -71,7 +71,7 @@ public class M2MClientTests
         Assert.All(captured.Where(c => c.Resource is Client or ClientCredentials), c => Assert.NotEqual(true, ((CustomResourceOptions)c.Options).DeleteBeforeReplace));
 
         var children = captured.Where(c => c.Options.Parent is M2MClient).ToList();
-        Assert.Equal(3 + 3 + 4 + 13, children.Count);
+        Assert.Equal(3 + 3 + 4 + 13 + 17, children.Count);
         Assert.All(children, c => Assert.StartsWith(c.Options.Parent!.GetResourceName(), c.Resource.GetResourceName().Replace("m2m--", "", StringComparison.Ordinal), StringComparison.Ordinal));
     }
 
@@ -171,5 +171,78 @@ public class M2MClientTests
         var uris = (ImmutableDictionary<string, object>)(await StackHarness.ValueAsync(outputs["secretUris"]))!;
         Assert.Equal("https://kv-acme-m2m-dev.vault.azure.net/secrets/m2m--nightly-reconciler--ClientSecret", uris["clientSecret"]);
         Assert.Equal(4, uris.Count);
+    }
+}
+
+public class SecretReaderTests
+{
+    private static readonly Dictionary<string, string> Dev = StackHarness.StackConfig();
+    private const string CheckoutIdentity = "0f8d5a3e-6b1c-4e2a-9d7f-3c5b8a1e4f60";
+
+    [Fact]
+    public async Task Each_reader_gets_key_vault_secrets_user_on_each_of_its_clients_secrets_and_nothing_else()
+    {
+        var run = await StackHarness.RunAsync(Dev);
+
+        var assignments = run.OfType(ResourceTypes.RoleAssignment).Where(a => a.Input<string>("principalId") == CheckoutIdentity).ToList();
+        var vaultScope = $"/subscriptions/{ProviderFakes.SubscriptionId}/resourceGroups/rg-acme-identity-dev/providers/Microsoft.KeyVault/vaults/kv-acme-m2m-dev/secrets/";
+        Assert.Equal(
+            [
+                vaultScope + "m2m--checkout-service--ClientId",
+                vaultScope + "m2m--checkout-service--ClientSecret",
+                vaultScope + "m2m--checkout-service--TokenEndpoint",
+                vaultScope + "m2m--checkout-service--Audience--orders-api",
+                vaultScope + "m2m--checkout-service--Audience--inventory-api",
+            ],
+            assignments.Select(a => a.Input<string>("scope")));
+        Assert.All(assignments, a =>
+        {
+            Assert.Equal($"/subscriptions/{ProviderFakes.SubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6", a.Input<string>("roleDefinitionId"));
+            Assert.Equal("ServicePrincipal", a.Input<string>("principalType"));
+            Assert.Equal(KeyVaultRoles.AssignmentName(a.Input<string>("scope"), CheckoutIdentity, KeyVaultRoles.SecretsUser), a.Input<string>("roleAssignmentName"));
+            Assert.Equal($"{a.Input<string>("scope")[vaultScope.Length..]}--{CheckoutIdentity}", a.Name);
+        });
+        Assert.Equal(5, assignments.Select(a => a.Input<string>("roleAssignmentName")).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_group_reader_keeps_its_principal_type_and_readers_of_one_client_touch_no_other_client()
+    {
+        var run = await StackHarness.RunAsync(Dev);
+
+        var group = run.OfType(ResourceTypes.RoleAssignment).Where(a => a.Input<string>("principalId") == "c3d2e1f0-a9b8-4c7d-8e6f-5a4b3c2d1e0f").ToList();
+        Assert.Equal(4, group.Count);
+        Assert.All(group, a => Assert.Equal("Group", a.Input<string>("principalType")));
+        Assert.All(group, a => Assert.Contains("/secrets/m2m--partner-globex--", a.Input<string>("scope"), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Assignment_names_are_name_based_guids_of_scope_principal_and_role()
+    {
+        // Pinned values (cross-checked with Python's uuid.uuid5): a change to the naming would make Azure see every
+        // assignment as new and reject the duplicates.
+        var name = KeyVaultRoles.AssignmentName("/subscriptions/S/X", "P", KeyVaultRoles.SecretsUser);
+        Assert.Equal(name, KeyVaultRoles.AssignmentName("/subscriptions/s/x", "p", KeyVaultRoles.SecretsUser));
+        Assert.NotEqual(name, KeyVaultRoles.AssignmentName("/subscriptions/s/x", "p", KeyVaultRoles.SecretsOfficer));
+        Assert.NotEqual(name, KeyVaultRoles.AssignmentName("/subscriptions/s/y", "p", KeyVaultRoles.SecretsUser));
+        Assert.Equal('5', name[14]);
+        Assert.Equal(GoldenAssignmentName, name);
+
+        var run = await StackHarness.RunAsync(Dev);
+        var clientSecret = run.Single(ResourceTypes.RoleAssignment, $"m2m--checkout-service--ClientSecret--{CheckoutIdentity}");
+        Assert.Equal(GoldenDevAssignmentName, clientSecret.Input<string>("roleAssignmentName"));
+    }
+
+    private const string GoldenAssignmentName = "1aea56b5-f088-5e0a-9cbf-69b5dce31533";
+    private const string GoldenDevAssignmentName = "531c1a79-1545-5534-b97d-5ab125e2a27b";
+
+    [Fact]
+    public async Task A_readers_assignment_waits_for_its_secret()
+    {
+        var captured = await StackHarness.CaptureAsync(Dev);
+
+        var assignment = captured.Single(c => c.Resource.GetResourceName() == $"m2m--checkout-service--ClientSecret--{CheckoutIdentity}");
+        var dependsOn = await StackHarness.ValueAsync(((InputList<Resource>)assignment.Options.DependsOn).ToOutput());
+        Assert.Equal(["m2m--checkout-service--ClientSecret"], dependsOn.Select(d => d.GetResourceName()));
     }
 }

@@ -13,10 +13,13 @@ internal static class ResourceTypes
     public const string ResourceServer = "auth0:index/resourceServer:ResourceServer";
     public const string ResourceServerScopes = "auth0:index/resourceServerScopes:ResourceServerScopes";
     public const string Secret = "azure-native:keyvault:Secret";
+    public const string RoleAssignment = "azure-native:authorization:RoleAssignment";
+    public const string ResourceGroup = "azure-native:resources:ResourceGroup";
+    public const string Vault = "azure-native:keyvault:Vault";
 }
 
 /// <summary>One resource as the engine received it: its type token, logical name and plain inputs.</summary>
-internal sealed record RegisteredResource(string Type, string Name, ImmutableDictionary<string, object> Inputs)
+internal sealed record RegisteredResource(string Type, string Name, ImmutableDictionary<string, object> Inputs, string? ImportId = null)
 {
     public T Input<T>(string key) => (T)Inputs[key];
 
@@ -35,11 +38,22 @@ internal sealed class ProviderFakes
     private readonly List<RegisteredResource> _registered = [];
     private readonly Dictionary<string, ImmutableDictionary<string, Pulumi.Output<object?>>> _outputs = [];
 
+    /// <summary>The identity the Azure provider runs as, as <c>getClientConfig</c> reports it.</summary>
+    public const string SubscriptionId = "11111111-2222-3333-4444-555555555555";
+    public const string TenantId = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
+    public const string DeployerObjectId = "99999999-8888-7777-6666-555555555555";
+
     public ProviderFakes(Func<string, string> clientSecretFor)
     {
         Mock = new Mock<IMocks>(MockBehavior.Strict);
         Mock.Setup(m => m.NewResourceAsync(It.IsAny<MockResourceArgs>()))
             .Returns((MockResourceArgs args) => Task.FromResult(Respond(args, clientSecretFor)));
+        Mock.Setup(m => m.CallAsync(It.Is<MockCallArgs>(a => a.Token == "azure-native:authorization:getClientConfig")))
+            .ReturnsAsync(ImmutableDictionary<string, object>.Empty
+                .Add("clientId", "deployer-app")
+                .Add("objectId", DeployerObjectId)
+                .Add("subscriptionId", SubscriptionId)
+                .Add("tenantId", TenantId));
         Mock.Setup(m => m.RegisterResourceOutputs(It.IsAny<MockRegisterResourceOutputsRequest>()))
             .Callback((MockRegisterResourceOutputsRequest request) =>
             {
@@ -84,7 +98,7 @@ internal sealed class ProviderFakes
         var name = args.Name!;
         lock (_registered)
         {
-            _registered.Add(new RegisteredResource(type, name, args.Inputs));
+            _registered.Add(new RegisteredResource(type, name, args.Inputs, args.Id));
         }
 
         var state = args.Inputs.ToBuilder();
@@ -95,6 +109,9 @@ internal sealed class ProviderFakes
                 break;
             case ResourceTypes.ClientCredentials:
                 state["clientSecret"] = clientSecretFor(name);
+                break;
+            case ResourceTypes.ResourceGroup:
+                state["name"] = args.Inputs["resourceGroupName"];
                 break;
             case ResourceTypes.Secret:
                 var vault = (string)args.Inputs["vaultName"];

@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using Infra.Components;
+using Infra.Tests.Support;
+using Pulumi;
+
+namespace Infra.Tests.Components;
+
+public class ManagedKeyVaultTests
+{
+    private static readonly Dictionary<string, string> WithOwnVault = StackHarness.StackConfig()
+        .Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["publicNetworkAccess"] = "Disabled" });
+
+    [Fact]
+    public async Task The_stack_creates_a_hardened_rbac_vault_in_its_own_resource_group()
+    {
+        var run = await StackHarness.RunAsync(WithOwnVault);
+
+        var group = run.Single(ResourceTypes.ResourceGroup, "rg-acme-identity-dev");
+        Assert.Equal(("rg-acme-identity-dev", "westeurope"), (group.Input<string>("resourceGroupName"), group.Input<string>("location")));
+        var vault = run.Single(ResourceTypes.Vault, "kv-acme-m2m-dev");
+        Assert.Equal(("kv-acme-m2m-dev", "rg-acme-identity-dev", "westeurope"), (vault.Input<string>("vaultName"), vault.Input<string>("resourceGroupName"), vault.Input<string>("location")));
+        var properties = vault.Map("properties");
+        Assert.Equal(ProviderFakes.TenantId, properties["tenantId"]);
+        Assert.Equal(true, properties["enableRbacAuthorization"]);
+        Assert.Equal(true, properties["enableSoftDelete"]);
+        Assert.Equal(90d, properties["softDeleteRetentionInDays"]);
+        Assert.Equal(true, properties["enablePurgeProtection"]);
+        Assert.Equal("Disabled", properties["publicNetworkAccess"]);
+        var sku = (System.Collections.Immutable.ImmutableDictionary<string, object>)properties["sku"];
+        Assert.Equal(("A", "standard"), ((string)sku["family"], (string)sku["name"]));
+        Assert.Equal(8, properties.Count);
+    }
+
+    [Fact]
+    public async Task The_deploying_identity_becomes_secrets_officer_on_the_vault_before_any_secret_is_written()
+    {
+        var captured = await StackHarness.CaptureAsync(WithOwnVault);
+        var run = await StackHarness.RunAsync(WithOwnVault);
+
+        var officer = run.Single(ResourceTypes.RoleAssignment, "kv-acme-m2m-dev--secrets-officer");
+        var scope = $"/subscriptions/{ProviderFakes.SubscriptionId}/resourceGroups/rg-acme-identity-dev/providers/Microsoft.KeyVault/vaults/kv-acme-m2m-dev";
+        Assert.Equal(scope, officer.Input<string>("scope"));
+        Assert.Equal(ProviderFakes.DeployerObjectId, officer.Input<string>("principalId"));
+        Assert.Equal($"/subscriptions/{ProviderFakes.SubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7", officer.Input<string>("roleDefinitionId"));
+        Assert.Equal(KeyVaultRoles.AssignmentName(scope, ProviderFakes.DeployerObjectId, KeyVaultRoles.SecretsOfficer), officer.Input<string>("roleAssignmentName"));
+
+        var secrets = captured.Where(c => c.Resource is Pulumi.AzureNative.KeyVault.Secret).ToList();
+        Assert.Equal(13, secrets.Count);
+        foreach (var secret in secrets)
+        {
+            var dependsOn = await StackHarness.ValueAsync(((InputList<Resource>)secret.Options.DependsOn).ToOutput());
+            Assert.Contains(dependsOn, d => d.GetResourceName() == "kv-acme-m2m-dev--secrets-officer");
+        }
+    }
+
+    [Fact]
+    public async Task Public_network_access_defaults_to_enabled_and_an_existing_vault_is_not_declared()
+    {
+        var defaulted = await StackHarness.RunAsync(StackHarness.StackConfig()
+            .Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "northeurope" }));
+        var existing = await StackHarness.RunAsync(StackHarness.StackConfig());
+
+        Assert.Equal("Enabled", defaulted.Single(ResourceTypes.Vault, "kv-acme-m2m-dev").Map("properties")["publicNetworkAccess"]);
+        Assert.Empty(existing.OfType(ResourceTypes.Vault));
+        Assert.Empty(existing.OfType(ResourceTypes.ResourceGroup));
+        Assert.Empty(existing.OfType(ManagedKeyVault.TypeToken));
+    }
+}
