@@ -28,7 +28,9 @@ public class ManagedKeyVaultTests
         Assert.Equal("Disabled", properties["publicNetworkAccess"]);
         var sku = (System.Collections.Immutable.ImmutableDictionary<string, object>)properties["sku"];
         Assert.Equal(("A", "standard"), ((string)sku["family"], (string)sku["name"]));
-        Assert.Equal(8, properties.Count);
+        // The SDK's own defaults, which a vault for credentials keeps: no VM, disk-encryption or ARM-template access.
+        Assert.Equal((false, false, false), ((bool)properties["enabledForDeployment"], (bool)properties["enabledForDiskEncryption"], (bool)properties["enabledForTemplateDeployment"]));
+        Assert.Equal(10, properties.Count);
     }
 
     [Fact]
