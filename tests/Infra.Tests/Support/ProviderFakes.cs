@@ -98,7 +98,7 @@ internal sealed class ProviderFakes
         var name = args.Name!;
         lock (_registered)
         {
-            _registered.Add(new RegisteredResource(type, name, args.Inputs, args.Id));
+            _registered.Add(new RegisteredResource(type, name, args.Inputs, string.IsNullOrEmpty(args.Id) ? null : args.Id));
         }
 
         var state = args.Inputs.ToBuilder();

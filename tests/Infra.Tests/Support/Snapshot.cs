@@ -1,0 +1,28 @@
+using System.Collections;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Infra.Tests.Support;
+
+/// <summary>What the engine would compare between two runs: each resource's identity and inputs, canonically written.</summary>
+internal static class Snapshot
+{
+    /// <summary>One line per registered resource: type, name, import id, and its inputs as JSON with sorted keys.</summary>
+    public static IReadOnlyList<string> Of(StackRun run)
+        => run.Registered.Select(r => $"{r.Type} {r.Name} import={r.ImportId} {Canonical(r.Inputs)!.ToJsonString()}").ToList();
+
+    /// <summary>The same lines keyed by type and name, for comparing runs whose registration order may differ.</summary>
+    public static Dictionary<string, string> ByResource(StackRun run)
+        => run.Registered.ToDictionary(r => $"{r.Type} {r.Name}", r => $"import={r.ImportId} {Canonical(r.Inputs)!.ToJsonString()}");
+
+    private static JsonNode? Canonical(object? value) => value switch
+    {
+        null => null,
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        double d => JsonValue.Create(d),
+        IDictionary map => new JsonObject(map.Keys.Cast<string>().Order(StringComparer.Ordinal).Select(k => KeyValuePair.Create(k, Canonical(map[k])))),
+        IEnumerable list => new JsonArray(list.Cast<object?>().Select(Canonical).ToArray()),
+        _ => JsonValue.Create(JsonSerializer.Serialize(value)),
+    };
+}
