@@ -1,5 +1,7 @@
 using System.Collections;
 using Infra.Components;
+using Infra.Config;
+using Infra.Tests.Config;
 using Infra.Tests.Support;
 using Moq;
 using Pulumi;
@@ -104,6 +106,26 @@ public class AccessStackTests
             + "  - infra:clients[2].owner: must not be blank: set the accountable team or person.",
             error.Message);
         Assert.Empty(fakes.Registered);
+    }
+
+    [Theory]
+    [MemberData(nameof(AccessConfigParserTests.InvalidConfigNames), MemberType = typeof(AccessConfigParserTests))]
+    public async Task Every_config_in_the_invalid_corpus_stops_the_program_before_any_resource_without_leaking_a_secret(string name)
+    {
+        var (edit, expected) = AccessConfigParserTests.InvalidConfigs[name];
+
+        var (error, fakes) = await StackHarness.RunFailingAsync(edit(Dev));
+
+        Assert.IsType<RunException>(error);
+        Assert.Equal(new ConfigValidationException(expected.Select(Problem)).Message, error.Message);
+        Assert.Empty(fakes.Registered);
+        Assert.DoesNotContain(DevClients.Select(StackHarness.SecretOf), s => error.ToString().Contains(s, StringComparison.Ordinal));
+    }
+
+    private static ConfigProblem Problem(string line)
+    {
+        var colon = line.IndexOf(": ", StringComparison.Ordinal);
+        return new ConfigProblem(line[..colon], line[(colon + 2)..]);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public class ApiResourceServerTests
                 ("orders:read", "Read orders and their lines"),
                 ("orders:write", "Create and amend orders"),
             ],
-            ((ImmutableArray<object>)orders.Inputs["scopes"]).Cast<ImmutableDictionary<string, object>>().Select(s => ((string)s["name"], (string)s["description"])));
+            orders.Maps("scopes").Select(s => ((string)s["name"], (string)s["description"])));
         // Never the one-resource-per-scope kind beside it: the two would fight over the API's scope list.
         Assert.DoesNotContain(run.Registered, r => r.Type == "auth0:index/resourceServerScope:ResourceServerScope");
     }

@@ -16,7 +16,12 @@ public class AccessConfigParserTests
         config.GetValueOrDefault("auth0:domain"),
         config.GetValueOrDefault("infra:keyVault"),
         config.GetValueOrDefault("infra:apis"),
-        config.GetValueOrDefault("infra:clients"));
+        config.GetValueOrDefault("infra:clients"))
+    {
+        Protect = config.GetValueOrDefault("infra:protect"),
+        Production = config.GetValueOrDefault("infra:production"),
+        ProjectKeys = config.Keys.Where(k => k.StartsWith("infra:", StringComparison.Ordinal)).Select(k => k["infra:".Length..]).ToList(),
+    };
 
     [Fact]
     public void The_dev_stack_parses_into_the_model_it_describes()
@@ -106,7 +111,8 @@ public class AccessConfigParserTests
 
     private static JsonNode Client(JsonNode clients, int i) => clients[i]!;
 
-    private static readonly Dictionary<string, (Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>> Edit, string[] Expected)> InvalidConfigs = new()
+    /// <summary>The invalid-config corpus: each edit of the dev stack, with exactly the problems it must produce.</summary>
+    internal static readonly Dictionary<string, (Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>> Edit, string[] Expected)> InvalidConfigs = new()
     {
         ["keyVault missing"] = (c => c.Without("infra:keyVault"),
             ["infra:keyVault: is required: set the existing vault as {name, resourceGroup} in Pulumi.<stack>.yaml."]),
@@ -211,6 +217,58 @@ public class AccessConfigParserTests
             ["infra:keyVault.name: is not a valid Key Vault name: use 3-24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit."]),
         ["resource group ending in a dot"] = (c => c.Edit("infra:keyVault", v => v["resourceGroup"] = "rg-acme."),
             ["infra:keyVault.resourceGroup: is not a valid resource group name: use at most 90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'."]),
+        ["top-level key misspelt"] = (c => c.Set("infra:protcet", "true"),
+            ["infra:protcet: unknown key; did you mean 'infra:protect'?"]),
+        ["top-level key unknown"] = (c => c.Set("infra:region", "westeurope"),
+            ["infra:region: unknown key; remove it (known keys: infra:keyVault, infra:apis, infra:clients, infra:protect, infra:production)."]),
+        ["protect not a boolean"] = (c => c.Set("infra:protect", "yes"),
+            ["infra:protect: must be true or false."]),
+        ["production without protection"] = (c => c.Set("infra:production", "true").Set("infra:protect", "false"),
+            ["infra:protect: must be true in a production stack (infra:production is true): protection is what stops a `pulumi up` from deleting a live client, grant or secret."]),
+        ["keyVault a plain string"] = (c => c.Set("infra:keyVault", "kv-acme-m2m-dev"),
+            ["infra:keyVault: must be an object with the keys name, resourceGroup, secretPrefix, create; found a string."]),
+        ["client name a number"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["name"] = 42),
+            ["infra:clients[0].name: must be a string (the display name); found a number."]),
+        ["client not an object"] = (c => c.Edit("infra:clients", cl => cl[1] = null),
+            ["infra:clients[1]: must be an object with the keys key, name, description, owner, grants, readers, previousKeys, import; found null."]),
+        ["grant not an object"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["grants"]![0] = "inventory-api"),
+            ["infra:clients[1].grants[0]: must be an object with the keys api, scopes, import; found a string."]),
+        ["reader object id malformed"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["readers"]![0]!["objectId"] = "checkout-identity"),
+            ["infra:clients[0].readers[0].objectId: must be the principal's object id, a GUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301 (for a managed identity: `az identity show --query principalId`)."]),
+        ["reader object id one digit short"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["readers"]![0]!["objectId"] = "0f8d5a3e-6b1c-4e2a-9d7f-3c5b8a1e4f6"),
+            ["infra:clients[0].readers[0].objectId: must be the principal's object id, a GUID such as 3f2504e0-4f89-41d3-9a0c-0305e82c3301 (for a managed identity: `az identity show --query principalId`)."]),
+        ["reader principal type a user"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["readers"]![0]!["principalType"] = "User"),
+            ["infra:clients[0].readers[0].principalType: must be ServicePrincipal (a managed identity or an app registration) or Group."]),
+        ["reader principal type in another case"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["readers"]![0]!["principalType"] = "servicePrincipal"),
+            ["infra:clients[0].readers[0].principalType: must be ServicePrincipal (a managed identity or an app registration) or Group."]),
+        ["reader listed twice in another case"] = (c => c.Edit("infra:clients", cl => Client(cl, 2)["readers"]![1]!["objectId"] = "4E6B8D0F-2A1C-4B3D-8F5E-9C7A6B5D4E3F"),
+            ["infra:clients[2].readers[1].objectId: lists this principal twice for the client: remove the duplicate."]),
+        ["readers empty"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["readers"] = new JsonArray()),
+            ["infra:clients[0].readers: must not be empty: list at least one of readers ({objectId, principalType})."]),
+        ["reader principal type missing"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["readers"]![0]!.AsObject().Remove("principalType")),
+            ["infra:clients[0].readers[0].principalType: is required: set ServicePrincipal or Group."]),
+        ["previous key still in use"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["previousKeys"] = new JsonArray("checkout-service")),
+            ["infra:clients[1].previousKeys[0]: 'checkout-service' is the current key of infra:clients[0]: list only keys no entry uses any more."]),
+        ["previous key claimed twice"] = (c => c.Edit("infra:apis", a => { Api(a, 0)["previousKeys"] = new JsonArray("legacy-api"); Api(a, 1)["previousKeys"] = new JsonArray("legacy-api"); }),
+            ["infra:apis[1].previousKeys[0]: 'legacy-api' is already a previous key of infra:apis[0]: one old key can move to one new key only."]),
+        ["previous key malformed"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["previousKeys"] = new JsonArray("Nightly_Reconciler")),
+            ["infra:clients[1].previousKeys[0]: must be at most 40 lowercase letters and digits in groups joined by single hyphens, such as orders-sync: it names resources and Key Vault secrets."]),
+        ["api import id malformed"] = (c => c.Edit("infra:apis", a => Api(a, 0)["import"] = "https://orders.dev.acme.example"),
+            ["infra:apis[0].import: must be the resource server's Auth0 id: 24 lowercase hexadecimal characters (Auth0 dashboard > Applications > APIs > the API's id)."]),
+        ["client import id malformed"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["import"] = "checkout-service"),
+            ["infra:clients[0].import: must be an Auth0 client id: 32 letters and digits (Auth0 dashboard > Applications > the application's Client ID)."]),
+        ["grant import id malformed"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["grants"]![0]!["import"] = "cgr_123"),
+            ["infra:clients[0].grants[0].import: must be an Auth0 client grant id: cgr_ and 16 letters and digits (Management API GET /api/v2/client-grants)."]),
+        ["same client adopted twice"] = (c => c.Edit("infra:clients", cl => { Client(cl, 0)["import"] = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a"; Client(cl, 2)["import"] = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a"; }),
+            ["infra:clients[2].import: adopts the same Auth0 object as infra:clients[0].import: each can be adopted once."]),
+        ["created vault in an unknown region format"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "West Europe" }),
+            ["infra:keyVault.create.location: must be an Azure region name such as westeurope (lowercase letters and digits; `az account list-locations -o table`)."]),
+        ["created vault without a location"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["publicNetworkAccess"] = "Disabled" }),
+            ["infra:keyVault.create.location: is required: set the Azure region, such as westeurope."]),
+        ["created vault network access misspelt"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["publicNetworkAccess"] = "disabled" }),
+            ["infra:keyVault.create.publicNetworkAccess: must be Enabled or Disabled."]),
+        ["created vault with an unknown key"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["sku"] = "premium" }),
+            ["infra:keyVault.create.sku: unknown key; remove it (known keys: location, publicNetworkAccess)."]),
         ["secret prefix with a double hyphen"] = (c => c.Edit("infra:keyVault", v => v["secretPrefix"] = "m2m--acme"),
             ["infra:keyVault.secretPrefix: must be at most 32 letters and digits in groups joined by single hyphens, such as m2m or acme-api."]),
     };

@@ -26,6 +26,8 @@ internal sealed record RegisteredResource(string Type, string Name, ImmutableDic
     public ImmutableDictionary<string, object> Map(string key) => (ImmutableDictionary<string, object>)Inputs[key];
 
     public IReadOnlyList<string> Strings(string key) => ((ImmutableArray<object>)Inputs[key]).Cast<string>().ToList();
+
+    public IReadOnlyList<ImmutableDictionary<string, object>> Maps(string key) => ((ImmutableArray<object>)Inputs[key]).Cast<ImmutableDictionary<string, object>>().ToList();
 }
 
 /// <summary>

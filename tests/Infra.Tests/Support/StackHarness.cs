@@ -57,12 +57,16 @@ internal static class StackHarness
 
     /// <summary>Runs the program inside a stack that records every resource's arguments and options.</summary>
     public static async Task<IReadOnlyList<ResourceTransformationArgs>> CaptureAsync(IReadOnlyDictionary<string, string> config, string stack = "dev")
+        => (await RunCapturingAsync(config, stack)).Captured;
+
+    /// <summary>Like <see cref="CaptureAsync"/>, also returning what the engine received.</summary>
+    public static async Task<(IReadOnlyList<ResourceTransformationArgs> Captured, ProviderFakes Fakes)> RunCapturingAsync(IReadOnlyDictionary<string, string> config, string stack = "dev")
     {
         var fakes = new ProviderFakes(SecretOf);
         using var scope = new PulumiConfigScope(config);
         CapturingStack.Captured.Clear();
         await Deployment.TestAsync<CapturingStack>(fakes.Mock.Object, Options(stack));
-        return [.. CapturingStack.Captured];
+        return ([.. CapturingStack.Captured], fakes);
     }
 
     public static TestOptions Options(string stack) => new() { ProjectName = Project, StackName = stack, IsPreview = false };

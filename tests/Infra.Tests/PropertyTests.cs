@@ -1,0 +1,166 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using CsCheck;
+using Infra.Tests.Support;
+using Pulumi;
+using AzureSecret = Pulumi.AzureNative.KeyVault.Secret;
+using AzureSecretArgs = Pulumi.AzureNative.KeyVault.SecretArgs;
+
+namespace Infra.Tests;
+
+/// <summary>Random valid stacks, run through the whole program, checked against invariants that hold for any config.</summary>
+public partial class PropertyTests
+{
+    private sealed record GeneratedApi(string Key, string Identifier, string[] Scopes, int TokenLifetime);
+
+    private sealed record GeneratedClient(string Key, string Owner, (int Api, int[] Scopes)[] Grants, (Guid Id, string Type)[] Readers);
+
+    private sealed record GeneratedStack(GeneratedApi[] Apis, GeneratedClient[] Clients, bool Protect)
+    {
+        public Dictionary<string, string> ToConfig()
+        {
+            var apis = new JsonArray(Apis.Select(a => (JsonNode)new JsonObject
+            {
+                ["key"] = a.Key,
+                ["name"] = $"API {a.Key}",
+                ["identifier"] = a.Identifier,
+                ["tokenLifetime"] = a.TokenLifetime,
+                ["scopes"] = new JsonArray(a.Scopes.Select(s => (JsonNode)new JsonObject { ["value"] = s, ["description"] = $"Allows {s}" }).ToArray()),
+            }).ToArray());
+            var clients = new JsonArray(Clients.Select(c => (JsonNode)new JsonObject
+            {
+                ["key"] = c.Key,
+                ["name"] = $"Client {c.Key}",
+                ["description"] = $"Generated client {c.Key}",
+                ["owner"] = c.Owner,
+                ["grants"] = new JsonArray(c.Grants.Select(g => (JsonNode)new JsonObject
+                {
+                    ["api"] = Apis[g.Api].Key,
+                    ["scopes"] = new JsonArray(g.Scopes.Select(s => (JsonNode)Apis[g.Api].Scopes[s]).ToArray()),
+                }).ToArray()),
+                ["readers"] = c.Readers.Length == 0 ? null : new JsonArray(c.Readers.Select(r => (JsonNode)new JsonObject { ["objectId"] = r.Id.ToString(), ["principalType"] = r.Type }).ToArray()),
+            }).ToArray());
+            foreach (var client in clients)
+            {
+                if (client!["readers"] is null)
+                {
+                    client.AsObject().Remove("readers");
+                }
+            }
+
+            return new Dictionary<string, string>
+            {
+                ["auth0:domain"] = "generated.eu.auth0.com",
+                ["infra:keyVault"] = """{"name":"kv-generated","resourceGroup":"rg-generated"}""",
+                ["infra:apis"] = apis.ToJsonString(),
+                ["infra:clients"] = clients.ToJsonString(),
+                ["infra:protect"] = Protect ? "true" : "false",
+            };
+        }
+    }
+
+    private static readonly Gen<string> Word = Gen.String[Gen.Char["abcdefghijklmnopqrstuvwxyz0123456789"], 1, 12];
+
+    /// <summary>A non-empty subset of 0..count-1, in random order.</summary>
+    private static Gen<int[]> Subset(int count) =>
+        from picks in Gen.Bool.Array[count]
+        from forced in Gen.Int[0, count - 1]
+        from order in Gen.Int.Array[count]
+        select Enumerable.Range(0, count).Where(i => picks[i] || i == forced).OrderBy(i => order[i]).ToArray();
+
+    private static readonly Gen<GeneratedApi> Api =
+        from key in Word
+        from scopes in Word.Array[1, 5]
+        from lifetime in Gen.Int[1, 86_400]
+        select new GeneratedApi(key, $"https://{key}.generated.example", scopes.Select((s, i) => $"{s}:s{i}").ToArray(), lifetime);
+
+    private static Gen<GeneratedClient> Client(GeneratedApi[] apis) =>
+        from key in Word
+        from owner in Gen.String[Gen.Char.AlphaNumeric, 1, 40]
+        from granted in Subset(apis.Length)
+        from masks in Gen.UInt.Array[apis.Length]
+        from readers in Gen.Select(Gen.Guid, Gen.OneOf("ServicePrincipal", "Group")).Array[0, 2]
+        select new GeneratedClient(key, owner, granted.Select(a => (a, ScopesFromMask(masks[a], apis[a].Scopes.Length))).ToArray(), readers.DistinctBy(r => r.Item1).ToArray());
+
+    /// <summary>A non-empty subset of 0..count-1 (count at most 5) from the bits of one generated number.</summary>
+    private static int[] ScopesFromMask(uint mask, int count)
+    {
+        var picked = Enumerable.Range(0, count).Where(i => (mask & (1u << i)) != 0).ToArray();
+        return picked.Length > 0 ? picked : [(int)((mask >> 8) % (uint)count)];
+    }
+
+    private static readonly Gen<GeneratedStack> Stacks =
+        from apis in Api.Array[1, 4]
+        let uniqueApis = apis.Select((a, i) => a with { Key = $"{a.Key}-a{i}", Identifier = $"https://{a.Key}-a{i}.generated.example" }).ToArray()
+        from clients in Client(uniqueApis).Array[1, 6]
+        from protect in Gen.Bool
+        select new GeneratedStack(uniqueApis, clients.Select((c, i) => c with { Key = $"{c.Key}-c{i}" }).ToArray(), protect);
+
+    [Fact]
+    public async Task Any_valid_config_yields_consistent_grants_credentials_secret_values_and_valid_unique_names()
+    {
+        await Stacks.SampleAsync(async stack => await CheckInvariants(stack), iter: 40, threads: 1, print: s => string.Join("\n", s.ToConfig().Select(kv => $"{kv.Key}: {kv.Value}")));
+    }
+
+    private static async Task CheckInvariants(GeneratedStack stack)
+    {
+        var (captured, fakes) = await StackHarness.RunCapturingAsync(stack.ToConfig());
+        var registered = fakes.Registered;
+
+        // Every grant's scopes are declared on its API.
+        var declared = registered.Where(r => r.Type == ResourceTypes.ResourceServerScopes)
+            .ToDictionary(r => r.Input<string>("resourceServerIdentifier"), r => r.Maps("scopes").Select(s => (string)s["name"]).ToHashSet());
+        foreach (var grant in registered.Where(r => r.Type == ResourceTypes.ClientGrant))
+        {
+            Assert.Subset(declared[grant.Input<string>("audience")], grant.Strings("scopes").ToHashSet());
+        }
+
+        // Every client has exactly one credentials resource and one grant per granted API, with exactly its scopes.
+        foreach (var client in stack.Clients)
+        {
+            Assert.Single(registered, r => r.Type == ResourceTypes.ClientCredentials && r.Name == client.Key);
+            var expected = client.Grants.ToDictionary(g => $"{client.Key}--{stack.Apis[g.Api].Key}", g => g.Scopes.Select(s => stack.Apis[g.Api].Scopes[s]).Order(StringComparer.Ordinal).ToList());
+            var actual = registered.Where(r => r.Type == ResourceTypes.ClientGrant && r.Input<string>("clientId") == ProviderFakes.ClientIdOf(client.Key))
+                .ToDictionary(r => r.Name, r => r.Strings("scopes").ToList());
+            Assert.Equal(expected.OrderBy(kv => kv.Key, StringComparer.Ordinal), actual.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+        }
+
+        Assert.Equal(stack.Clients.Length, registered.Count(r => r.Type == ResourceTypes.ClientCredentials));
+
+        // Every secret value given to Key Vault is a Pulumi secret, and only the client secret needs to be.
+        foreach (var secret in captured.Where(c => c.Resource is AzureSecret))
+        {
+            var value = ((Output<Pulumi.AzureNative.KeyVault.Inputs.SecretPropertiesArgs>)((AzureSecretArgs)secret.Args!).Properties).Apply(p => p.Value!);
+            var isClientSecret = secret.Resource.GetResourceName().EndsWith("--ClientSecret", StringComparison.Ordinal);
+            Assert.Equal(isClientSecret, await Output.IsSecretAsync(value));
+        }
+
+        // Every name is valid and unique: logical names per type, Key Vault names case-insensitively, assignment ids.
+        Assert.Equal(registered.Count, registered.Select(r => (r.Type, r.Name)).Distinct().Count());
+        var secretNames = registered.Where(r => r.Type == ResourceTypes.Secret).Select(r => r.Input<string>("secretName")).ToList();
+        Assert.All(secretNames, n => Assert.Matches(KeyVaultSecretName(), n));
+        Assert.Equal(secretNames.Count, secretNames.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        var assignments = registered.Where(r => r.Type == ResourceTypes.RoleAssignment).Select(r => r.Input<string>("roleAssignmentName")).ToList();
+        Assert.Equal(assignments.Count, assignments.Distinct().Count());
+        Assert.Equal(stack.Clients.Sum(c => c.Readers.Length * (3 + c.Grants.Length)), assignments.Count);
+
+        // No resource name, tag or registered output carries a client secret.
+        var secrets = stack.Clients.Select(c => StackHarness.SecretOf(c.Key)).ToList();
+        Assert.DoesNotContain(registered, r => secrets.Any(s => r.Name.Contains(s, StringComparison.Ordinal)));
+        Assert.DoesNotContain(registered.Where(r => r.Type == ResourceTypes.Secret), r => r.Map("tags").Values.Cast<string>().Any(v => secrets.Any(v.Contains)));
+        foreach (var outputs in fakes.RegisteredOutputs.Values)
+        {
+            foreach (var output in outputs.Values)
+            {
+                Assert.False(await Output.IsSecretAsync(output));
+                var text = System.Text.Json.JsonSerializer.Serialize(await StackHarness.ValueAsync(output));
+                Assert.DoesNotContain(secrets, s => text.Contains(s, StringComparison.Ordinal));
+            }
+        }
+
+        Assert.Equal(stack.Protect, captured.Where(c => c.Resource is CustomResource && c.Resource.GetResourceType() != ResourceTypes.RoleAssignment).All(c => c.Options.Protect == true));
+    }
+
+    [GeneratedRegex("^[0-9a-zA-Z-]{1,127}$")]
+    private static partial Regex KeyVaultSecretName();
+}
