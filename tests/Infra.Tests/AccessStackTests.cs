@@ -168,3 +168,19 @@ public class AccessStackTests
         _ => value.ToString() ?? "",
     };
 }
+
+public class ExampleStackTests
+{
+    [Fact]
+    public async Task The_prod_example_is_a_protected_production_stack_with_its_own_hardened_vault()
+    {
+        var config = StackHarness.StackConfig("prod");
+        var captured = await StackHarness.CaptureAsync(config, "prod");
+
+        Assert.Equal(("true", "true"), (config["infra:production"], config["infra:protect"]));
+        Assert.All(
+            captured.Where(c => c.Resource is CustomResource && c.Resource.GetResourceType() != ResourceTypes.RoleAssignment),
+            c => Assert.True(c.Options.Protect, c.Resource.GetResourceName()));
+        Assert.Single(captured, c => c.Resource is ManagedKeyVault);
+    }
+}
