@@ -104,6 +104,7 @@ public static class AccessStack
         {
             Protect = project.Get("protect"),
             Production = project.Get("production"),
+            TokenLifetime = project.Get("tokenLifetime"),
             ProjectKeys = ProjectKeysSet(ns),
         };
         try

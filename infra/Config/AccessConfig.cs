@@ -16,7 +16,8 @@ public sealed record AccessConfig(
 /// <summary>Stack-wide safety settings.</summary>
 /// <param name="Protect">Sets Pulumi's <c>protect</c> on APIs, clients, grants, credentials, the vault and its secrets.</param>
 /// <param name="Production">Marks the stack as production, which requires <paramref name="Protect"/>.</param>
-public sealed record StackPolicy(bool Protect, bool Production);
+/// <param name="DefaultTokenLifetimeSeconds">The access-token lifetime of APIs that set none.</param>
+public sealed record StackPolicy(bool Protect, bool Production, int DefaultTokenLifetimeSeconds);
 
 /// <summary>The Auth0 tenant: its domain is where consumers exchange credentials for tokens.</summary>
 public sealed record Auth0Tenant(string Domain)

@@ -23,8 +23,31 @@ public sealed record RawStackConfig(
     /// <summary>The <c>production</c> value.</summary>
     public string? Production { get; init; }
 
+    /// <summary>The <c>tokenLifetime</c> value: the stack's default for APIs that set none.</summary>
+    public string? TokenLifetime { get; init; }
+
     /// <summary>Every key set under the project namespace, when the engine says; any not read here is a misspelling.</summary>
     public IReadOnlyCollection<string>? ProjectKeys { get; init; }
+
+    /// <summary>
+    /// From a full config map as the engine passes it (<c>namespace:key</c> to text), for tools that read stack files.
+    /// </summary>
+    /// <param name="ns">The project namespace.</param>
+    /// <param name="stackName">The stack.</param>
+    /// <param name="config">Every config value, keyed <c>namespace:key</c>.</param>
+    /// <param name="auth0DomainVariable">The <c>AUTH0_DOMAIN</c> value, used when <c>auth0:domain</c> is not set.</param>
+    public static RawStackConfig FromMap(string ns, string stackName, IReadOnlyDictionary<string, string> config, string? auth0DomainVariable = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        string? Project(string key) => config.GetValueOrDefault($"{ns}:{key}");
+        return new RawStackConfig(ns, stackName, config.GetValueOrDefault("auth0:domain") ?? auth0DomainVariable, Project("keyVault"), Project("apis"), Project("clients"))
+        {
+            Protect = Project("protect"),
+            Production = Project("production"),
+            TokenLifetime = Project("tokenLifetime"),
+            ProjectKeys = config.Keys.Where(k => k.StartsWith($"{ns}:", StringComparison.Ordinal)).Select(k => k[(ns.Length + 1)..]).ToList(),
+        };
+    }
 }
 
 /// <summary>Turns raw stack config into an <see cref="AccessConfig"/>, or fails with every problem at once.</summary>
@@ -40,7 +63,7 @@ public static class AccessConfigParser
     public const string SigningAlgorithm = "RS256";
 
     /// <summary>The keys this program reads under the project namespace.</summary>
-    public static readonly IReadOnlyList<string> ProjectKeys = ["keyVault", "apis", "clients", "protect", "production"];
+    public static readonly IReadOnlyList<string> ProjectKeys = ["keyVault", "apis", "clients", "protect", "production", "tokenLifetime"];
 
     /// <summary>Parses and validates; throws <see cref="ConfigValidationException"/> listing every problem.</summary>
     public static AccessConfig Parse(RawStackConfig raw)
@@ -56,13 +79,15 @@ public static class AccessConfigParser
             problems.Add(new($"{ns}:{key}", $"unknown key; {fix}"));
         }
 
+
+        var tokenLifetime = WholeNumber(raw.TokenLifetime, $"{ns}:tokenLifetime", problems) ?? DefaultTokenLifetimeSeconds;
         var policy = new StackPolicy(
             Boolean(raw.Protect, $"{ns}:protect", problems),
-            Boolean(raw.Production, $"{ns}:production", problems));
-
+            Boolean(raw.Production, $"{ns}:production", problems),
+            tokenLifetime);
         var keyVault = ParseKeyVault(Document(raw.KeyVault), $"{ns}:keyVault", problems);
         var apis = StrictObject.List(Document(raw.Apis), $"{ns}:apis", "APIs ({key, name, identifier, scopes})", problems)
-            .Select(a => ParseApi(a.Item, a.Path, problems))
+            .Select(a => ParseApi(a.Item, a.Path, tokenLifetime, problems))
             .ToList();
         var clients = StrictObject.List(Document(raw.Clients), $"{ns}:clients", "clients ({key, name, description, owner, grants})", problems)
             .Select(c => ParseClient(c.Item, c.Path, problems))
@@ -96,6 +121,22 @@ public static class AccessConfigParser
             // Pulumi hands plain scalars over as raw text; the readers report it as a string of the wrong type.
             return JsonSerializer.SerializeToElement(text);
         }
+    }
+
+    private static int? WholeNumber(string? text, string path, List<ConfigProblem> problems)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        {
+            return number;
+        }
+
+        problems.Add(new(path, "must be a whole number of seconds."));
+        return null;
     }
 
     private static bool Boolean(string? text, string path, List<ConfigProblem> problems)
@@ -145,12 +186,12 @@ public static class AccessConfigParser
             .Select(item => StrictObject.StringItem(item.Item, item.Path, what, problems))
             .ToList();
 
-    private static ApiDefinition ParseApi(JsonElement element, string path, List<ConfigProblem> problems)
+    private static ApiDefinition ParseApi(JsonElement element, string path, int defaultTokenLifetime, List<ConfigProblem> problems)
     {
         var api = StrictObject.Open(element, path, problems, "key", "name", "identifier", "scopes", "tokenLifetime", "signingAlg", "previousKeys", "import");
         if (api is null)
         {
-            return new ApiDefinition("", "", "", [], DefaultTokenLifetimeSeconds, SigningAlgorithm);
+            return new ApiDefinition("", "", "", [], defaultTokenLifetime, SigningAlgorithm);
         }
 
         var scopes = api.RequiredList("scopes", "scopes ({value, description})")
@@ -161,7 +202,7 @@ public static class AccessConfigParser
             api.RequiredString("name", "the display name"),
             api.RequiredString("identifier", "the audience, such as https://orders.example.com"),
             scopes,
-            api.OptionalInt("tokenLifetime", DefaultTokenLifetimeSeconds, "seconds") ?? DefaultTokenLifetimeSeconds,
+            api.OptionalInt("tokenLifetime", defaultTokenLifetime, "seconds") ?? defaultTokenLifetime,
             api.OptionalString("signingAlg", SigningAlgorithm, "RS256"))
         {
             PreviousKeys = Strings(api, "previousKeys", "keys this API had before", problems),

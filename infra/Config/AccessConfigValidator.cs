@@ -29,6 +29,11 @@ internal static partial class AccessConfigValidator
             problems.Add(new($"{ns}:protect", $"must be true in a production stack ({ns}:production is true): protection is what stops a `pulumi up` from deleting a live client, grant or secret."));
         }
 
+        if (config.Policy.DefaultTokenLifetimeSeconds is < 1 or > MaxTokenLifetime)
+        {
+            problems.Add(new($"{ns}:tokenLifetime", $"must be between 1 and {MaxTokenLifetime} seconds (30 days, Auth0's limit); {AccessConfigParser.DefaultTokenLifetimeSeconds} is the default."));
+        }
+
         ValidateTenant(config.Tenant, problems);
         ValidateKeyVault(config.KeyVault, $"{ns}:keyVault", problems);
         var apis = ValidateApis(config, ns, problems);
@@ -111,7 +116,7 @@ internal static partial class AccessConfigValidator
 
             if (api.TokenLifetimeSeconds is < 1 or > MaxTokenLifetime)
             {
-                problems.Add(new($"{path}.tokenLifetime", $"must be between 1 and {MaxTokenLifetime} seconds (30 days, Auth0's limit); {AccessConfigParser.DefaultTokenLifetimeSeconds} is the default."));
+                problems.Add(new($"{path}.tokenLifetime", $"must be between 1 and {MaxTokenLifetime} seconds (30 days, Auth0's limit); leave it out to use {ns}:tokenLifetime ({config.Policy.DefaultTokenLifetimeSeconds})."));
             }
 
             if (api.SigningAlgorithm.Length > 0 && api.SigningAlgorithm != AccessConfigParser.SigningAlgorithm)

@@ -10,18 +10,7 @@ public class AccessConfigParserTests
 
     private static AccessConfig Parse(IReadOnlyDictionary<string, string> config) => AccessConfigParser.Parse(Raw(config));
 
-    internal static RawStackConfig Raw(IReadOnlyDictionary<string, string> config) => new(
-        "infra",
-        "dev",
-        config.GetValueOrDefault("auth0:domain"),
-        config.GetValueOrDefault("infra:keyVault"),
-        config.GetValueOrDefault("infra:apis"),
-        config.GetValueOrDefault("infra:clients"))
-    {
-        Protect = config.GetValueOrDefault("infra:protect"),
-        Production = config.GetValueOrDefault("infra:production"),
-        ProjectKeys = config.Keys.Where(k => k.StartsWith("infra:", StringComparison.Ordinal)).Select(k => k["infra:".Length..]).ToList(),
-    };
+    internal static RawStackConfig Raw(IReadOnlyDictionary<string, string> config) => RawStackConfig.FromMap("infra", "dev", config);
 
     [Fact]
     public void The_dev_stack_parses_into_the_model_it_describes()
@@ -66,6 +55,8 @@ public class AccessConfigParserTests
         Assert.Equal(3600, AccessConfigParser.DefaultTokenLifetimeSeconds);
         Assert.Equal("RS256", access.Apis[0].SigningAlgorithm);
         Assert.Equal("m2m", access.KeyVault.SecretPrefix);
+        Assert.Equal(900, Parse(config.Set("infra:tokenLifetime", "900")).Apis[0].TokenLifetimeSeconds);
+        Assert.Equal(1800, Parse(config.Set("infra:tokenLifetime", "900")).Apis[1].TokenLifetimeSeconds);
     }
 
     [Fact]
@@ -80,14 +71,14 @@ public class AccessConfigParserTests
 
         Assert.Equal(
             [
-                "infra:apis[1].tokenLifetime: must be between 1 and 2592000 seconds (30 days, Auth0's limit); 3600 is the default.",
+                "infra:apis[1].tokenLifetime: must be between 1 and 2592000 seconds (30 days, Auth0's limit); leave it out to use infra:tokenLifetime (3600).",
                 "infra:clients[2].grants[0].scopes[0]: scope 'orders:delete' is not declared on API 'orders-api'; declare it under infra:apis[0].scopes or use one of: orders:read, orders:write, orders:cancel.",
                 "infra:keyVault.nmae: unknown key; did you mean 'name'?",
             ],
             error.Problems.Select(p => p.ToString()));
         Assert.Equal(
             "The stack config has 3 problems; nothing was deployed. Fix them and run again:" + Environment.NewLine
-            + "  - infra:apis[1].tokenLifetime: must be between 1 and 2592000 seconds (30 days, Auth0's limit); 3600 is the default." + Environment.NewLine
+            + "  - infra:apis[1].tokenLifetime: must be between 1 and 2592000 seconds (30 days, Auth0's limit); leave it out to use infra:tokenLifetime (3600)." + Environment.NewLine
             + "  - infra:clients[2].grants[0].scopes[0]: scope 'orders:delete' is not declared on API 'orders-api'; declare it under infra:apis[0].scopes or use one of: orders:read, orders:write, orders:cancel." + Environment.NewLine
             + "  - infra:keyVault.nmae: unknown key; did you mean 'name'?",
             error.Message);
@@ -141,7 +132,7 @@ public class AccessConfigParserTests
         ["tokenLifetime a string"] = (c => c.Edit("infra:apis", a => Api(a, 0)["tokenLifetime"] = "1h"),
             ["infra:apis[0].tokenLifetime: must be a whole number (seconds); found a string."]),
         ["tokenLifetime above 30 days"] = (c => c.Edit("infra:apis", a => Api(a, 0)["tokenLifetime"] = 2_592_001),
-            ["infra:apis[0].tokenLifetime: must be between 1 and 2592000 seconds (30 days, Auth0's limit); 3600 is the default."]),
+            ["infra:apis[0].tokenLifetime: must be between 1 and 2592000 seconds (30 days, Auth0's limit); leave it out to use infra:tokenLifetime (3600)."]),
         ["HS256"] = (c => c.Edit("infra:apis", a => Api(a, 1)["signingAlg"] = "HS256"),
             ["infra:apis[1].signingAlg: must be RS256 (or left out): HS256 would put the API's signing secret in every service that verifies tokens."]),
         ["api key missing"] = (c => c.Edit("infra:apis", a => Api(a, 1).AsObject().Remove("key")),
@@ -220,7 +211,11 @@ public class AccessConfigParserTests
         ["top-level key misspelt"] = (c => c.Set("infra:protcet", "true"),
             ["infra:protcet: unknown key; did you mean 'infra:protect'?"]),
         ["top-level key unknown"] = (c => c.Set("infra:region", "westeurope"),
-            ["infra:region: unknown key; remove it (known keys: infra:keyVault, infra:apis, infra:clients, infra:protect, infra:production)."]),
+            ["infra:region: unknown key; remove it (known keys: infra:keyVault, infra:apis, infra:clients, infra:protect, infra:production, infra:tokenLifetime)."]),
+        ["stack token lifetime not a number"] = (c => c.Set("infra:tokenLifetime", "1h"),
+            ["infra:tokenLifetime: must be a whole number of seconds."]),
+        ["stack token lifetime above 30 days"] = (c => c.Set("infra:tokenLifetime", "2592001"),
+            ["infra:tokenLifetime: must be between 1 and 2592000 seconds (30 days, Auth0's limit); 3600 is the default."]),
         ["protect not a boolean"] = (c => c.Set("infra:protect", "yes"),
             ["infra:protect: must be true or false."]),
         ["production without protection"] = (c => c.Set("infra:production", "true").Set("infra:protect", "false"),
