@@ -114,7 +114,8 @@ internal static partial class AccessConfigValidator
 
             ValidateIdentifier(config.Tenant, api, path, ns, byIdentifier, i, problems);
 
-            if (api.TokenLifetimeSeconds is < 1 or > MaxTokenLifetime)
+            // An API that inherits the stack's default shares its problem, reported once at the stack key.
+            if (api.TokenLifetimeSeconds is < 1 or > MaxTokenLifetime && api.TokenLifetimeSeconds != config.Policy.DefaultTokenLifetimeSeconds)
             {
                 problems.Add(new($"{path}.tokenLifetime", $"must be between 1 and {MaxTokenLifetime} seconds (30 days, Auth0's limit); leave it out to use {ns}:tokenLifetime ({config.Policy.DefaultTokenLifetimeSeconds})."));
             }

@@ -47,7 +47,7 @@ public class AccessStackTests
         Assert.Equal(["apis", "clients", "tokenEndpoint"], outputs.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal("https://acme-dev.eu.auth0.com/oauth/token", outputs.GetProperty("tokenEndpoint").GetString());
         Assert.Equal(
-            """{"identifier":"https://inventory.dev.acme.example","scopes":["stock:adjust","stock:read"]}""",
+            """{"identifier":"https://api.acme.example/inventory","scopes":["stock:adjust","stock:read"]}""",
             outputs.GetProperty("apis").GetProperty("inventory-api").GetRawText());
         Assert.Equal(DevClients, outputs.GetProperty("clients").EnumerateObject().Select(c => c.Name));
         var checkout = outputs.GetProperty("clients").GetProperty("checkout-service");

@@ -189,7 +189,7 @@ public class AdoptionTests
         var run = await StackHarness.RunAsync(config);
 
         Assert.Equal("5e9f4a7c2b1d3e6f8a0b9c1d", run.Single(ResourceTypes.ResourceServer, "orders-api").ImportId);
-        Assert.Equal("https://orders.dev.acme.example", run.Single(ResourceTypes.ResourceServerScopes, "orders-api").ImportId);
+        Assert.Equal("https://api.acme.example/orders", run.Single(ResourceTypes.ResourceServerScopes, "orders-api").ImportId);
         Assert.Equal("Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a", run.Single(ResourceTypes.Client, "partner-globex").ImportId);
         Assert.Equal("Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a", run.Single(ResourceTypes.ClientCredentials, "partner-globex").ImportId);
         Assert.Equal("cgr_A1b2C3d4E5f6G7h8", run.Single(ResourceTypes.ClientGrant, "partner-globex--orders-api").ImportId);

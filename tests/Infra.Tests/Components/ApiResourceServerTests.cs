@@ -16,15 +16,17 @@ public class ApiResourceServerTests
         Assert.Equal(
             new Dictionary<string, object>
             {
-                ["name"] = "Orders API (dev)",
-                ["identifier"] = "https://orders.dev.acme.example",
+                ["name"] = "Orders API",
+                ["identifier"] = "https://api.acme.example/orders",
                 ["signingAlg"] = "RS256",
                 ["tokenLifetime"] = 3600d, // the engine carries numbers as doubles
                 ["allowOfflineAccess"] = false,
                 ["skipConsentForVerifiableFirstPartyClients"] = true,
             }.OrderBy(kv => kv.Key),
             orders.OrderBy(kv => kv.Key));
-        Assert.Equal(1800d, run.Single(ResourceTypes.ResourceServer, "inventory-api").Input<double>("tokenLifetime"));
+        Assert.Equal(3600d, run.Single(ResourceTypes.ResourceServer, "inventory-api").Input<double>("tokenLifetime"));
+        var staging = await StackHarness.RunAsync(StackHarness.StackConfig("staging"), "staging");
+        Assert.Equal(1800d, staging.Single(ResourceTypes.ResourceServer, "inventory-api").Input<double>("tokenLifetime"));
     }
 
     [Fact]
@@ -35,7 +37,7 @@ public class ApiResourceServerTests
         var scopes = run.OfType(ResourceTypes.ResourceServerScopes);
         Assert.Equal(["orders-api", "inventory-api"], scopes.Select(s => s.Name));
         var orders = scopes[0];
-        Assert.Equal("https://orders.dev.acme.example", orders.Input<string>("resourceServerIdentifier"));
+        Assert.Equal("https://api.acme.example/orders", orders.Input<string>("resourceServerIdentifier"));
         Assert.Equal(
             [
                 ("orders:cancel", "Cancel an order that has not shipped"),
@@ -67,7 +69,7 @@ public class ApiResourceServerTests
         var run = await StackHarness.RunAsync(StackHarness.StackConfig());
 
         var outputs = run.OutputsOf(ApiResourceServer.TypeToken, "orders-api");
-        Assert.Equal("https://orders.dev.acme.example", await StackHarness.ValueAsync(outputs["identifier"]));
+        Assert.Equal("https://api.acme.example/orders", await StackHarness.ValueAsync(outputs["identifier"]));
         Assert.Equal(["orders:cancel", "orders:read", "orders:write"], ((ImmutableArray<object>)(await StackHarness.ValueAsync(outputs["scopes"]))!).Cast<string>());
         Assert.Equal("orders-api_id", await StackHarness.ValueAsync(outputs["resourceServerId"]));
     }

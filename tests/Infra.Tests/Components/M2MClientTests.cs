@@ -51,10 +51,10 @@ public class M2MClientTests
             .ToList();
         Assert.Equal(
             [
-                ("checkout-service--orders-api", "cid_checkout-service", "https://orders.dev.acme.example", "orders:read orders:write", "client"),
-                ("checkout-service--inventory-api", "cid_checkout-service", "https://inventory.dev.acme.example", "stock:read", "client"),
-                ("nightly-reconciler--inventory-api", "cid_nightly-reconciler", "https://inventory.dev.acme.example", "stock:adjust stock:read", "client"),
-                ("partner-globex--orders-api", "cid_partner-globex", "https://orders.dev.acme.example", "orders:read", "client"),
+                ("checkout-service--orders-api", "cid_checkout-service", "https://api.acme.example/orders", "orders:read orders:write", "client"),
+                ("checkout-service--inventory-api", "cid_checkout-service", "https://api.acme.example/inventory", "stock:read", "client"),
+                ("nightly-reconciler--inventory-api", "cid_nightly-reconciler", "https://api.acme.example/inventory", "stock:adjust stock:read", "client"),
+                ("partner-globex--orders-api", "cid_partner-globex", "https://api.acme.example/orders", "orders:read", "client"),
             ],
             grants);
         Assert.All(run.OfType(ResourceTypes.ClientGrant), g => Assert.Equal(4, g.Inputs.Count));
@@ -86,8 +86,8 @@ public class M2MClientTests
                 ("m2m--checkout-service--ClientId", "cid_checkout-service"),
                 ("m2m--checkout-service--ClientSecret", StackHarness.SecretOf("checkout-service")),
                 ("m2m--checkout-service--TokenEndpoint", "https://acme-dev.eu.auth0.com/oauth/token"),
-                ("m2m--checkout-service--Audience--orders-api", "https://orders.dev.acme.example"),
-                ("m2m--checkout-service--Audience--inventory-api", "https://inventory.dev.acme.example"),
+                ("m2m--checkout-service--Audience--orders-api", "https://api.acme.example/orders"),
+                ("m2m--checkout-service--Audience--inventory-api", "https://api.acme.example/inventory"),
             ],
             secrets.Select(s => (s.Name, (string)s.Map("properties")["value"])));
         Assert.All(secrets, s =>

@@ -21,9 +21,9 @@ public class AccessConfigParserTests
         Assert.Equal(new KeyVaultTarget("kv-acme-m2m-dev", "rg-acme-identity-dev", "m2m"), access.KeyVault);
         Assert.Equal(["orders-api", "inventory-api"], access.Apis.Select(a => a.Key));
         var orders = access.Apis[0];
-        Assert.Equal(("Orders API (dev)", "https://orders.dev.acme.example", 3600, "RS256"), (orders.Name, orders.Identifier, orders.TokenLifetimeSeconds, orders.SigningAlgorithm));
+        Assert.Equal(("Orders API", "https://api.acme.example/orders", 3600, "RS256"), (orders.Name, orders.Identifier, orders.TokenLifetimeSeconds, orders.SigningAlgorithm));
         Assert.Equal(["orders:read", "orders:write", "orders:cancel"], orders.Scopes.Select(s => s.Value));
-        Assert.Equal(1800, access.Apis[1].TokenLifetimeSeconds);
+        Assert.Equal(3600, access.Apis[1].TokenLifetimeSeconds);
         Assert.Equal(["checkout-service", "nightly-reconciler", "partner-globex"], access.Clients.Select(c => c.Key));
         var checkout = access.Clients[0];
         Assert.Equal(("Checkout service", "team-checkout"), (checkout.Name, checkout.Owner));
@@ -55,8 +55,9 @@ public class AccessConfigParserTests
         Assert.Equal(3600, AccessConfigParser.DefaultTokenLifetimeSeconds);
         Assert.Equal("RS256", access.Apis[0].SigningAlgorithm);
         Assert.Equal("m2m", access.KeyVault.SecretPrefix);
-        Assert.Equal(900, Parse(config.Set("infra:tokenLifetime", "900")).Apis[0].TokenLifetimeSeconds);
-        Assert.Equal(1800, Parse(config.Set("infra:tokenLifetime", "900")).Apis[1].TokenLifetimeSeconds);
+        // The stack's default applies where an API sets no lifetime of its own.
+        var mixed = Parse(config.Set("infra:tokenLifetime", "900").Edit("infra:apis", apis => apis[1]!["tokenLifetime"] = 1800));
+        Assert.Equal((900, 1800), (mixed.Apis[0].TokenLifetimeSeconds, mixed.Apis[1].TokenLifetimeSeconds));
     }
 
     [Fact]
@@ -151,7 +152,7 @@ public class AccessConfigParserTests
                 "infra:clients[0].grants[1].api: names no API 'inventory-api'; use the key of an API under infra:apis (orders-api).",
                 "infra:clients[1].grants[0].api: names no API 'inventory-api'; use the key of an API under infra:apis (orders-api).",
             ]),
-        ["duplicate identifier"] = (c => c.Edit("infra:apis", a => Api(a, 1)["identifier"] = "https://orders.dev.acme.example"),
+        ["duplicate identifier"] = (c => c.Edit("infra:apis", a => Api(a, 1)["identifier"] = "https://api.acme.example/orders"),
             ["infra:apis[1].identifier: duplicates infra:apis[0].identifier: Auth0 identifiers are unique per tenant."]),
         ["identifier over 600"] = (c => c.Edit("infra:apis", a => Api(a, 0)["identifier"] = "https://orders.example/" + new string('x', 578)),
             ["infra:apis[0].identifier: must be at most 600 characters (Auth0's limit); it has 601."]),
@@ -248,7 +249,7 @@ public class AccessConfigParserTests
             ["infra:apis[1].previousKeys[0]: 'legacy-api' is already a previous key of infra:apis[0]: one old key can move to one new key only."]),
         ["previous key malformed"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["previousKeys"] = new JsonArray("Nightly_Reconciler")),
             ["infra:clients[1].previousKeys[0]: must be at most 40 lowercase letters and digits in groups joined by single hyphens, such as orders-sync: it names resources and Key Vault secrets."]),
-        ["api import id malformed"] = (c => c.Edit("infra:apis", a => Api(a, 0)["import"] = "https://orders.dev.acme.example"),
+        ["api import id malformed"] = (c => c.Edit("infra:apis", a => Api(a, 0)["import"] = "https://api.acme.example/orders"),
             ["infra:apis[0].import: must be the resource server's Auth0 id: 24 lowercase hexadecimal characters (Auth0 dashboard > Applications > APIs > the API's id)."]),
         ["client import id malformed"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["import"] = "checkout-service"),
             ["infra:clients[0].import: must be an Auth0 client id: 32 letters and digits (Auth0 dashboard > Applications > the application's Client ID)."]),

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using Infra.Tool;
+using Infra.Tool.Plan;
 using Pulumi;
 using Pulumi.Testing;
 
@@ -29,7 +31,22 @@ internal static class StackHarness
     /// <summary>A recognisable client secret per client, so tests can look for it where it must not be.</summary>
     public static string SecretOf(string clientKey) => $"S3cr3t.{clientKey}.xVq9Lr2pWm8Tz4Kd";
 
-    public static Dictionary<string, string> StackConfig(string stack = "dev") => StackSettingsFile.Load(StackSettingsFile.PathOf(stack));
+    /// <summary>The repository's stack, read as the Pulumi CLI would hand it to the program.</summary>
+    public static Dictionary<string, string> StackConfig(string stack = "dev") => new(StackFiles.Load(RepositoryRoot(), stack).Values);
+
+    /// <summary>The repository root, found by walking up from the test binaries to Infra.sln.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Infra.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Infra.sln not found above " + AppContext.BaseDirectory);
+    }
 
     public static async Task<StackRun> RunAsync(
         IReadOnlyDictionary<string, string> config,
@@ -64,9 +81,9 @@ internal static class StackHarness
     {
         var fakes = new ProviderFakes(SecretOf);
         using var scope = new PulumiConfigScope(config);
-        CapturingStack.Captured.Clear();
-        await Deployment.TestAsync<CapturingStack>(fakes.Mock.Object, Options(stack));
-        return ([.. CapturingStack.Captured], fakes);
+        RecordingStack.Captured.Clear();
+        await Deployment.TestAsync<RecordingStack>(fakes.Mock.Object, Options(stack));
+        return ([.. RecordingStack.Captured], fakes);
     }
 
     public static TestOptions Options(string stack) => new() { ProjectName = Project, StackName = stack, IsPreview = false };
@@ -93,28 +110,6 @@ internal static class StackHarness
         var text = await ValueAsync(serialized);
         return (System.Text.Json.JsonDocument.Parse(text).RootElement.Clone(), await Output.IsSecretAsync(serialized));
     }
-
-    /// <summary>A stack whose resource transformation records every resource's arguments; the program is the same.</summary>
-    internal sealed class CapturingStack : Stack
-    {
-        public static readonly List<ResourceTransformationArgs> Captured = [];
-
-        public CapturingStack()
-            : base(new StackOptions { ResourceTransformations = { Capture } })
-        {
-            AccessStack.Define();
-        }
-
-        private static ResourceTransformationResult? Capture(ResourceTransformationArgs args)
-        {
-            lock (Captured)
-            {
-                Captured.Add(args);
-            }
-
-            return null;
-        }
-    }
 }
 
 /// <summary>
@@ -128,7 +123,7 @@ internal sealed class PulumiConfigScope : IDisposable
 
     public PulumiConfigScope(IReadOnlyDictionary<string, string> config, string? auth0DomainVariable = null)
     {
-        Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackSettingsFile.ToEnvironmentValue(config));
+        Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.ToEnvironmentValue(config));
         Environment.SetEnvironmentVariable("AUTH0_DOMAIN", auth0DomainVariable);
     }
 

@@ -1,0 +1,142 @@
+using System.Collections;
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using Infra.Config;
+using Pulumi;
+using Pulumi.Testing;
+
+namespace Infra.Tool.Plan;
+
+/// <summary>One resource the program would declare.</summary>
+/// <param name="Type">The Pulumi type token.</param>
+/// <param name="Name">The logical name.</param>
+/// <param name="Parent">The parent component as <c>type::name</c>, or null at the top.</param>
+/// <param name="Protect">Whether <c>pulumi up</c> refuses to delete it.</param>
+/// <param name="ImportId">The id of an existing object it adopts.</param>
+/// <param name="Inputs">Its inputs; secrets as <c>[secret]</c>.</param>
+public sealed record PlannedResource(string Type, string Name, string? Parent, bool Protect, string? ImportId, JsonObject Inputs);
+
+/// <summary>What one client may do on one API.</summary>
+public sealed record AccessEntry(string Client, string Owner, string Api, string Audience, IReadOnlyList<string> Scopes);
+
+/// <summary>The result of planning a stack: its problems, or its resources and its access matrix.</summary>
+public sealed record PlanResult(
+    string Project,
+    string Stack,
+    IReadOnlyList<ConfigProblem> Problems,
+    IReadOnlyList<PlannedResource> Resources,
+    IReadOnlyList<AccessEntry> Access)
+{
+    /// <summary>Whether the config is valid (and the resources and access were planned).</summary>
+    public bool Valid => Problems.Count == 0;
+}
+
+/// <summary>
+/// Runs the real program (<see cref="AccessStack.Define"/>, as <c>pulumi up</c> does) under Pulumi's mock engine with
+/// a stack's config: no Pulumi CLI, no credentials, no network.
+/// </summary>
+public static class OfflinePlan
+{
+    /// <summary>Plans <paramref name="config"/>.</summary>
+    public static async Task<PlanResult> RunAsync(StackConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+
+        // Validate first with the same parser the program uses, so problems come back as data, not as a failed run.
+        try
+        {
+            AccessConfigParser.Parse(RawStackConfig.FromMap(config.Project, config.Stack, config.Values, Environment.GetEnvironmentVariable("AUTH0_DOMAIN")));
+        }
+        catch (ConfigValidationException e)
+        {
+            return new PlanResult(config.Project, config.Stack, e.Problems, [], []);
+        }
+
+        var mocks = new PlanMocks();
+        var previous = Environment.GetEnvironmentVariable("PULUMI_CONFIG");
+        Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.ToEnvironmentValue(config.Values));
+        RecordingStack.Captured.Clear();
+        try
+        {
+            await Deployment.TestAsync<RecordingStack>(mocks, new TestOptions { ProjectName = config.Project, StackName = config.Stack, IsPreview = false }).ConfigureAwait(false);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PULUMI_CONFIG", previous);
+        }
+
+        var options = RecordingStack.Captured.ToDictionary(c => (c.Resource.GetResourceType(), c.Resource.GetResourceName()), c => c.Options);
+        var resources = mocks.Registered.Select(r =>
+        {
+            var opts = options[(r.Type, r.Name)];
+            var parent = opts.Parent is { } p ? $"{p.GetResourceType()}::{p.GetResourceName()}" : null;
+            var inputs = (JsonObject)ToJson(r.Inputs)!;
+            if (inputs["roleAssignmentName"] is not null)
+            {
+                // Derived from the subscription, which only the deploying identity knows.
+                inputs["roleAssignmentName"] = "(UUID v5 of scope, principal and role)";
+            }
+
+            return new PlannedResource(r.Type, r.Name, parent, opts.Protect == true, r.ImportId, inputs);
+        }).ToList();
+        return new PlanResult(config.Project, config.Stack, [], resources, AccessMatrix(mocks.Registered));
+    }
+
+    /// <summary>Client × API → scopes, read back from the grants the program registered (not from config).</summary>
+    private static List<AccessEntry> AccessMatrix(IReadOnlyList<PlannedInput> registered)
+    {
+        var owners = registered.Where(r => r.Type == "auth0:index/client:Client")
+            .ToDictionary(r => PlanMocks.ClientIdOf(r.Name), r => (Key: r.Name, Owner: (string)((IDictionary)r.Inputs["clientMetadata"])["owner"]!));
+        var apis = registered.Where(r => r.Type == "auth0:index/resourceServer:ResourceServer")
+            .ToDictionary(r => (string)r.Inputs["identifier"], r => r.Name);
+        return registered.Where(r => r.Type == "auth0:index/clientGrant:ClientGrant")
+            .Select(g =>
+            {
+                var client = owners[(string)g.Inputs["clientId"]];
+                var audience = (string)g.Inputs["audience"];
+                return new AccessEntry(client.Key, client.Owner, apis[audience], audience, ((ImmutableArray<object>)g.Inputs["scopes"]).Cast<string>().ToList());
+            })
+            .OrderBy(a => a.Client, StringComparer.Ordinal)
+            .ThenBy(a => a.Api, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static JsonNode? ToJson(object? value) => value switch
+    {
+        null => null,
+        string s when s.Contains(PlanMocks.SecretMarker, StringComparison.Ordinal) => JsonValue.Create("[secret]"),
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        double d when d == Math.Floor(d) && Math.Abs(d) < 1e15 => JsonValue.Create((long)d),
+        double d => JsonValue.Create(d),
+        IDictionary map => new JsonObject(map.Keys.Cast<string>().Order(StringComparer.Ordinal).Select(k => KeyValuePair.Create(k, ToJson(map[k])))),
+        IEnumerable list => new JsonArray(list.Cast<object?>().Select(ToJson).ToArray()),
+        _ => JsonValue.Create(value.ToString()),
+    };
+}
+
+/// <summary>
+/// The program (<see cref="AccessStack.Define"/>) inside a stack whose resource transformation records every resource's
+/// arguments and options (parent, protection, dependencies, aliases), which the engine's mocks do not see.
+/// </summary>
+internal sealed class RecordingStack : Pulumi.Stack
+{
+    /// <summary>What the last run recorded; runs are one at a time (the config they read is process-wide).</summary>
+    public static readonly List<ResourceTransformationArgs> Captured = [];
+
+    public RecordingStack()
+        : base(new StackOptions { ResourceTransformations = { Record } })
+    {
+        AccessStack.Define();
+    }
+
+    private static ResourceTransformationResult? Record(ResourceTransformationArgs args)
+    {
+        lock (Captured)
+        {
+            Captured.Add(args);
+        }
+
+        return null;
+    }
+}

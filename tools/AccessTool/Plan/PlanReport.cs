@@ -1,0 +1,144 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Infra.Tool.Plan;
+
+/// <summary>Writes a <see cref="PlanResult"/> as text, Markdown or JSON.</summary>
+public static class PlanReport
+{
+    /// <summary>Renders the plan in <paramref name="format"/>.</summary>
+    public static string Render(PlanResult plan, OutputFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return format switch
+        {
+            OutputFormat.Markdown => Markdown(plan),
+            OutputFormat.Json => Json(plan),
+            _ => Text(plan),
+        };
+    }
+
+    private static string Text(PlanResult plan)
+    {
+        var text = new StringBuilder();
+        if (!plan.Valid)
+        {
+            text.AppendLine(Invariant($"Stack {plan.Project}/{plan.Stack}: {plan.Problems.Count} config problem(s); nothing would be deployed."));
+            foreach (var problem in plan.Problems)
+            {
+                text.AppendLine(Invariant($"  - {problem}"));
+            }
+
+            return text.ToString();
+        }
+
+        text.AppendLine(Invariant($"Stack {plan.Project}/{plan.Stack}: {plan.Resources.Count} resources"));
+        foreach (var (resource, depth) in Tree(plan.Resources))
+        {
+            text.Append(' ', 2 * depth).AppendLine(Invariant($"{resource.Type} {resource.Name}{Flags(resource)} {resource.Inputs.ToJsonString()}"));
+        }
+
+        text.AppendLine().AppendLine("Access (client → API: scopes):");
+        foreach (var entry in plan.Access)
+        {
+            text.AppendLine(Invariant($"  {entry.Client} ({entry.Owner}) → {entry.Api}: {string.Join(' ', entry.Scopes)}"));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Markdown(PlanResult plan)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(Invariant($"### Offline plan: `{plan.Project}/{plan.Stack}`")).AppendLine();
+        if (!plan.Valid)
+        {
+            md.AppendLine(Invariant($"**{plan.Problems.Count} config problem(s); nothing would be deployed.**")).AppendLine();
+            foreach (var problem in plan.Problems)
+            {
+                md.AppendLine(Invariant($"- `{problem.Path}`: {Escape(problem.Message)}"));
+            }
+
+            return md.ToString();
+        }
+
+        md.AppendLine("| client | owner | API | scopes |").AppendLine("|---|---|---|---|");
+        foreach (var entry in plan.Access)
+        {
+            md.AppendLine(Invariant($"| `{entry.Client}` | {Escape(entry.Owner)} | `{entry.Api}` | {string.Join(' ', entry.Scopes.Select(s => $"`{s}`"))} |"));
+        }
+
+        md.AppendLine().AppendLine(Invariant($"<details><summary>{plan.Resources.Count} resources</summary>")).AppendLine().AppendLine("```");
+        foreach (var (resource, depth) in Tree(plan.Resources))
+        {
+            md.Append(' ', 2 * depth).AppendLine(Invariant($"{resource.Type} {resource.Name}{Flags(resource)}"));
+        }
+
+        md.AppendLine("```").AppendLine().AppendLine("</details>");
+        return md.ToString();
+    }
+
+    private static string Json(PlanResult plan)
+    {
+        var json = new JsonObject
+        {
+            ["project"] = plan.Project,
+            ["stack"] = plan.Stack,
+            ["valid"] = plan.Valid,
+            ["problems"] = new JsonArray(plan.Problems.Select(p => (JsonNode)new JsonObject { ["path"] = p.Path, ["message"] = p.Message }).ToArray()),
+            ["resources"] = new JsonArray(plan.Resources.Select(r => (JsonNode)new JsonObject
+            {
+                ["type"] = r.Type,
+                ["name"] = r.Name,
+                ["parent"] = r.Parent,
+                ["protect"] = r.Protect,
+                ["importId"] = r.ImportId,
+                ["inputs"] = r.Inputs.DeepClone(),
+            }).ToArray()),
+            ["access"] = new JsonArray(plan.Access.Select(a => (JsonNode)new JsonObject
+            {
+                ["client"] = a.Client,
+                ["owner"] = a.Owner,
+                ["api"] = a.Api,
+                ["audience"] = a.Audience,
+                ["scopes"] = new JsonArray(a.Scopes.Select(s => (JsonNode)s!).ToArray()),
+            }).ToArray()),
+        };
+        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
+
+    /// <summary>Components first, each followed by its children, in registration order.</summary>
+    private static IEnumerable<(PlannedResource Resource, int Depth)> Tree(IReadOnlyList<PlannedResource> resources)
+    {
+        var children = resources.Where(r => r.Parent is not null).ToLookup(r => r.Parent!);
+        foreach (var top in resources.Where(r => r.Parent is null))
+        {
+            yield return (top, 0);
+            foreach (var child in children[$"{top.Type}::{top.Name}"])
+            {
+                yield return (child, 1);
+            }
+        }
+    }
+
+    private static string Flags(PlannedResource r)
+        => (r.Protect ? " [protected]" : "") + (r.ImportId is null ? "" : $" [import {r.ImportId}]");
+
+    internal static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+}
+
+/// <summary>How a report is written.</summary>
+public enum OutputFormat
+{
+    /// <summary>Readable text, for a terminal.</summary>
+    Text,
+
+    /// <summary>Markdown, for a pull-request comment.</summary>
+    Markdown,
+
+    /// <summary>JSON, for tools; see docs/plan-and-diff.md for the schema.</summary>
+    Json,
+}

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Infra.Tool;
+using Infra.Tool.Diff;
+using Infra.Tool.Plan;
+
+var format = new Option<OutputFormat>("--format") { Description = "text (default), markdown or json", DefaultValueFactory = _ => OutputFormat.Text };
+var project = new Option<DirectoryInfo>("--project") { Description = "the folder with Pulumi.yaml and the stack files", DefaultValueFactory = _ => new DirectoryInfo(".") };
+
+var stack = new Argument<string>("stack") { Description = "the stack name, as in Pulumi.<stack>.yaml" };
+var plan = new Command("plan", "Run the program offline under Pulumi's mock engine with a stack's config and print its resources and access matrix.")
+{
+    stack, project, format,
+};
+plan.SetAction(async (parse, _) =>
+{
+    var result = await OfflinePlan.RunAsync(StackFiles.Load(parse.GetValue(project)!.FullName, parse.GetValue(stack)!)).ConfigureAwait(false);
+    Console.Out.Write(PlanReport.Render(result, parse.GetValue(format)));
+    return result.Valid ? 0 : 1;
+});
+
+var diffStack = new Argument<string>("stack") { Description = "the stack name" };
+var baseDir = new Option<DirectoryInfo>("--base") { Description = "the folder of the base version (e.g. a checkout of the target branch)", Required = true };
+var headDir = new Option<DirectoryInfo>("--head") { Description = "the folder of the proposed version", DefaultValueFactory = _ => new DirectoryInfo(".") };
+var diff = new Command("diff", "Compare the access a stack grants in two versions of its config. Exit 2 on a privilege increase, 1 on invalid config.")
+{
+    diffStack, baseDir, headDir, format,
+};
+diff.SetAction(parse =>
+{
+    var name = parse.GetValue(diffStack)!;
+    var baseFolder = parse.GetValue(baseDir)!.FullName;
+    // A stack the base does not have yet compares against nothing: everything in it is new.
+    var before = File.Exists(Path.Combine(baseFolder, $"Pulumi.{name}.yaml")) ? StackFiles.Load(baseFolder, name) : null;
+    var result = AccessDiff.Compare(before, StackFiles.Load(parse.GetValue(headDir)!.FullName, name));
+    Console.Out.Write(AccessDiffReport.Render(result, parse.GetValue(format)));
+    return AccessDiffReport.ExitCode(result);
+});
+
+var root = new RootCommand("Offline tools for the Auth0 machine-to-machine access stacks: no Pulumi CLI, credentials or network.") { plan, diff };
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
