@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Infra.Tests.Support;
+using Infra.Tool;
+using Infra.Tool.Diff;
+using Infra.Tool.Plan;
+
+namespace Infra.Tests.Tools;
+
+public sealed class AccessDiffTests : IDisposable
+{
+    private static readonly string DevFile = File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.dev.yaml"));
+    private readonly TemporaryProject _base = new();
+    private readonly TemporaryProject _head = new();
+
+    public AccessDiffTests() => _base.Write("Pulumi.dev.yaml", DevFile);
+
+    public void Dispose()
+    {
+        _base.Dispose();
+        _head.Dispose();
+    }
+
+    private AccessDiffResult Diff(string headFile)
+    {
+        _head.Write("Pulumi.dev.yaml", headFile);
+        return AccessDiff.Compare(StackFiles.Load(_base.Path, "dev"), StackFiles.Load(_head.Path, "dev"));
+    }
+
+    /// <summary>The pull request of the issue: adds a scope, removes a client, changes an owner.</summary>
+    private static string AddScopeRemoveClientChangeOwner()
+    {
+        var head = DevFile
+            .Replace("          scopes: [orders:read, orders:write]", "          scopes: [orders:read, orders:write, orders:cancel]", StringComparison.Ordinal)
+            .Replace("owner: team-checkout", "owner: team-payments", StringComparison.Ordinal);
+        return head[..head.IndexOf("    - key: partner-globex", StringComparison.Ordinal)];
+    }
+
+    [Fact]
+    public void Adding_a_scope_removing_a_client_and_changing_an_owner_are_reported_privilege_increase_first()
+    {
+        var diff = Diff(AddScopeRemoveClientChangeOwner());
+
+        Assert.Empty(diff.Problems);
+        Assert.Equal(
+            [
+                "ScopesAdded True checkout-service orders-api [orders:cancel] →",
+                "OwnerChanged False checkout-service  [] team-checkout→team-payments",
+                "ClientRemoved False partner-globex  [orders-api: orders:read] partnerships@acme.example→",
+            ],
+            diff.Changes.Select(Line));
+        Assert.Equal(AccessDiffReport.PrivilegeIncreaseExitCode, AccessDiffReport.ExitCode(diff));
+    }
+
+    [Fact]
+    public void The_markdown_comment_lists_privilege_increases_first()
+    {
+        var markdown = AccessDiffReport.Render(Diff(AddScopeRemoveClientChangeOwner()), OutputFormat.Markdown);
+
+        Assert.Equal(
+            """
+            ### Access changes: `dev`
+
+            **Privilege increases (1), needing an owner's approval:**
+            - ⚠️ `checkout-service` gains on `orders-api`: `orders:cancel`
+
+            **Other changes (2):**
+            - `checkout-service` changes owner from team-checkout to team-payments
+            - client `partner-globex` (owner partnerships@acme.example) removed, with its grants `orders-api: orders:read`
+
+            """.ReplaceLineEndings("\n"),
+            markdown.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void The_json_report_has_a_flag_for_pipelines_and_one_entry_per_change()
+    {
+        var json = JsonDocument.Parse(AccessDiffReport.Render(Diff(AddScopeRemoveClientChangeOwner()), OutputFormat.Json)).RootElement;
+
+        Assert.True(json.GetProperty("privilegeIncrease").GetBoolean());
+        Assert.Equal(
+            """{"kind":"scopesAdded","privilegeIncrease":true,"client":"checkout-service","api":"orders-api","items":["orders:cancel"],"from":null,"to":null,"summary":"checkout-service gains on orders-api: orders:cancel"}""",
+            JsonSerializer.Serialize(json.GetProperty("changes")[0]));
+        Assert.Equal(["scopesAdded", "ownerChanged", "clientRemoved"], json.GetProperty("changes").EnumerateArray().Select(c => c.GetProperty("kind").GetString()));
+    }
+
+    [Fact]
+    public void Removing_access_only_needs_no_extra_approval()
+    {
+        var head = DevFile.Replace("          scopes: [stock:read, stock:adjust]", "          scopes: [stock:read]", StringComparison.Ordinal);
+
+        var diff = Diff(head);
+
+        Assert.Equal(["ScopesRemoved nightly-reconciler inventory-api stock:adjust"], diff.Changes.Select(c => $"{c.Kind} {c.Client} {c.Api} {string.Join(',', c.Items)}"));
+        Assert.Equal(0, AccessDiffReport.ExitCode(diff));
+    }
+
+    [Fact]
+    public void An_unchanged_stack_reports_no_change()
+    {
+        var diff = Diff(DevFile);
+
+        Assert.Empty(diff.Changes);
+        Assert.Equal(0, AccessDiffReport.ExitCode(diff));
+        Assert.Equal("Access changes in stack dev:\n  no change of access\n", AccessDiffReport.Render(diff, OutputFormat.Text).ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void A_longer_token_lifetime_a_new_grant_and_a_new_reader_are_privilege_increases()
+    {
+        var head = DevFile
+            .Replace("infra:tokenLifetime: 3600", "infra:tokenLifetime: 7200", StringComparison.Ordinal)
+            .Replace(
+                "        - api: inventory-api\n          scopes: [stock:read, stock:adjust]",
+                "        - api: inventory-api\n          scopes: [stock:read, stock:adjust]\n        - api: orders-api\n          scopes: [orders:read]",
+                StringComparison.Ordinal)
+            .Replace(
+                "          principalType: ServicePrincipal\n      grants:\n        - api: inventory-api",
+                "          principalType: ServicePrincipal\n        - objectId: 6b8d0f2a-4c6e-4a8c-9e0b-2d4f6a8c0e2b\n          principalType: Group\n      grants:\n        - api: inventory-api",
+                StringComparison.Ordinal);
+
+        var diff = Diff(head);
+
+        Assert.Equal(
+            [
+                "TokenLifetimeChanged True  inventory-api [] 3600s→7200s",
+                "TokenLifetimeChanged True  orders-api [] 3600s→7200s",
+                "ReadersAdded True nightly-reconciler  [6b8d0f2a-4c6e-4a8c-9e0b-2d4f6a8c0e2b] →",
+                "GrantAdded True nightly-reconciler orders-api [orders:read] →",
+            ],
+            diff.Changes.Select(Line));
+    }
+
+    [Fact]
+    public void A_key_change_recorded_as_a_previous_key_is_not_a_new_client()
+    {
+        var head = DevFile.Replace("    - key: nightly-reconciler\n", "    - key: stock-reconciler\n      previousKeys: [nightly-reconciler]\n", StringComparison.Ordinal);
+
+        Assert.Empty(Diff(head).Changes);
+    }
+
+    [Fact]
+    public void A_stack_new_in_the_pull_request_grants_everything_anew_and_an_invalid_head_fails()
+    {
+        var fresh = AccessDiff.Compare(null, StackFiles.Load(StackHarness.RepositoryRoot(), "staging"));
+        var invalid = Diff(DevFile.Replace("owner: team-warehouse", "ownr: team-warehouse", StringComparison.Ordinal));
+
+        Assert.Equal(3, fresh.Changes.Count(c => c.Kind == ChangeKind.ClientAdded && c.PrivilegeIncrease));
+        Assert.Equal(2, fresh.Changes.Count(c => c.Kind == ChangeKind.ApiAdded));
+        Assert.Equal(AccessDiffReport.InvalidConfigExitCode, AccessDiffReport.ExitCode(invalid));
+        Assert.Equal(
+            ["head: infra:clients[1].owner: is required: set the accountable team or person.", "head: infra:clients[1].ownr: unknown key; did you mean 'owner'?"],
+            invalid.Problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public async Task The_command_line_runs_from_the_repository_root_and_exits_2_on_a_privilege_increase()
+    {
+        _head.Write("Pulumi.dev.yaml", AddScopeRemoveClientChangeOwner());
+
+        var (diffExit, diffOut) = await RunToolAsync("diff", "dev", "--base", _base.Path, "--head", _head.Path, "--format", "markdown");
+        var (planExit, planOut) = await RunToolAsync("plan", "prod", "--format", "json");
+        var (badExit, badOut) = await RunToolAsync("diff", "dev", "--base", _base.Path, "--head", _head.Path, "--format", "yaml");
+
+        Assert.Equal(2, diffExit);
+        Assert.StartsWith("### Access changes: `dev`", diffOut, StringComparison.Ordinal);
+        Assert.Equal(0, planExit);
+        Assert.True(JsonDocument.Parse(planOut).RootElement.GetProperty("valid").GetBoolean());
+        Assert.Equal(1, badExit);
+        Assert.Contains("yaml", badOut, StringComparison.Ordinal);
+    }
+
+    private static string Line(AccessChange c) => $"{c.Kind} {c.PrivilegeIncrease} {c.Client} {c.Api} [{string.Join(", ", c.Items)}] {c.From}→{c.To}";
+
+    private static async Task<(int ExitCode, string Output)> RunToolAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = StackHarness.RepositoryRoot(), RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "access-tool.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Remove("PULUMI_CONFIG");
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Infra.Tests.Support;
+using Infra.Tool;
+using Infra.Tool.Plan;
+
+namespace Infra.Tests.Tools;
+
+public class OfflinePlanTests
+{
+    private static StackConfig Stack(string name) => StackFiles.Load(StackHarness.RepositoryRoot(), name);
+
+    [Theory]
+    // APIs (component, server, scopes) + clients (component, client, credentials) + grants + secrets + readers' assignments.
+    [InlineData("dev", (2 * 3) + (3 * 3) + 4 + 13 + 17, false)]
+    [InlineData("staging", (2 * 3) + (3 * 3) + 5 + 14 + 14, false)]
+    [InlineData("prod", (2 * 3) + (3 * 3) + 4 + 13 + 13 + 4, true)] // + the vault component, group, vault, officer
+    public async Task Every_example_stack_validates_and_plans_offline(string stack, int resources, bool isProtected)
+    {
+        var plan = await OfflinePlan.RunAsync(Stack(stack));
+
+        Assert.True(plan.Valid, string.Join("\n", plan.Problems));
+        Assert.Equal(resources, plan.Resources.Count);
+        Assert.Equal(isProtected, plan.Resources.Any(r => r.Protect));
+        Assert.All(plan.Resources.Where(r => r.Type == "azure-native:keyvault:Secret" && r.Name.EndsWith("--ClientSecret", StringComparison.Ordinal)),
+            r => Assert.Equal("[secret]", r.Inputs["properties"]!["value"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task The_plan_reads_the_access_matrix_back_from_the_grants_the_program_registers()
+    {
+        var plan = await OfflinePlan.RunAsync(Stack("staging"));
+
+        Assert.Equal(
+            [
+                "checkout-service team-checkout inventory-api https://api.acme.example/inventory stock:read",
+                "checkout-service team-checkout orders-api https://api.acme.example/orders orders:read orders:write",
+                "load-test-runner team-performance inventory-api https://api.acme.example/inventory stock:read",
+                "load-test-runner team-performance orders-api https://api.acme.example/orders orders:cancel orders:read orders:write",
+                "nightly-reconciler team-warehouse inventory-api https://api.acme.example/inventory stock:adjust stock:read",
+            ],
+            plan.Access.Select(a => $"{a.Client} {a.Owner} {a.Api} {a.Audience} {string.Join(' ', a.Scopes)}"));
+    }
+
+    [Fact]
+    public async Task Text_shows_the_tree_and_the_matrix_without_the_secret()
+    {
+        var text = PlanReport.Render(await OfflinePlan.RunAsync(Stack("dev")), OutputFormat.Text);
+
+        var lines = text.Split('\n');
+        Assert.Equal("Stack infra/dev: 49 resources", lines[0]);
+        Assert.Equal("infra:auth0:ApiResourceServer orders-api {}", lines[1]);
+        Assert.StartsWith("  auth0:index/resourceServer:ResourceServer orders-api {\"allowOfflineAccess\":false,\"identifier\":\"https://api.acme.example/orders\"", lines[2], StringComparison.Ordinal);
+        Assert.Contains("  azure-native:keyvault:Secret m2m--checkout-service--ClientSecret {\"properties\":{\"contentType\":\"text/plain\",\"value\":\"[secret]\"}", text, StringComparison.Ordinal);
+        Assert.Contains("  partner-globex (partnerships@acme.example) → orders-api: orders:read\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(PlanMocks.SecretMarker, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Markdown_puts_the_access_matrix_first_for_reviewers()
+    {
+        var markdown = PlanReport.Render(await OfflinePlan.RunAsync(Stack("prod")), OutputFormat.Markdown);
+
+        Assert.StartsWith(
+            "### Offline plan: `infra/prod`\n\n| client | owner | API | scopes |\n|---|---|---|---|\n| `checkout-service` | team-checkout | `inventory-api` | `stock:read` |\n",
+            markdown,
+            StringComparison.Ordinal);
+        Assert.Contains("auth0:index/client:Client checkout-service [protected]", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Json_follows_the_documented_schema()
+    {
+        var json = JsonDocument.Parse(PlanReport.Render(await OfflinePlan.RunAsync(Stack("dev")), OutputFormat.Json)).RootElement;
+
+        Assert.Equal(["project", "stack", "valid", "problems", "resources", "access"], json.EnumerateObject().Select(p => p.Name));
+        Assert.True(json.GetProperty("valid").GetBoolean());
+        var grant = json.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "partner-globex--orders-api");
+        Assert.Equal(
+            """{"type":"auth0:index/clientGrant:ClientGrant","name":"partner-globex--orders-api","parent":"infra:auth0:M2MClient::partner-globex","protect":false,"importId":null,"inputs":{"audience":"https://api.acme.example/orders","clientId":"(client id of partner-globex)","scopes":["orders:read"],"subjectType":"client"}}""",
+            JsonSerializer.Serialize(grant));
+        Assert.Equal(
+            """{"client":"partner-globex","owner":"partnerships@acme.example","api":"orders-api","audience":"https://api.acme.example/orders","scopes":["orders:read"]}""",
+            JsonSerializer.Serialize(json.GetProperty("access")[3]));
+    }
+
+    [Fact]
+    public async Task An_invalid_stack_file_yields_its_problems_and_no_resources()
+    {
+        using var folder = new TemporaryProject();
+        folder.Write("Pulumi.broken.yaml", File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.dev.yaml")).Replace("orders:write]", "orders:delete]", StringComparison.Ordinal));
+
+        var plan = await OfflinePlan.RunAsync(StackFiles.Load(folder.Path, "broken"));
+
+        Assert.False(plan.Valid);
+        Assert.Empty(plan.Resources);
+        Assert.Equal(
+            "infra:clients[0].grants[0].scopes[1]: scope 'orders:delete' is not declared on API 'orders-api'; declare it under infra:apis[0].scopes or use one of: orders:read, orders:write, orders:cancel.",
+            Assert.Single(plan.Problems).ToString());
+        Assert.StartsWith("Stack infra/broken: 1 config problem(s); nothing would be deployed.", PlanReport.Render(plan, OutputFormat.Text), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>A scratch copy of the project file, for stack files that tests write.</summary>
+internal sealed class TemporaryProject : IDisposable
+{
+    public TemporaryProject()
+    {
+        Path = Directory.CreateTempSubdirectory("infra-tests-").FullName;
+        File.Copy(System.IO.Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.yaml"), System.IO.Path.Combine(Path, "Pulumi.yaml"));
+    }
+
+    public string Path { get; }
+
+    public void Write(string file, string text) => File.WriteAllText(System.IO.Path.Combine(Path, file), text);
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
