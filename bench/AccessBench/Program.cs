@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Infra;
+using Infra.Bench;
+using Infra.Tool;
+using Pulumi;
+using Pulumi.Testing;
+
+// Each size runs in a child process of its own, so its peak working set is its own; the parent prints the table.
+var sizesOption = new Option<int[]>("--sizes") { Description = "client counts", DefaultValueFactory = _ => [10, 100, 500, 1000, 5000], AllowMultipleArgumentsPerToken = true };
+var runsOption = new Option<int>("--runs") { Description = "measured runs per size, after one warm-up", DefaultValueFactory = _ => 3 };
+var planOption = new Option<int>("--plan-clients") { Description = "clients in the stack the offline plan is timed on (0: skip)", DefaultValueFactory = _ => 1000 };
+var gcOption = new Option<bool>("--compare-gc") { Description = "also run the largest size with the workstation GC, for the ratio behind the program's server-GC setting" };
+var childOption = new Option<int>("--child") { Hidden = true };
+
+var root = new RootCommand("Runs the whole program under Pulumi's mock engine for generated stacks and reports time, allocations and memory per size.")
+{
+    sizesOption, runsOption, planOption, gcOption, childOption,
+};
+root.SetAction(async parse =>
+{
+    var runs = parse.GetValue(runsOption);
+    if (parse.GetValue(childOption) is > 0 and var size)
+    {
+        Console.WriteLine(JsonSerializer.Serialize(await Measure(size, runs)));
+        return 0;
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {runs} runs per size after a warm-up; median shown"));
+    Console.WriteLine("| clients | grants | resources | wall time (median) | per client | allocated | peak working set |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (var clients in parse.GetValue(sizesOption)!)
+    {
+        var result = JsonSerializer.Deserialize<SizeResult>(await RunSelf($"--child {clients} --runs {runs}", serverGc: true))!;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {result.Clients:N0} | {result.Grants:N0} | {result.Resources:N0} | {result.MedianSeconds:F2} s | {result.MedianSeconds / result.Clients * 1000:F3} ms | {result.AllocatedBytes / 1048576.0:N0} MiB | {result.PeakWorkingSetBytes / 1048576.0:N0} MiB |"));
+    }
+
+    if (parse.GetValue(gcOption))
+    {
+        var largest = parse.GetValue(sizesOption)!.Max();
+        var server = JsonSerializer.Deserialize<SizeResult>(await RunSelf($"--child {largest} --runs {runs}", serverGc: true))!;
+        var workstation = JsonSerializer.Deserialize<SizeResult>(await RunSelf($"--child {largest} --runs {runs}", serverGc: false))!;
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"GC at {largest:N0} clients: server {server.MedianSeconds:F2} s, workstation {workstation.MedianSeconds:F2} s: workstation/server = {workstation.MedianSeconds / server.MedianSeconds:F2}x"));
+    }
+
+    if (parse.GetValue(planOption) is > 0 and var planClients)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"access-bench-{Environment.ProcessId}");
+        GeneratedStack.WriteProject(folder, "bench", planClients);
+        var tool = Path.Combine(AppContext.BaseDirectory, "access-tool.dll");
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await RunProcess("dotnet", $"\"{tool}\" plan bench --project \"{folder}\" --format json");
+            times.Add(watch.Elapsed.TotalSeconds);
+        }
+
+        Directory.Delete(folder, recursive: true);
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"offline plan of a {planClients:N0}-client stack, as a process (`access-tool plan --format json`): median {Median(times):F2} s over {runs} runs ({string.Join(", ", times.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))} s)"));
+    }
+
+    return 0;
+});
+return await root.Parse(args).InvokeAsync();
+
+static async Task<SizeResult> Measure(int clients, int runs)
+{
+    var config = GeneratedStack.Config(clients);
+    Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.ToEnvironmentValue(config));
+    var grants = JsonDocument.Parse(config["infra:clients"]).RootElement.EnumerateArray().Sum(c => c.GetProperty("grants").GetArrayLength());
+    var times = new List<double>();
+    long allocated = 0;
+    var resources = 0;
+    for (var run = 0; run <= runs; run++)
+    {
+        var mocks = new BenchMocks();
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var watch = Stopwatch.StartNew();
+        await Deployment.TestAsync(mocks, new TestOptions { ProjectName = "infra", StackName = "bench", IsPreview = false }, AccessStack.Define);
+        watch.Stop();
+        if (run == 0)
+        {
+            continue; // warm-up: JIT and first-use costs
+        }
+
+        times.Add(watch.Elapsed.TotalSeconds);
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        resources = mocks.Registered;
+    }
+
+    using var self = Process.GetCurrentProcess();
+    self.Refresh();
+    return new SizeResult(clients, grants, resources, Median(times), allocated, self.PeakWorkingSet64);
+}
+
+static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+// The program runs with the server GC (infra/Infra.csproj); the children measure under the same setting unless asked.
+static Task<string> RunSelf(string arguments, bool serverGc)
+    => RunProcess("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "access-bench.dll")}\" {arguments}", serverGc);
+
+static async Task<string> RunProcess(string file, string arguments, bool serverGc = true)
+{
+    var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+    start.Environment.Remove("PULUMI_CONFIG");
+    start.Environment["DOTNET_gcServer"] = serverGc ? "1" : "0";
+    using var process = Process.Start(start)!;
+    var output = process.StandardOutput.ReadToEndAsync();
+    var error = process.StandardError.ReadToEndAsync();
+    await process.WaitForExitAsync();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"{arguments} exited {process.ExitCode}: {await error}");
+    }
+
+    return await output;
+}
+
+/// <summary>One size's measurements.</summary>
+internal sealed record SizeResult(int Clients, int Grants, int Resources, double MedianSeconds, long AllocatedBytes, long PeakWorkingSetBytes);
