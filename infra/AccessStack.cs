@@ -9,6 +9,9 @@ namespace Infra;
 /// <summary>The program: what <c>pulumi up</c> runs and what the tests run under Pulumi's mock engine.</summary>
 public static class AccessStack
 {
+    /// <summary>The clock expiry validation reads; tests and the offline tools pin it.</summary>
+    internal static TimeProvider Clock { get; set; } = TimeProvider.System;
+
     /// <summary>Reads and validates the stack's config, then declares every API and client; returns the stack outputs.</summary>
     public static IDictionary<string, object?> Define()
     {
@@ -24,13 +27,15 @@ public static class AccessStack
             : null;
         var vault = access.KeyVault.Create is null ? null : new ManagedKeyVault(access.KeyVault, azure!, protect);
 
+        var managedBy = $"pulumi:{deployment.ProjectName}";
+        _ = new CredentialExchangePolicy(managedBy, protect);
         var apis = access.Apis.ToDictionary(api => api.Key, api => new ApiResourceServer(api, protect), StringComparer.Ordinal);
         var context = new M2MClientContext(
             access.Tenant,
             access.KeyVault,
             access.Policy,
             Environment: deployment.StackName,
-            ManagedBy: $"pulumi:{deployment.ProjectName}",
+            ManagedBy: managedBy,
             apis,
             azure,
             vault?.SecretWriteAccess);
@@ -105,6 +110,9 @@ public static class AccessStack
             Protect = project.Get("protect"),
             Production = project.Get("production"),
             TokenLifetime = project.Get("tokenLifetime"),
+            MaxCredentialLifetimeDays = project.Get("maxCredentialLifetimeDays"),
+            // Only validation reads the date (an expiry in the past is an error); no input depends on it.
+            Today = DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime),
             ProjectKeys = ProjectKeysSet(ns),
         };
         try

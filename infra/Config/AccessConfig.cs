@@ -17,7 +17,11 @@ public sealed record AccessConfig(
 /// <param name="Protect">Sets Pulumi's <c>protect</c> on APIs, clients, grants, credentials, the vault and its secrets.</param>
 /// <param name="Production">Marks the stack as production, which requires <paramref name="Protect"/>.</param>
 /// <param name="DefaultTokenLifetimeSeconds">The access-token lifetime of APIs that set none.</param>
-public sealed record StackPolicy(bool Protect, bool Production, int DefaultTokenLifetimeSeconds);
+public sealed record StackPolicy(bool Protect, bool Production, int DefaultTokenLifetimeSeconds)
+{
+    /// <summary>When set, every client must expire, at most this many days ahead.</summary>
+    public int? MaxCredentialLifetimeDays { get; init; }
+}
 
 /// <summary>The Auth0 tenant: its domain is where consumers exchange credentials for tokens.</summary>
 public sealed record Auth0Tenant(string Domain)
@@ -97,6 +101,15 @@ public sealed record M2MClientDefinition(
 
     /// <summary>The Auth0 client id of an existing application to adopt instead of creating one.</summary>
     public string? ImportId { get; init; }
+
+    /// <summary>The first day (UTC) on which the client gets no more tokens; null: it does not expire.</summary>
+    public DateOnly? Expires { get; init; }
+
+    /// <summary>The rotation counter: raising it gives the client a new secret in the next <c>pulumi up</c>.</summary>
+    public int Rotation { get; init; }
+
+    /// <summary>A disabled client gets no tokens (the Action refuses it) and its secret is replaced.</summary>
+    public bool Disabled { get; init; }
 }
 
 /// <summary>The scopes one client may request on one API.</summary>

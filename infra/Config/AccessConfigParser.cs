@@ -26,6 +26,12 @@ public sealed record RawStackConfig(
     /// <summary>The <c>tokenLifetime</c> value: the stack's default for APIs that set none.</summary>
     public string? TokenLifetime { get; init; }
 
+    /// <summary>The <c>maxCredentialLifetimeDays</c> value.</summary>
+    public string? MaxCredentialLifetimeDays { get; init; }
+
+    /// <summary>Today (UTC), for expiry dates; null skips the checks that depend on the date.</summary>
+    public DateOnly? Today { get; init; }
+
     /// <summary>Every key set under the project namespace, when the engine says; any not read here is a misspelling.</summary>
     public IReadOnlyCollection<string>? ProjectKeys { get; init; }
 
@@ -36,7 +42,8 @@ public sealed record RawStackConfig(
     /// <param name="stackName">The stack.</param>
     /// <param name="config">Every config value, keyed <c>namespace:key</c>.</param>
     /// <param name="auth0DomainVariable">The <c>AUTH0_DOMAIN</c> value, used when <c>auth0:domain</c> is not set.</param>
-    public static RawStackConfig FromMap(string ns, string stackName, IReadOnlyDictionary<string, string> config, string? auth0DomainVariable = null)
+    /// <param name="today">Today (UTC), for expiry dates; null skips the checks that depend on the date.</param>
+    public static RawStackConfig FromMap(string ns, string stackName, IReadOnlyDictionary<string, string> config, string? auth0DomainVariable = null, DateOnly? today = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         string? Project(string key) => config.GetValueOrDefault($"{ns}:{key}");
@@ -45,6 +52,8 @@ public sealed record RawStackConfig(
             Protect = Project("protect"),
             Production = Project("production"),
             TokenLifetime = Project("tokenLifetime"),
+            MaxCredentialLifetimeDays = Project("maxCredentialLifetimeDays"),
+            Today = today,
             ProjectKeys = config.Keys.Where(k => k.StartsWith($"{ns}:", StringComparison.Ordinal)).Select(k => k[(ns.Length + 1)..]).ToList(),
         };
     }
@@ -63,7 +72,7 @@ public static class AccessConfigParser
     public const string SigningAlgorithm = "RS256";
 
     /// <summary>The keys this program reads under the project namespace.</summary>
-    public static readonly IReadOnlyList<string> ProjectKeys = ["keyVault", "apis", "clients", "protect", "production", "tokenLifetime"];
+    public static readonly IReadOnlyList<string> ProjectKeys = ["keyVault", "apis", "clients", "protect", "production", "tokenLifetime", "maxCredentialLifetimeDays"];
 
     /// <summary>Parses and validates; throws <see cref="ConfigValidationException"/> listing every problem.</summary>
     public static AccessConfig Parse(RawStackConfig raw)
@@ -84,7 +93,10 @@ public static class AccessConfigParser
         var policy = new StackPolicy(
             Boolean(raw.Protect, $"{ns}:protect", problems),
             Boolean(raw.Production, $"{ns}:production", problems),
-            tokenLifetime);
+            tokenLifetime)
+        {
+            MaxCredentialLifetimeDays = WholeNumber(raw.MaxCredentialLifetimeDays, $"{ns}:maxCredentialLifetimeDays", problems, "days"),
+        };
         var keyVault = ParseKeyVault(Document(raw.KeyVault), $"{ns}:keyVault", problems);
         var apis = StrictObject.List(Document(raw.Apis), $"{ns}:apis", "APIs ({key, name, identifier, scopes})", problems)
             .Select(a => ParseApi(a.Item, a.Path, tokenLifetime, problems))
@@ -94,7 +106,7 @@ public static class AccessConfigParser
             .ToList();
 
         var config = new AccessConfig(policy, new Auth0Tenant(raw.Auth0Domain?.Trim() ?? ""), keyVault, apis, clients);
-        problems.AddRange(AccessConfigValidator.Validate(config, ns));
+        problems.AddRange(AccessConfigValidator.Validate(config, ns, raw.Today));
         if (problems.Count > 0)
         {
             throw new ConfigValidationException(problems);
@@ -123,7 +135,7 @@ public static class AccessConfigParser
         }
     }
 
-    private static int? WholeNumber(string? text, string path, List<ConfigProblem> problems)
+    private static int? WholeNumber(string? text, string path, List<ConfigProblem> problems, string unit = "seconds")
     {
         if (text is null)
         {
@@ -135,7 +147,7 @@ public static class AccessConfigParser
             return number;
         }
 
-        problems.Add(new(path, "must be a whole number of seconds."));
+        problems.Add(new(path, $"must be a whole number of {unit}."));
         return null;
     }
 
@@ -222,7 +234,7 @@ public static class AccessConfigParser
 
     private static M2MClientDefinition ParseClient(JsonElement element, string path, List<ConfigProblem> problems)
     {
-        var client = StrictObject.Open(element, path, problems, "key", "name", "description", "owner", "grants", "readers", "previousKeys", "import");
+        var client = StrictObject.Open(element, path, problems, "key", "name", "description", "owner", "grants", "readers", "previousKeys", "import", "expires", "rotation", "disabled");
         if (client is null)
         {
             return new M2MClientDefinition("", "", "", "", []);
@@ -243,7 +255,26 @@ public static class AccessConfigParser
                 .ToList(),
             PreviousKeys = Strings(client, "previousKeys", "keys this client had before", problems),
             ImportId = client.OptionalString("import", "the Auth0 client id of the application to adopt"),
+            Expires = Date(client.OptionalString("expires", "the expiry date, such as 2027-03-31"), $"{path}.expires", problems),
+            Rotation = client.OptionalInt("rotation", 0, "the rotation counter") ?? 0,
+            Disabled = client.OptionalBool("disabled", false),
         };
+    }
+
+    private static DateOnly? Date(string? text, string path, List<ConfigProblem> problems)
+    {
+        if (text is null || text.Length == 0)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        problems.Add(new(path, "must be a date written YYYY-MM-DD, such as 2027-03-31."));
+        return null;
     }
 
     private static SecretReader ParseReader(JsonElement element, string path, List<ConfigProblem> problems)

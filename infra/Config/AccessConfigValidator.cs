@@ -21,7 +21,7 @@ internal static partial class AccessConfigValidator
     internal const int MaxKeyLength = 40;
     internal const int MaxSecretPrefix = 32;
 
-    public static IEnumerable<ConfigProblem> Validate(AccessConfig config, string ns)
+    public static IEnumerable<ConfigProblem> Validate(AccessConfig config, string ns, DateOnly? today = null)
     {
         var problems = new List<ConfigProblem>();
         if (config.Policy.Production && !config.Policy.Protect)
@@ -38,6 +38,7 @@ internal static partial class AccessConfigValidator
         ValidateKeyVault(config.KeyVault, $"{ns}:keyVault", problems);
         var apis = ValidateApis(config, ns, problems);
         ValidateClients(config, ns, apis, problems);
+        ValidateLifecycle(config, ns, today, problems);
         ValidatePreviousKeys(config.Apis.Select(a => (a.Key, a.PreviousKeys)).ToList(), $"{ns}:apis", "orders-api", problems);
         ValidatePreviousKeys(config.Clients.Select(c => (c.Key, c.PreviousKeys)).ToList(), $"{ns}:clients", "orders-sync", problems);
         ValidateImports(config.Apis.Select((a, i) => (a.ImportId, $"{ns}:apis[{i}].import")), ResourceServerId(), "the resource server's Auth0 id: 24 lowercase hexadecimal characters (Auth0 dashboard > Applications > APIs > the API's id)", problems);
@@ -256,6 +257,51 @@ internal static partial class AccessConfigValidator
             else if (!seen.Add(scope))
             {
                 problems.Add(new($"{path}.scopes[{s}]", $"lists '{scope}' twice: remove the duplicate."));
+            }
+        }
+    }
+
+    private static void ValidateLifecycle(AccessConfig config, string ns, DateOnly? today, List<ConfigProblem> problems)
+    {
+        var max = config.Policy.MaxCredentialLifetimeDays;
+        if (max is < 1 or > 3650)
+        {
+            problems.Add(new($"{ns}:maxCredentialLifetimeDays", "must be between 1 and 3650 days."));
+            max = null;
+        }
+
+        for (var i = 0; i < config.Clients.Count; i++)
+        {
+            var client = config.Clients[i];
+            var path = $"{ns}:clients[{i}]";
+            if (client.Rotation < 0)
+            {
+                problems.Add(new($"{path}.rotation", "must be 0 or more: raise it by one to rotate the client's secret."));
+            }
+
+            if (client.Expires is not { } expires)
+            {
+                if (max is not null)
+                {
+                    problems.Add(new($"{path}.expires", $"is required in this stack ({ns}:maxCredentialLifetimeDays is {max}): set a date (YYYY-MM-DD) at most {max} days ahead."));
+                }
+
+                continue;
+            }
+
+            // Date checks need today; the offline diff compares access and passes none.
+            if (today is not { } now)
+            {
+                continue;
+            }
+
+            if (expires <= now)
+            {
+                problems.Add(new($"{path}.expires", $"{expires:yyyy-MM-dd} has passed (today is {now:yyyy-MM-dd} UTC): rotate the secret (raise rotation) and set a new date, or remove the client."));
+            }
+            else if (max is not null && expires > now.AddDays(max.Value))
+            {
+                problems.Add(new($"{path}.expires", $"{expires:yyyy-MM-dd} is more than {max} days ahead ({ns}:maxCredentialLifetimeDays): set {now.AddDays(max.Value):yyyy-MM-dd} or earlier."));
             }
         }
     }

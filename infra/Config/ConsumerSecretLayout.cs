@@ -6,8 +6,11 @@ public enum ConsumerSecretKind
     /// <summary>The Auth0 client id (not secret by itself, stored beside the secret for convenience).</summary>
     ClientId,
 
-    /// <summary>The Auth0 client secret.</summary>
+    /// <summary>The Auth0 client secret in force (CURRENT).</summary>
     ClientSecret,
+
+    /// <summary>The client secret being rolled out (NEXT): written before Auth0 switches, so a consumer can retry with it.</summary>
+    ClientSecretNext,
 
     /// <summary>The tenant's <c>/oauth/token</c> URL.</summary>
     TokenEndpoint,
@@ -33,8 +36,8 @@ public sealed record ConsumerSecret(string Name, ConsumerSecretKind Kind, string
 }
 
 /// <summary>
-/// The Key Vault naming scheme: <c>{prefix}--{client}--ClientId</c>, <c>--ClientSecret</c>, <c>--TokenEndpoint</c>
-/// and <c>--Audience--{api}</c>. <c>--</c> is what .NET's Key Vault configuration provider reads as <c>:</c>, so a
+/// The Key Vault naming scheme: <c>{prefix}--{client}--ClientId</c>, <c>--ClientSecret</c>, <c>--ClientSecretNext</c>,
+/// <c>--TokenEndpoint</c> and <c>--Audience--{api}</c>. <c>--</c> is what .NET's Key Vault configuration provider reads as <c>:</c>, so a
 /// consumer that loads its secrets sees <c>{prefix}:{client}:ClientSecret</c>.
 /// </summary>
 public static class ConsumerSecretLayout
@@ -50,6 +53,7 @@ public static class ConsumerSecretLayout
         {
             new($"{stem}--ClientId", ConsumerSecretKind.ClientId),
             new($"{stem}--ClientSecret", ConsumerSecretKind.ClientSecret),
+            new($"{stem}--ClientSecretNext", ConsumerSecretKind.ClientSecretNext),
             new($"{stem}--TokenEndpoint", ConsumerSecretKind.TokenEndpoint),
         };
         secrets.AddRange(client.Grants.Select(g => new ConsumerSecret($"{stem}--Audience--{g.ApiKey}", ConsumerSecretKind.Audience, g.ApiKey)));

@@ -100,6 +100,23 @@ internal sealed class StrictObject
         return null;
     }
 
+    /// <summary>An optional boolean; <paramref name="fallback"/> when absent, and (with a problem) when of another type.</summary>
+    public bool OptionalBool(string key, bool fallback)
+    {
+        if (!_element.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return fallback;
+        }
+
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return value.GetBoolean();
+        }
+
+        _problems.Add(new($"{Path}.{key}", $"must be true or false; found {Describe(value)}."));
+        return fallback;
+    }
+
     /// <summary>A required, non-empty list; each item with its own path. Empty (and a problem) when absent, empty or not a list.</summary>
     public IReadOnlyList<(JsonElement Item, string Path)> RequiredList(string key, string what)
         => List(_element.TryGetProperty(key, out var value) ? value : default, $"{Path}.{key}", what, _problems);

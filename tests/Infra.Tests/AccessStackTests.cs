@@ -29,8 +29,12 @@ public class AccessStackTests
                 [ResourceTypes.Client] = 3,
                 [ResourceTypes.ClientCredentials] = 3,
                 [ResourceTypes.ClientGrant] = 4,
-                [ResourceTypes.Secret] = 13,
-                [ResourceTypes.RoleAssignment] = 5 + 4 + (2 * 4),
+                [ResourceTypes.Secret] = 16,
+                [ResourceTypes.RoleAssignment] = 6 + 5 + (2 * 5),
+                [ResourceTypes.RandomPassword] = 3,
+                [CredentialExchangePolicy.TypeToken] = 1,
+                [ResourceTypes.Action] = 1,
+                [ResourceTypes.TriggerAction] = 1,
             }.OrderBy(kv => kv.Key, StringComparer.Ordinal),
             counts.OrderBy(kv => kv.Key, StringComparer.Ordinal));
         // Logical names come from the stable keys, never the display names.
@@ -58,12 +62,12 @@ public class AccessStackTests
             """{"inventory-api":["stock:read"],"orders-api":["orders:read","orders:write"]}""",
             checkout.GetProperty("grantedScopes").GetRawText());
         Assert.Equal(
-            """{"audience:inventory-api":"m2m--checkout-service--Audience--inventory-api","audience:orders-api":"m2m--checkout-service--Audience--orders-api","clientId":"m2m--checkout-service--ClientId","clientSecret":"m2m--checkout-service--ClientSecret","tokenEndpoint":"m2m--checkout-service--TokenEndpoint"}""",
+            """{"audience:inventory-api":"m2m--checkout-service--Audience--inventory-api","audience:orders-api":"m2m--checkout-service--Audience--orders-api","clientId":"m2m--checkout-service--ClientId","clientSecret":"m2m--checkout-service--ClientSecret","clientSecretNext":"m2m--checkout-service--ClientSecretNext","tokenEndpoint":"m2m--checkout-service--TokenEndpoint"}""",
             checkout.GetProperty("keyVaultSecretNames").GetRawText());
         Assert.Equal(
             "https://kv-acme-m2m-dev.vault.azure.net/secrets/m2m--checkout-service--ClientSecret",
             checkout.GetProperty("keyVaultSecretUris").GetProperty("clientSecret").GetString());
-        Assert.Equal(5, checkout.GetProperty("keyVaultSecretUris").EnumerateObject().Count());
+        Assert.Equal(6, checkout.GetProperty("keyVaultSecretUris").EnumerateObject().Count());
     }
 
     [Fact]
@@ -78,7 +82,7 @@ public class AccessStackTests
         Assert.Contains("m2m--partner-globex--ClientSecret", stackOutputs.ToString(), StringComparison.Ordinal);
 
         var registered = run.Fakes.RegisteredOutputs.Where(o => !o.Key.EndsWith("::pulumi:pulumi:Stack::infra-dev", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2 + 3, registered.Count);
+        Assert.Equal(1 + 2 + 3, registered.Count); // the Action's component, the APIs, the clients
         foreach (var (urn, outputs) in registered)
         {
             foreach (var (name, output) in outputs)

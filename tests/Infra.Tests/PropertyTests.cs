@@ -127,11 +127,12 @@ public partial class PropertyTests
 
         Assert.Equal(stack.Clients.Length, registered.Count(r => r.Type == ResourceTypes.ClientCredentials));
 
-        // Every secret value given to Key Vault is a Pulumi secret, and only the client secret needs to be.
+        // Every client secret given to Key Vault (CURRENT and NEXT) is a Pulumi secret, and nothing else needs to be.
         foreach (var secret in captured.Where(c => c.Resource is AzureSecret))
         {
             var value = ((Output<Pulumi.AzureNative.KeyVault.Inputs.SecretPropertiesArgs>)((AzureSecretArgs)secret.Args!).Properties).Apply(p => p.Value!);
-            var isClientSecret = secret.Resource.GetResourceName().EndsWith("--ClientSecret", StringComparison.Ordinal);
+            var isClientSecret = secret.Resource.GetResourceName().EndsWith("--ClientSecret", StringComparison.Ordinal)
+                || secret.Resource.GetResourceName().EndsWith("--ClientSecretNext", StringComparison.Ordinal);
             Assert.Equal(isClientSecret, await Output.IsSecretAsync(value));
         }
 
@@ -142,7 +143,7 @@ public partial class PropertyTests
         Assert.Equal(secretNames.Count, secretNames.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         var assignments = registered.Where(r => r.Type == ResourceTypes.RoleAssignment).Select(r => r.Input<string>("roleAssignmentName")).ToList();
         Assert.Equal(assignments.Count, assignments.Distinct().Count());
-        Assert.Equal(stack.Clients.Sum(c => c.Readers.Length * (3 + c.Grants.Length)), assignments.Count);
+        Assert.Equal(stack.Clients.Sum(c => c.Readers.Length * (4 + c.Grants.Length)), assignments.Count);
 
         // No resource name, tag or registered output carries a client secret.
         var secrets = stack.Clients.Select(c => StackHarness.SecretOf(c.Key)).ToList();

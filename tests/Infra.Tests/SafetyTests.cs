@@ -19,19 +19,22 @@ public class ProtectionTests
         var protectedTypes = custom.Where(c => c.Options.Protect == true).Select(c => c.Resource.GetResourceType()).Distinct().Order(StringComparer.Ordinal);
         Assert.Equal(
             [
+                ResourceTypes.Action,
                 ResourceTypes.Client,
                 ResourceTypes.ClientCredentials,
                 ResourceTypes.ClientGrant,
                 ResourceTypes.ResourceServer,
                 ResourceTypes.ResourceServerScopes,
+                ResourceTypes.TriggerAction,
                 ResourceTypes.Secret,
                 ResourceTypes.Vault,
                 ResourceTypes.ResourceGroup,
+                ResourceTypes.RandomPassword,
             ],
             protectedTypes);
         // Role assignments carry no state worth keeping: recreating one is harmless, so they stay unprotected.
         Assert.All(custom.Where(c => c.Resource.GetResourceType() == ResourceTypes.RoleAssignment), c => Assert.NotEqual(true, c.Options.Protect));
-        Assert.Equal(2 + 2 + 3 + 3 + 4 + 13 + 2, custom.Count(c => c.Options.Protect == true));
+        Assert.Equal(2 + 2 + 2 + 3 + 3 + 3 + 4 + 16 + 2, custom.Count(c => c.Options.Protect == true));
     }
 
     [Fact]
@@ -40,7 +43,7 @@ public class ProtectionTests
         var captured = await StackHarness.CaptureAsync(OwnVault.Set("infra:protect", "false"));
 
         Assert.DoesNotContain(captured, c => c.Options.Protect == true);
-        Assert.Equal(2 + 2 + 3 + 3 + 4 + 13 + 17 + 3, captured.Count(c => c.Resource is CustomResource));
+        Assert.Equal(2 + 2 + 2 + 3 + 3 + 3 + 4 + 16 + 21 + 3, captured.Count(c => c.Resource is CustomResource));
     }
 
     [Fact]
@@ -66,7 +69,7 @@ public class NoChurnTests
         var first = Snapshot.Of(await StackHarness.RunAsync(Dev));
         var second = Snapshot.Of(await StackHarness.RunAsync(Dev));
 
-        Assert.Equal(2 + 4 + 3 + 3 + 3 + 4 + 13 + 17, first.Count);
+        Assert.Equal(62, first.Count);
         Assert.Equal(first, second);
     }
 

@@ -36,7 +36,7 @@ public class M2MClientTests
 
         var credentials = run.Single(ResourceTypes.ClientCredentials, "nightly-reconciler");
         Assert.Equal(
-            [("authenticationMethod", "client_secret_post"), ("clientId", "cid_nightly-reconciler")],
+            [("authenticationMethod", "client_secret_post"), ("clientId", "cid_nightly-reconciler"), ("clientSecret", StackHarness.SecretOf("nightly-reconciler"))],
             credentials.Inputs.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, (string)kv.Value)));
         Assert.Equal(3, run.OfType(ResourceTypes.ClientCredentials).Count);
     }
@@ -71,7 +71,7 @@ public class M2MClientTests
         Assert.All(captured.Where(c => c.Resource is Client or ClientCredentials), c => Assert.NotEqual(true, ((CustomResourceOptions)c.Options).DeleteBeforeReplace));
 
         var children = captured.Where(c => c.Options.Parent is M2MClient).ToList();
-        Assert.Equal(3 + 3 + 4 + 13 + 17, children.Count);
+        Assert.Equal(3 + 3 + 3 + 4 + 16 + 21, children.Count); // clients, credentials, passwords, grants, secrets, assignments
         Assert.All(children, c => Assert.StartsWith(c.Options.Parent!.GetResourceName(), c.Resource.GetResourceName().Replace("m2m--", "", StringComparison.Ordinal), StringComparison.Ordinal));
     }
 
@@ -83,6 +83,7 @@ public class M2MClientTests
         var secrets = run.OfType(ResourceTypes.Secret).Where(s => s.Name.StartsWith("m2m--checkout-service--", StringComparison.Ordinal)).ToList();
         Assert.Equal(
             [
+                ("m2m--checkout-service--ClientSecretNext", StackHarness.SecretOf("checkout-service")),
                 ("m2m--checkout-service--ClientId", "cid_checkout-service"),
                 ("m2m--checkout-service--ClientSecret", StackHarness.SecretOf("checkout-service")),
                 ("m2m--checkout-service--TokenEndpoint", "https://acme-dev.eu.auth0.com/oauth/token"),
@@ -97,7 +98,7 @@ public class M2MClientTests
             Assert.Equal("rg-acme-identity-dev", s.Input<string>("resourceGroupName"));
             Assert.Equal("text/plain", s.Map("properties")["contentType"]);
         });
-        Assert.Equal(13, run.OfType(ResourceTypes.Secret).Count);
+        Assert.Equal(16, run.OfType(ResourceTypes.Secret).Count);
     }
 
     [Fact]
@@ -122,10 +123,11 @@ public class M2MClientTests
         var values = captured
             .Where(c => c.Resource is Pulumi.AzureNative.KeyVault.Secret)
             .ToDictionary(c => c.Resource.GetResourceName(), c => ((Output<Pulumi.AzureNative.KeyVault.Inputs.SecretPropertiesArgs>)((AzureSecretArgs)c.Args!).Properties).Apply(p => p.Value!));
-        Assert.Equal(13, values.Count);
+        Assert.Equal(16, values.Count);
         foreach (var client in new[] { "checkout-service", "nightly-reconciler", "partner-globex" })
         {
             Assert.True(await Output.IsSecretAsync(values[$"m2m--{client}--ClientSecret"]), client);
+            Assert.True(await Output.IsSecretAsync(values[$"m2m--{client}--ClientSecretNext"]), client);
             Assert.Equal(StackHarness.SecretOf(client), await StackHarness.ValueAsync(values[$"m2m--{client}--ClientSecret"]));
             Assert.False(await Output.IsSecretAsync(values[$"m2m--{client}--TokenEndpoint"]), client);
         }
@@ -170,7 +172,7 @@ public class M2MClientTests
         Assert.Equal(["stock:adjust", "stock:read"], ((ImmutableArray<object>)scopes["inventory-api"]).Cast<string>());
         var uris = (ImmutableDictionary<string, object>)(await StackHarness.ValueAsync(outputs["secretUris"]))!;
         Assert.Equal("https://kv-acme-m2m-dev.vault.azure.net/secrets/m2m--nightly-reconciler--ClientSecret", uris["clientSecret"]);
-        Assert.Equal(4, uris.Count);
+        Assert.Equal(5, uris.Count);
     }
 }
 
@@ -188,6 +190,7 @@ public class SecretReaderTests
         var vaultScope = $"/subscriptions/{ProviderFakes.SubscriptionId}/resourceGroups/rg-acme-identity-dev/providers/Microsoft.KeyVault/vaults/kv-acme-m2m-dev/secrets/";
         Assert.Equal(
             [
+                vaultScope + "m2m--checkout-service--ClientSecretNext",
                 vaultScope + "m2m--checkout-service--ClientId",
                 vaultScope + "m2m--checkout-service--ClientSecret",
                 vaultScope + "m2m--checkout-service--TokenEndpoint",
@@ -202,7 +205,7 @@ public class SecretReaderTests
             Assert.Equal(KeyVaultRoles.AssignmentName(a.Input<string>("scope"), CheckoutIdentity, KeyVaultRoles.SecretsUser), a.Input<string>("roleAssignmentName"));
             Assert.Equal($"{a.Input<string>("scope")[vaultScope.Length..]}--{CheckoutIdentity}", a.Name);
         });
-        Assert.Equal(5, assignments.Select(a => a.Input<string>("roleAssignmentName")).Distinct().Count());
+        Assert.Equal(6, assignments.Select(a => a.Input<string>("roleAssignmentName")).Distinct().Count());
     }
 
     [Fact]
@@ -211,7 +214,7 @@ public class SecretReaderTests
         var run = await StackHarness.RunAsync(Dev);
 
         var group = run.OfType(ResourceTypes.RoleAssignment).Where(a => a.Input<string>("principalId") == "c3d2e1f0-a9b8-4c7d-8e6f-5a4b3c2d1e0f").ToList();
-        Assert.Equal(4, group.Count);
+        Assert.Equal(5, group.Count);
         Assert.All(group, a => Assert.Equal("Group", a.Input<string>("principalType")));
         Assert.All(group, a => Assert.Contains("/secrets/m2m--partner-globex--", a.Input<string>("scope"), StringComparison.Ordinal));
     }

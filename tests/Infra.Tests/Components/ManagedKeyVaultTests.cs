@@ -47,7 +47,7 @@ public class ManagedKeyVaultTests
         Assert.Equal(KeyVaultRoles.AssignmentName(scope, ProviderFakes.DeployerObjectId, KeyVaultRoles.SecretsOfficer), officer.Input<string>("roleAssignmentName"));
 
         var secrets = captured.Where(c => c.Resource is Pulumi.AzureNative.KeyVault.Secret).ToList();
-        Assert.Equal(13, secrets.Count);
+        Assert.Equal(16, secrets.Count);
         foreach (var secret in secrets)
         {
             var dependsOn = await StackHarness.ValueAsync(((InputList<Resource>)secret.Options.DependsOn).ToOutput());

@@ -17,6 +17,7 @@ public class ConsumerSecretLayoutTests
             [
                 ("m2m--checkout-service--ClientId", "clientId"),
                 ("m2m--checkout-service--ClientSecret", "clientSecret"),
+                ("m2m--checkout-service--ClientSecretNext", "clientSecretNext"),
                 ("m2m--checkout-service--TokenEndpoint", "tokenEndpoint"),
                 ("m2m--checkout-service--Audience--orders-api", "audience:orders-api"),
                 ("m2m--checkout-service--Audience--inventory-api", "audience:inventory-api"),
@@ -34,7 +35,7 @@ public class ConsumerSecretLayoutTests
 
         var longest = ConsumerSecretLayout.For(vault, client).Max(s => s.Name.Length);
 
-        Assert.Equal(126, longest);
+        Assert.Equal(126, longest); // the audience name is the longest
         Assert.True(longest <= ConsumerSecretLayout.MaxSecretNameLength);
     }
 }

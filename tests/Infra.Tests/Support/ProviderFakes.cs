@@ -16,6 +16,9 @@ internal static class ResourceTypes
     public const string RoleAssignment = "azure-native:authorization:RoleAssignment";
     public const string ResourceGroup = "azure-native:resources:ResourceGroup";
     public const string Vault = "azure-native:keyvault:Vault";
+    public const string RandomPassword = "random:index/randomPassword:RandomPassword";
+    public const string Action = "auth0:index/action:Action";
+    public const string TriggerAction = "auth0:index/triggerAction:TriggerAction";
 }
 
 /// <summary>One resource as the engine received it: its type token, logical name and plain inputs.</summary>
@@ -109,8 +112,13 @@ internal sealed class ProviderFakes
             case ResourceTypes.Client:
                 state["clientId"] = ClientIdOf(name);
                 break;
-            case ResourceTypes.ClientCredentials:
-                state["clientSecret"] = clientSecretFor(name);
+            case ResourceTypes.RandomPassword:
+                // What the random provider would generate: one value per client, another whenever a keeper changes.
+                var keepers = (ImmutableDictionary<string, object>)args.Inputs["keepers"];
+                var secret = clientSecretFor(name);
+                state["result"] = secret.Length == 0 || (string)keepers["rotation"] == "0" && (string)keepers["disabled"] == "false"
+                    ? secret
+                    : $"{secret}.r{keepers["rotation"]}{((string)keepers["disabled"] == "true" ? ".off" : "")}";
                 break;
             case ResourceTypes.ResourceGroup:
                 state["name"] = args.Inputs["resourceGroupName"];

@@ -118,6 +118,9 @@ internal static class StackHarness
 /// </summary>
 internal sealed class PulumiConfigScope : IDisposable
 {
+    /// <summary>The day the tests run on, whatever the calendar says: expiry dates in the example stacks are relative to it.</summary>
+    public static readonly DateOnly Today = new(2026, 11, 28);
+
     private readonly string? _config = Environment.GetEnvironmentVariable("PULUMI_CONFIG");
     private readonly string? _domain = Environment.GetEnvironmentVariable("AUTH0_DOMAIN");
 
@@ -125,11 +128,19 @@ internal sealed class PulumiConfigScope : IDisposable
     {
         Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.ToEnvironmentValue(config));
         Environment.SetEnvironmentVariable("AUTH0_DOMAIN", auth0DomainVariable);
+        AccessStack.Clock = new FixedClock(Today);
     }
 
     public void Dispose()
     {
         Environment.SetEnvironmentVariable("PULUMI_CONFIG", _config);
         Environment.SetEnvironmentVariable("AUTH0_DOMAIN", _domain);
+        AccessStack.Clock = TimeProvider.System;
     }
+}
+
+/// <summary>A clock stopped at the start of one UTC day.</summary>
+internal sealed class FixedClock(DateOnly day) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }

@@ -10,10 +10,11 @@ public class OfflinePlanTests
     private static StackConfig Stack(string name) => StackFiles.Load(StackHarness.RepositoryRoot(), name);
 
     [Theory]
-    // APIs (component, server, scopes) + clients (component, client, credentials) + grants + secrets + readers' assignments.
-    [InlineData("dev", (2 * 3) + (3 * 3) + 4 + 13 + 17, false)]
-    [InlineData("staging", (2 * 3) + (3 * 3) + 5 + 14 + 14, false)]
-    [InlineData("prod", (2 * 3) + (3 * 3) + 4 + 13 + 13 + 4, true)] // + the vault component, group, vault, officer
+    // APIs (component, server, scopes) + the Action (component, action, binding) + clients (component, client,
+    // credentials, password) + grants + secrets (4 + grants per client) + readers' assignments (per secret).
+    [InlineData("dev", (2 * 3) + 3 + (3 * 4) + 4 + 16 + 21, false)]
+    [InlineData("staging", (2 * 3) + 3 + (3 * 4) + 5 + 17 + 17, false)]
+    [InlineData("prod", (2 * 3) + 3 + (3 * 4) + 4 + 16 + 16 + 4, true)] // + the vault component, group, vault, officer
     public async Task Every_example_stack_validates_and_plans_offline(string stack, int resources, bool isProtected)
     {
         var plan = await OfflinePlan.RunAsync(Stack(stack));
@@ -47,9 +48,10 @@ public class OfflinePlanTests
         var text = PlanReport.Render(await OfflinePlan.RunAsync(Stack("dev")), OutputFormat.Text);
 
         var lines = text.Split('\n');
-        Assert.Equal("Stack infra/dev: 49 resources", lines[0]);
-        Assert.Equal("infra:auth0:ApiResourceServer orders-api {}", lines[1]);
-        Assert.StartsWith("  auth0:index/resourceServer:ResourceServer orders-api {\"allowOfflineAccess\":false,\"identifier\":\"https://api.acme.example/orders\"", lines[2], StringComparison.Ordinal);
+        Assert.Equal("Stack infra/dev: 62 resources", lines[0]);
+        Assert.Equal("infra:auth0:CredentialExchangePolicy credential-lifecycle {}", lines[1]);
+        Assert.Equal("infra:auth0:ApiResourceServer orders-api {}", lines[4]);
+        Assert.StartsWith("  auth0:index/resourceServer:ResourceServer orders-api {\"allowOfflineAccess\":false,\"identifier\":\"https://api.acme.example/orders\"", lines[5], StringComparison.Ordinal);
         Assert.Contains("  azure-native:keyvault:Secret m2m--checkout-service--ClientSecret {\"properties\":{\"contentType\":\"text/plain\",\"value\":\"[secret]\"}", text, StringComparison.Ordinal);
         Assert.Contains("  partner-globex (partnerships@acme.example) → orders-api: orders:read\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain(PlanMocks.SecretMarker, text, StringComparison.Ordinal);
