@@ -5,15 +5,16 @@ using Infra.Tool.Plan;
 
 var format = new Option<OutputFormat>("--format") { Description = "text (default), markdown or json", DefaultValueFactory = _ => OutputFormat.Text };
 var project = new Option<DirectoryInfo>("--project") { Description = "the folder with Pulumi.yaml and the stack files", DefaultValueFactory = _ => new DirectoryInfo(".") };
+var today = new Option<DateOnly>("--today") { Description = "the day (UTC, YYYY-MM-DD) expiry dates are checked against; default: today", DefaultValueFactory = _ => FixedDayClock.Today() };
 
 var stack = new Argument<string>("stack") { Description = "the stack name, as in Pulumi.<stack>.yaml" };
 var plan = new Command("plan", "Run the program offline under Pulumi's mock engine with a stack's config and print its resources and access matrix.")
 {
-    stack, project, format,
+    stack, project, format, today,
 };
 plan.SetAction(async (parse, _) =>
 {
-    var result = await OfflinePlan.RunAsync(StackFiles.Load(parse.GetValue(project)!.FullName, parse.GetValue(stack)!)).ConfigureAwait(false);
+    var result = await OfflinePlan.RunAsync(StackFiles.Load(parse.GetValue(project)!.FullName, parse.GetValue(stack)!), parse.GetValue(today)).ConfigureAwait(false);
     Console.Out.Write(PlanReport.Render(result, parse.GetValue(format)));
     return result.Valid ? 0 : 1;
 });

@@ -128,7 +128,7 @@ internal sealed class PulumiConfigScope : IDisposable
     {
         Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.ToEnvironmentValue(config));
         Environment.SetEnvironmentVariable("AUTH0_DOMAIN", auth0DomainVariable);
-        AccessStack.Clock = new FixedClock(Today);
+        AccessStack.Clock = new FixedDayClock(Today);
     }
 
     public void Dispose()
@@ -137,10 +137,4 @@ internal sealed class PulumiConfigScope : IDisposable
         Environment.SetEnvironmentVariable("AUTH0_DOMAIN", _domain);
         AccessStack.Clock = TimeProvider.System;
     }
-}
-
-/// <summary>A clock stopped at the start of one UTC day.</summary>
-internal sealed class FixedClock(DateOnly day) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 }

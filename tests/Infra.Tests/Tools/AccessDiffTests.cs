@@ -159,7 +159,7 @@ public sealed class AccessDiffTests : IDisposable
         _head.Write("Pulumi.dev.yaml", AddScopeRemoveClientChangeOwner());
 
         var (diffExit, diffOut) = await RunToolAsync("diff", "dev", "--base", _base.Path, "--head", _head.Path, "--format", "markdown");
-        var (planExit, planOut) = await RunToolAsync("plan", "prod", "--format", "json");
+        var (planExit, planOut) = await RunToolAsync("plan", "prod", "--format", "json", "--today", "2026-11-28");
         var (badExit, badOut) = await RunToolAsync("diff", "dev", "--base", _base.Path, "--head", _head.Path, "--format", "yaml");
 
         Assert.Equal(2, diffExit);

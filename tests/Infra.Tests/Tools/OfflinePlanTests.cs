@@ -17,7 +17,7 @@ public class OfflinePlanTests
     [InlineData("prod", (2 * 3) + 3 + (3 * 4) + 4 + 16 + 16 + 4, true)] // + the vault component, group, vault, officer
     public async Task Every_example_stack_validates_and_plans_offline(string stack, int resources, bool isProtected)
     {
-        var plan = await OfflinePlan.RunAsync(Stack(stack));
+        var plan = await OfflinePlan.RunAsync(Stack(stack), PulumiConfigScope.Today);
 
         Assert.True(plan.Valid, string.Join("\n", plan.Problems));
         Assert.Equal(resources, plan.Resources.Count);
@@ -29,7 +29,7 @@ public class OfflinePlanTests
     [Fact]
     public async Task The_plan_reads_the_access_matrix_back_from_the_grants_the_program_registers()
     {
-        var plan = await OfflinePlan.RunAsync(Stack("staging"));
+        var plan = await OfflinePlan.RunAsync(Stack("staging"), PulumiConfigScope.Today);
 
         Assert.Equal(
             [
@@ -45,14 +45,14 @@ public class OfflinePlanTests
     [Fact]
     public async Task Text_shows_the_tree_and_the_matrix_without_the_secret()
     {
-        var text = PlanReport.Render(await OfflinePlan.RunAsync(Stack("dev")), OutputFormat.Text);
+        var text = PlanReport.Render(await OfflinePlan.RunAsync(Stack("dev"), PulumiConfigScope.Today), OutputFormat.Text);
 
         var lines = text.Split('\n');
         Assert.Equal("Stack infra/dev: 62 resources", lines[0]);
         Assert.Equal("infra:auth0:CredentialExchangePolicy credential-lifecycle {}", lines[1]);
         Assert.Equal("infra:auth0:ApiResourceServer orders-api {}", lines[4]);
         Assert.StartsWith("  auth0:index/resourceServer:ResourceServer orders-api {\"allowOfflineAccess\":false,\"identifier\":\"https://api.acme.example/orders\"", lines[5], StringComparison.Ordinal);
-        Assert.Contains("  azure-native:keyvault:Secret m2m--checkout-service--ClientSecret {\"properties\":{\"contentType\":\"text/plain\",\"value\":\"[secret]\"}", text, StringComparison.Ordinal);
+        Assert.Contains("  azure-native:keyvault:Secret m2m--checkout-service--ClientSecret {\"properties\":{\"attributes\":{\"expires\":1802649600},\"contentType\":\"text/plain\",\"value\":\"[secret]\"}", text, StringComparison.Ordinal);
         Assert.Contains("  partner-globex (partnerships@acme.example) → orders-api: orders:read\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain(PlanMocks.SecretMarker, text, StringComparison.Ordinal);
     }
@@ -60,7 +60,7 @@ public class OfflinePlanTests
     [Fact]
     public async Task Markdown_puts_the_access_matrix_first_for_reviewers()
     {
-        var markdown = PlanReport.Render(await OfflinePlan.RunAsync(Stack("prod")), OutputFormat.Markdown);
+        var markdown = PlanReport.Render(await OfflinePlan.RunAsync(Stack("prod"), PulumiConfigScope.Today), OutputFormat.Markdown);
 
         Assert.StartsWith(
             "### Offline plan: `infra/prod`\n\n| client | owner | API | scopes |\n|---|---|---|---|\n| `checkout-service` | team-checkout | `inventory-api` | `stock:read` |\n",
@@ -72,7 +72,7 @@ public class OfflinePlanTests
     [Fact]
     public async Task Json_follows_the_documented_schema()
     {
-        var json = JsonDocument.Parse(PlanReport.Render(await OfflinePlan.RunAsync(Stack("dev")), OutputFormat.Json)).RootElement;
+        var json = JsonDocument.Parse(PlanReport.Render(await OfflinePlan.RunAsync(Stack("dev"), PulumiConfigScope.Today), OutputFormat.Json)).RootElement;
 
         Assert.Equal(["project", "stack", "valid", "problems", "resources", "access"], json.EnumerateObject().Select(p => p.Name));
         Assert.True(json.GetProperty("valid").GetBoolean());
@@ -91,7 +91,7 @@ public class OfflinePlanTests
         using var folder = new TemporaryProject();
         folder.Write("Pulumi.broken.yaml", File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.dev.yaml")).Replace("orders:write]", "orders:delete]", StringComparison.Ordinal));
 
-        var plan = await OfflinePlan.RunAsync(StackFiles.Load(folder.Path, "broken"));
+        var plan = await OfflinePlan.RunAsync(StackFiles.Load(folder.Path, "broken"), PulumiConfigScope.Today);
 
         Assert.False(plan.Valid);
         Assert.Empty(plan.Resources);

@@ -37,15 +37,15 @@ public sealed record PlanResult(
 /// </summary>
 public static class OfflinePlan
 {
-    /// <summary>Plans <paramref name="config"/>.</summary>
-    public static async Task<PlanResult> RunAsync(StackConfig config)
+    /// <summary>Plans <paramref name="config"/> as of <paramref name="today"/> (UTC), which expiry dates are checked against.</summary>
+    public static async Task<PlanResult> RunAsync(StackConfig config, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(config);
 
         // Validate first with the same parser the program uses, so problems come back as data, not as a failed run.
         try
         {
-            AccessConfigParser.Parse(RawStackConfig.FromMap(config.Project, config.Stack, config.Values, Environment.GetEnvironmentVariable("AUTH0_DOMAIN")));
+            AccessConfigParser.Parse(RawStackConfig.FromMap(config.Project, config.Stack, config.Values, Environment.GetEnvironmentVariable("AUTH0_DOMAIN"), today));
         }
         catch (ConfigValidationException e)
         {
@@ -55,6 +55,8 @@ public static class OfflinePlan
         var mocks = new PlanMocks();
         var previous = Environment.GetEnvironmentVariable("PULUMI_CONFIG");
         Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.ToEnvironmentValue(config.Values));
+        var clock = AccessStack.Clock;
+        AccessStack.Clock = new FixedDayClock(today);
         RecordingStack.Captured.Clear();
         try
         {
@@ -63,6 +65,7 @@ public static class OfflinePlan
         finally
         {
             Environment.SetEnvironmentVariable("PULUMI_CONFIG", previous);
+            AccessStack.Clock = clock;
         }
 
         var options = RecordingStack.Captured.ToDictionary(c => (c.Resource.GetResourceType(), c.Resource.GetResourceName()), c => c.Options);
