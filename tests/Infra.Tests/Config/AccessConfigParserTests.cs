@@ -10,7 +10,7 @@ public class AccessConfigParserTests
 
     private static AccessConfig Parse(IReadOnlyDictionary<string, string> config) => AccessConfigParser.Parse(Raw(config));
 
-    internal static RawStackConfig Raw(IReadOnlyDictionary<string, string> config) => RawStackConfig.FromMap("infra", "dev", config);
+    internal static RawStackConfig Raw(IReadOnlyDictionary<string, string> config) => RawStackConfig.FromMap("infra", "dev", config, today: PulumiConfigScope.Today);
 
     [Fact]
     public void The_dev_stack_parses_into_the_model_it_describes()
@@ -265,6 +265,26 @@ public class AccessConfigParserTests
             ["infra:keyVault.create.publicNetworkAccess: must be Enabled or Disabled."]),
         ["created vault with an unknown key"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["sku"] = "premium" }),
             ["infra:keyVault.create.sku: unknown key; remove it (known keys: location, publicNetworkAccess)."]),
+        ["expiry date malformed"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["expires"] = "31/05/2027"),
+            ["infra:clients[1].expires: must be a date written YYYY-MM-DD, such as 2027-03-31."]),
+        ["expiry date impossible"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["expires"] = "2027-02-30"),
+            ["infra:clients[1].expires: must be a date written YYYY-MM-DD, such as 2027-03-31."]),
+        ["expiry date today"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["expires"] = "2026-11-28"),
+            ["infra:clients[1].expires: 2026-11-28 has passed (today is 2026-11-28 UTC): rotate the secret (raise rotation) and set a new date, or remove the client."]),
+        ["expiry beyond the stack's maximum"] = (c => c.Set("infra:maxCredentialLifetimeDays", "90"),
+            ["infra:clients[1].expires: 2027-05-31 is more than 90 days ahead (infra:maxCredentialLifetimeDays): set 2027-02-26 or earlier."]),
+        ["expiry missing where the stack requires one"] = (c => c.Set("infra:maxCredentialLifetimeDays", "200").Edit("infra:clients", cl => Client(cl, 0).AsObject().Remove("expires")),
+            ["infra:clients[0].expires: is required in this stack (infra:maxCredentialLifetimeDays is 200): set a date (YYYY-MM-DD) at most 200 days ahead."]),
+        ["maximum lifetime not a number"] = (c => c.Set("infra:maxCredentialLifetimeDays", "90d"),
+            ["infra:maxCredentialLifetimeDays: must be a whole number of days."]),
+        ["maximum lifetime zero"] = (c => c.Set("infra:maxCredentialLifetimeDays", "0"),
+            ["infra:maxCredentialLifetimeDays: must be between 1 and 3650 days."]),
+        ["rotation negative"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["rotation"] = -1),
+            ["infra:clients[0].rotation: must be 0 or more: raise it by one to rotate the client's secret."]),
+        ["rotation a string"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["rotation"] = "3"),
+            ["infra:clients[0].rotation: must be a whole number (the rotation counter); found a string."]),
+        ["disabled a string"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["disabled"] = "yes"),
+            ["infra:clients[0].disabled: must be true or false; found a string."]),
         ["secret prefix with a double hyphen"] = (c => c.Edit("infra:keyVault", v => v["secretPrefix"] = "m2m--acme"),
             ["infra:keyVault.secretPrefix: must be at most 32 letters and digits in groups joined by single hyphens, such as m2m or acme-api."]),
     };
