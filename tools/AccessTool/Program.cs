@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Infra.Tool;
 using Infra.Tool.Diff;
+using Infra.Tool.Expiry;
 using Infra.Tool.Plan;
 
 var format = new Option<OutputFormat>("--format") { Description = "text (default), markdown or json", DefaultValueFactory = _ => OutputFormat.Text };
@@ -37,5 +38,18 @@ diff.SetAction(parse =>
     return AccessDiffReport.ExitCode(result);
 });
 
-var root = new RootCommand("Offline tools for the Auth0 machine-to-machine access stacks: no Pulumi CLI, credentials or network.") { plan, diff };
+var expiryStack = new Argument<string>("stack") { Description = "the stack name" };
+var within = new Option<int>("--within") { Description = "warn about credentials expiring within this many days", DefaultValueFactory = _ => 30 };
+var expiry = new Command("expiry", "List a stack's credentials by expiry: expired, expiring within --within days, fine. Exit 2 if any expired or expiring, 1 on invalid config.")
+{
+    expiryStack, project, within, today, format,
+};
+expiry.SetAction(parse =>
+{
+    var result = ExpiryReport.Compute(StackFiles.Load(parse.GetValue(project)!.FullName, parse.GetValue(expiryStack)!), parse.GetValue(today), parse.GetValue(within));
+    Console.Out.Write(ExpiryReport.Render(result, parse.GetValue(format)));
+    return result.ExitCode;
+});
+
+var root = new RootCommand("Offline tools for the Auth0 machine-to-machine access stacks: no Pulumi CLI, credentials or network.") { plan, diff, expiry };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Infra.Tests.Support;
+using Infra.Tool;
+using Infra.Tool.Expiry;
+using Infra.Tool.Plan;
+
+namespace Infra.Tests.Tools;
+
+public class ExpiryReportTests
+{
+    private static StackConfig Dev => StackFiles.Load(StackHarness.RepositoryRoot(), "dev");
+
+    [Fact]
+    public void The_dev_stack_has_one_client_expiring_within_30_days()
+    {
+        var report = ExpiryReport.Compute(Dev, PulumiConfigScope.Today, 30);
+
+        Assert.Equal(
+            """
+            Credential expiry in stack dev on 2026-11-28 (warning within 30 days):
+              expiring      partner-globex                 2026-12-20    22  partnerships@acme.example
+              ok            checkout-service               2027-02-15    79  team-checkout
+              ok            nightly-reconciler             2027-05-31   184  team-warehouse
+
+            """.ReplaceLineEndings("\n"),
+            ExpiryReport.Render(report, OutputFormat.Text).ReplaceLineEndings("\n"));
+        Assert.Equal(2, report.ExitCode);
+        Assert.Equal(0, ExpiryReport.Compute(Dev, PulumiConfigScope.Today, 7).ExitCode);
+    }
+
+    [Fact]
+    public void Expired_disabled_and_undated_clients_are_reported_for_what_they_are()
+    {
+        using var folder = new TemporaryProject();
+        var file = File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.dev.yaml"))
+            .Replace("expires: 2026-12-20", "expires: 2026-11-01\n      disabled: true", StringComparison.Ordinal)
+            .Replace("      expires: 2027-05-31\n", "", StringComparison.Ordinal);
+        folder.Write("Pulumi.dev.yaml", file);
+
+        var report = ExpiryReport.Compute(StackFiles.Load(folder.Path, "dev"), PulumiConfigScope.Today, 30);
+
+        Assert.Equal(
+            ["partner-globex Expired -27 True", "checkout-service Valid 79 False", "nightly-reconciler NoExpiry  False"],
+            report.Credentials.Select(c => $"{c.Client} {c.Status} {c.DaysLeft} {c.Disabled}"));
+        Assert.Equal(
+            """
+            ### Credential expiry: `dev` on 2026-11-28
+
+            | status | client | owner | expires | days left |
+            |---|---|---|---|---:|
+            | EXPIRED (disabled) | `partner-globex` | partnerships@acme.example | 2026-11-01 | -27 |
+            | ok | `checkout-service` | team-checkout | 2027-02-15 | 79 |
+            | no expiry | `nightly-reconciler` | team-warehouse | never |  |
+
+            """.ReplaceLineEndings("\n"),
+            ExpiryReport.Render(report, OutputFormat.Markdown).ReplaceLineEndings("\n"));
+        var json = JsonDocument.Parse(ExpiryReport.Render(report, OutputFormat.Json)).RootElement;
+        Assert.Equal(
+            """{"client":"partner-globex","owner":"partnerships@acme.example","expires":"2026-11-01","daysLeft":-27,"status":"expired","disabled":true}""",
+            JsonSerializer.Serialize(json.GetProperty("credentials")[0]));
+    }
+}

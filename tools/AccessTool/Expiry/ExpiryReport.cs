@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Infra.Config;
+using Infra.Tool.Plan;
+
+namespace Infra.Tool.Expiry;
+
+/// <summary>Where a client's credentials stand.</summary>
+public enum ExpiryStatus
+{
+    /// <summary>Past its expiry date: the Action refuses it tokens.</summary>
+    Expired,
+
+    /// <summary>Expires within the warning window.</summary>
+    Expiring,
+
+    /// <summary>Expires later.</summary>
+    Valid,
+
+    /// <summary>Has no expiry date.</summary>
+    NoExpiry,
+}
+
+/// <summary>One client's credential expiry.</summary>
+public sealed record CredentialExpiry(string Client, string Owner, DateOnly? Expires, int? DaysLeft, ExpiryStatus Status, bool Disabled);
+
+/// <summary>The credentials of a stack by expiry, for a scheduled job: expired first, then expiring, then the rest.</summary>
+public sealed record ExpiryResult(string Stack, DateOnly Today, int WithinDays, IReadOnlyList<ConfigProblem> Problems, IReadOnlyList<CredentialExpiry> Credentials)
+{
+    /// <summary>Exit code: 1 invalid config, 2 something expired or expiring, 0 otherwise.</summary>
+    public int ExitCode => Problems.Count > 0 ? 1 : Credentials.Any(c => c.Status is ExpiryStatus.Expired or ExpiryStatus.Expiring) ? 2 : 0;
+}
+
+/// <summary>Lists a stack's credentials by expiry, from its config alone.</summary>
+public static class ExpiryReport
+{
+    /// <summary>Reads <paramref name="config"/> and classifies each client as of <paramref name="today"/>.</summary>
+    public static ExpiryResult Compute(StackConfig config, DateOnly today, int withinDays)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        AccessConfig access;
+        try
+        {
+            // No date checks here: an expired client is what this report is for, not a config error.
+            access = AccessConfigParser.Parse(RawStackConfig.FromMap(config.Project, config.Stack, config.Values, "offline.invalid"));
+        }
+        catch (ConfigValidationException e)
+        {
+            return new ExpiryResult(config.Stack, today, withinDays, e.Problems, []);
+        }
+
+        var credentials = access.Clients.Select(c =>
+        {
+            int? days = c.Expires is { } expires ? expires.DayNumber - today.DayNumber : null;
+            var status = days switch
+            {
+                null => ExpiryStatus.NoExpiry,
+                <= 0 => ExpiryStatus.Expired,
+                _ when days <= withinDays => ExpiryStatus.Expiring,
+                _ => ExpiryStatus.Valid,
+            };
+            return new CredentialExpiry(c.Key, c.Owner, c.Expires, days, status, c.Disabled);
+        })
+        .OrderBy(c => c.Status)
+        .ThenBy(c => c.Expires ?? DateOnly.MaxValue)
+        .ThenBy(c => c.Client, StringComparer.Ordinal)
+        .ToList();
+        return new ExpiryResult(config.Stack, today, withinDays, [], credentials);
+    }
+
+    /// <summary>Renders the report in <paramref name="format"/>.</summary>
+    public static string Render(ExpiryResult report, OutputFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (format == OutputFormat.Json)
+        {
+            return new JsonObject
+            {
+                ["stack"] = report.Stack,
+                ["today"] = Date(report.Today),
+                ["withinDays"] = report.WithinDays,
+                ["problems"] = new JsonArray(report.Problems.Select(p => (JsonNode)new JsonObject { ["path"] = p.Path, ["message"] = p.Message }).ToArray()),
+                ["credentials"] = new JsonArray(report.Credentials.Select(c => (JsonNode)new JsonObject
+                {
+                    ["client"] = c.Client,
+                    ["owner"] = c.Owner,
+                    ["expires"] = c.Expires is { } d ? Date(d) : null,
+                    ["daysLeft"] = c.DaysLeft,
+                    ["status"] = JsonNamingPolicy.CamelCase.ConvertName(c.Status.ToString()),
+                    ["disabled"] = c.Disabled,
+                }).ToArray()),
+            }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        }
+
+        var markdown = format == OutputFormat.Markdown;
+        var text = new StringBuilder();
+        text.AppendLine(markdown
+            ? $"### Credential expiry: `{report.Stack}` on {Date(report.Today)}\n"
+            : $"Credential expiry in stack {report.Stack} on {Date(report.Today)} (warning within {report.WithinDays} days):");
+        foreach (var problem in report.Problems)
+        {
+            text.AppendLine(markdown ? $"- `{problem.Path}`: {PlanReport.Escape(problem.Message)}" : $"  - {problem}");
+        }
+
+        if (markdown && report.Credentials.Count > 0)
+        {
+            text.AppendLine("| status | client | owner | expires | days left |").AppendLine("|---|---|---|---|---:|");
+        }
+
+        foreach (var c in report.Credentials)
+        {
+            var status = Status(c);
+            var expires = c.Expires is { } d ? Date(d) : "never";
+            var days = c.DaysLeft?.ToString(CultureInfo.InvariantCulture) ?? "";
+            text.AppendLine(markdown
+                ? $"| {status} | `{c.Client}` | {PlanReport.Escape(c.Owner)} | {expires} | {days} |"
+                : $"  {status,-13} {c.Client,-30} {expires,-10} {days,5}  {c.Owner}");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Status(CredentialExpiry c) => (c.Status switch
+    {
+        ExpiryStatus.Expired => "EXPIRED",
+        ExpiryStatus.Expiring => "expiring",
+        ExpiryStatus.Valid => "ok",
+        _ => "no expiry",
+    }) + (c.Disabled ? " (disabled)" : "");
+
+    private static string Date(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
