@@ -1,7 +1,11 @@
 using System.CommandLine;
 using Infra.Tool;
 using Infra.Tool.Diff;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using Infra.Config;
 using Infra.Tool.Expiry;
+using Infra.Tool.Verify;
 using Infra.Tool.Plan;
 
 var format = new Option<OutputFormat>("--format") { Description = "text (default), markdown or json", DefaultValueFactory = _ => OutputFormat.Text };
@@ -51,5 +55,22 @@ expiry.SetAction(parse =>
     return result.ExitCode;
 });
 
-var root = new RootCommand("Offline tools for the Auth0 machine-to-machine access stacks: no Pulumi CLI, credentials or network.") { plan, diff, expiry };
+var verifyStack = new Argument<string>("stack") { Description = "the stack name" };
+var verifyClient = new Option<string?>("--client") { Description = "verify only this client (its key)" };
+var verify = new Command("verify", "Check a deployed stack end to end: credentials from Key Vault, a token from the tenant, its signature, aud, scope, gty and azp. Exit 1 on any mismatch. Uses DefaultAzureCredential.")
+{
+    verifyStack, project, verifyClient,
+};
+verify.SetAction(async (parse, cancellationToken) =>
+{
+    var config = StackFiles.Load(parse.GetValue(project)!.FullName, parse.GetValue(verifyStack)!);
+    var access = AccessConfigParser.Parse(RawStackConfig.FromMap(config.Project, config.Stack, config.Values, Environment.GetEnvironmentVariable("AUTH0_DOMAIN")));
+    using var http = new HttpClient();
+    var vault = new SecretClient(new Uri(access.KeyVault.Uri), new DefaultAzureCredential());
+    var results = await new CredentialVerifier(vault, http).VerifyAsync(access, parse.GetValue(verifyClient), cancellationToken).ConfigureAwait(false);
+    Console.Out.Write(VerifyReport.Render(results));
+    return results.All(r => r.Ok) ? 0 : 1;
+});
+
+var root = new RootCommand("Tools for the Auth0 machine-to-machine access stacks: offline plan, access diff and expiry report; verify against a deployed stack.") { plan, diff, expiry, verify };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
