@@ -19,7 +19,7 @@ public sealed record AccessConfig(
 /// <param name="DefaultTokenLifetimeSeconds">The access-token lifetime of APIs that set none.</param>
 public sealed record StackPolicy(bool Protect, bool Production, int DefaultTokenLifetimeSeconds)
 {
-    /// <summary>When set, every client must expire, at most this many days ahead.</summary>
+    /// <summary>When set above 0, every client must expire, at most this many days ahead.</summary>
     public int? MaxCredentialLifetimeDays { get; init; }
 }
 

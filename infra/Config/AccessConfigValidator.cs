@@ -263,10 +263,11 @@ internal static partial class AccessConfigValidator
 
     private static void ValidateLifecycle(AccessConfig config, string ns, DateOnly? today, List<ConfigProblem> problems)
     {
-        var max = config.Policy.MaxCredentialLifetimeDays;
-        if (max is < 1 or > 3650)
+        // 0 (the project default) means no maximum.
+        var max = config.Policy.MaxCredentialLifetimeDays is 0 ? null : config.Policy.MaxCredentialLifetimeDays;
+        if (max is < 0 or > 3650)
         {
-            problems.Add(new($"{ns}:maxCredentialLifetimeDays", "must be between 1 and 3650 days."));
+            problems.Add(new($"{ns}:maxCredentialLifetimeDays", "must be between 0 (no maximum) and 3650 days."));
             max = null;
         }
 

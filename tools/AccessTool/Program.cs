@@ -1,12 +1,12 @@
 using System.CommandLine;
-using Infra.Tool;
-using Infra.Tool.Diff;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Infra.Config;
+using Infra.Tool;
+using Infra.Tool.Diff;
 using Infra.Tool.Expiry;
-using Infra.Tool.Verify;
 using Infra.Tool.Plan;
+using Infra.Tool.Verify;
 
 var format = new Option<OutputFormat>("--format") { Description = "text (default), markdown or json", DefaultValueFactory = _ => OutputFormat.Text };
 var project = new Option<DirectoryInfo>("--project") { Description = "the folder with Pulumi.yaml and the stack files", DefaultValueFactory = _ => new DirectoryInfo(".") };
