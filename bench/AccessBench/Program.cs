@@ -53,17 +53,26 @@ root.SetAction(async parse =>
         var folder = Path.Combine(Path.GetTempPath(), $"access-bench-{Environment.ProcessId}");
         GeneratedStack.WriteProject(folder, "bench", planClients);
         var tool = Path.Combine(AppContext.BaseDirectory, "access-tool.dll");
-        var times = new List<double>();
-        for (var i = 0; i < runs; i++)
+        async Task<List<double>> TimePlan(bool dynamicPgo)
         {
-            var watch = Stopwatch.StartNew();
-            await RunProcess("dotnet", $"\"{tool}\" plan bench --project \"{folder}\" --format json");
-            times.Add(watch.Elapsed.TotalSeconds);
+            var times = new List<double>();
+            for (var i = 0; i < runs; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                await RunProcess("dotnet", $"\"{tool}\" plan bench --project \"{folder}\" --format json --today 2026-11-28", dynamicPgo: dynamicPgo);
+                times.Add(watch.Elapsed.TotalSeconds);
+            }
+
+            return times;
         }
 
+        var shipped = await TimePlan(dynamicPgo: false);
+        var withPgo = await TimePlan(dynamicPgo: true);
         Directory.Delete(folder, recursive: true);
+        string Runs(List<double> times) => string.Join(", ", times.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)));
         Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"offline plan of a {planClients:N0}-client stack, as a process (`access-tool plan --format json`): median {Median(times):F2} s over {runs} runs ({string.Join(", ", times.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))} s)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"offline plan of a {planClients:N0}-client stack, as a process (`access-tool plan --format json`): median {Median(shipped):F2} s over {runs} runs ({Runs(shipped)} s)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  with dynamic PGO turned back on: median {Median(withPgo):F2} s ({Runs(withPgo)} s): {Median(withPgo) / Median(shipped):F2}x the shipped setting"));
     }
 
     return 0;
@@ -106,11 +115,12 @@ static double Median(List<double> values) => values.Order().ElementAt(values.Cou
 static Task<string> RunSelf(string arguments, bool serverGc)
     => RunProcess("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "access-bench.dll")}\" {arguments}", serverGc);
 
-static async Task<string> RunProcess(string file, string arguments, bool serverGc = true)
+static async Task<string> RunProcess(string file, string arguments, bool serverGc = true, bool dynamicPgo = false)
 {
     var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
     start.Environment.Remove("PULUMI_CONFIG");
     start.Environment["DOTNET_gcServer"] = serverGc ? "1" : "0";
+    start.Environment["DOTNET_TieredPGO"] = dynamicPgo ? "1" : "0";
     using var process = Process.Start(start)!;
     var output = process.StandardOutput.ReadToEndAsync();
     var error = process.StandardError.ReadToEndAsync();

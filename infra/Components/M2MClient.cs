@@ -127,8 +127,8 @@ public sealed class M2MClient : ComponentResource
         {
             Parent = this,
             Protect = protect,
-            // Adopting an application adopts its credentials too: Auth0 addresses both by the client id.
-            ImportId = definition.ImportId,
+            // Never imported, even with the client: the program sets the secret, so an adopted client's credentials
+            // are updated to the generated secret (an import would fail on the differing secret).
             DependsOn = { next },
         });
 

@@ -179,7 +179,7 @@ public class NoChurnTests
 public class AdoptionTests
 {
     [Fact]
-    public async Task Import_ids_in_config_adopt_the_existing_api_client_credentials_and_grant()
+    public async Task Import_ids_in_config_adopt_the_existing_api_its_scopes_the_client_and_the_grant()
     {
         var config = StackHarness.StackConfig()
             .Edit("infra:apis", a => a[0]!["import"] = "5e9f4a7c2b1d3e6f8a0b9c1d")
@@ -194,8 +194,8 @@ public class AdoptionTests
         Assert.Equal("5e9f4a7c2b1d3e6f8a0b9c1d", run.Single(ResourceTypes.ResourceServer, "orders-api").ImportId);
         Assert.Equal("https://api.acme.example/orders", run.Single(ResourceTypes.ResourceServerScopes, "orders-api").ImportId);
         Assert.Equal("Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a", run.Single(ResourceTypes.Client, "partner-globex").ImportId);
-        Assert.Equal("Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a", run.Single(ResourceTypes.ClientCredentials, "partner-globex").ImportId);
+        Assert.Null(run.Single(ResourceTypes.ClientCredentials, "partner-globex").ImportId);
         Assert.Equal("cgr_A1b2C3d4E5f6G7h8", run.Single(ResourceTypes.ClientGrant, "partner-globex--orders-api").ImportId);
-        Assert.Equal(5, run.Registered.Count(r => r.ImportId is not null));
+        Assert.Equal(4, run.Registered.Count(r => r.ImportId is not null));
     }
 }
