@@ -40,9 +40,14 @@ public static class AccessStack
             azure,
             vault?.SecretWriteAccess);
         var clients = access.Clients
-            .Select((client, i) => (Definition: client, Component: new M2MClient(client, context, $"{deployment.ProjectName}:clients[{i}]")))
+            .Select((client, i) => new M2MClient(client, context, $"{deployment.ProjectName}:clients[{i}]"))
             .ToList();
+        return StackOutputs(access, apis, clients);
+    }
 
+    /// <summary>What consumers and reviewers need, sorted by key so that reordering config changes no output.</summary>
+    private static Dictionary<string, object?> StackOutputs(AccessConfig access, Dictionary<string, ApiResourceServer> apis, List<M2MClient> clients)
+    {
         return new Dictionary<string, object?>
         {
             ["tokenEndpoint"] = access.Tenant.TokenEndpoint,
@@ -56,7 +61,7 @@ public static class AccessStack
                 StringComparer.Ordinal),
             ["clients"] = clients.ToImmutableSortedDictionary(
                 c => c.Definition.Key,
-                c => Output.Tuple(c.Component.ClientId, c.Component.GrantedScopes, c.Component.SecretNames, c.Component.SecretUris)
+                c => Output.Tuple(c.ClientId, c.GrantedScopes, c.SecretNames, c.SecretUris)
                     .Apply(t => ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object>
                     {
                         ["clientId"] = t.Item1,

@@ -17,7 +17,7 @@ public sealed class ApiResourceServer : ComponentResource
     /// <param name="protect">Whether the resource server and its scopes are protected from deletion.</param>
     /// <param name="options">Component options; the API's previous keys are added as aliases.</param>
     public ApiResourceServer(ApiDefinition api, bool protect, ComponentResourceOptions? options = null)
-        : base(TypeToken, Require(api).Key, WithAliases(options, api.PreviousKeys))
+        : base(TypeToken, Require(api).Key, PreviousKeyAliases.Add(options, api.PreviousKeys))
     {
         Definition = api;
         var server = new ResourceServer(api.Key, new ResourceServerArgs
@@ -73,19 +73,4 @@ public sealed class ApiResourceServer : ComponentResource
     public Output<string> ResourceServerId { get; }
 
     private static ApiDefinition Require(ApiDefinition api) => api ?? throw new ArgumentNullException(nameof(api));
-
-    /// <summary>
-    /// Adds an alias per previous key. Children need none of their own: they are named after the key, and Pulumi
-    /// derives a child's alias from its parent's when the child's name starts with the parent's.
-    /// </summary>
-    internal static ComponentResourceOptions WithAliases(ComponentResourceOptions? options, IReadOnlyList<string> previousKeys)
-    {
-        var merged = ComponentResourceOptions.Merge(options, null);
-        foreach (var key in previousKeys)
-        {
-            merged.Aliases.Add(new Alias { Name = key });
-        }
-
-        return merged;
-    }
 }

@@ -50,9 +50,10 @@ public sealed class M2MClient : ComponentResource
     /// <param name="configPath">Where the client is in config, for error messages.</param>
     /// <param name="options">Component options.</param>
     public M2MClient(M2MClientDefinition definition, M2MClientContext context, string configPath, ComponentResourceOptions? options = null)
-        : base(TypeToken, (definition ?? throw new ArgumentNullException(nameof(definition))).Key, ApiResourceServer.WithAliases(options, definition.PreviousKeys))
+        : base(TypeToken, (definition ?? throw new ArgumentNullException(nameof(definition))).Key, PreviousKeyAliases.Add(options, definition.PreviousKeys))
     {
         ArgumentNullException.ThrowIfNull(context);
+        Definition = definition;
         var key = definition.Key;
         var protect = context.Policy.Protect;
 
@@ -168,6 +169,9 @@ public sealed class M2MClient : ComponentResource
             ["secretUris"] = SecretUris,
         });
     }
+
+    /// <summary>The client as configured.</summary>
+    public M2MClientDefinition Definition { get; }
 
     /// <summary>The Auth0 client id.</summary>
     [Output("clientId")]
