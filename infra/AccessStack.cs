@@ -101,23 +101,31 @@ public static class AccessStack
     internal static AccessConfig ReadConfig()
     {
         var project = new Pulumi.Config();
-        var auth0 = new Pulumi.Config("auth0");
         var ns = Deployment.Instance.ProjectName;
-        var raw = new RawStackConfig(
-            Namespace: ns,
-            StackName: Deployment.Instance.StackName,
-            // The Auth0 provider falls back to AUTH0_DOMAIN too; the token endpoint must name the same tenant.
-            Auth0Domain: auth0.Get("domain") ?? Environment.GetEnvironmentVariable("AUTH0_DOMAIN"),
-            KeyVault: project.Get("keyVault"),
-            Apis: project.Get("apis"),
-            Clients: project.Get("clients"))
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in AccessConfigParser.ProjectKeys)
         {
-            Protect = project.Get("protect"),
-            Production = project.Get("production"),
-            TokenLifetime = project.Get("tokenLifetime"),
-            MaxCredentialLifetimeDays = project.Get("maxCredentialLifetimeDays"),
+            if (project.Get(key) is { } value)
+            {
+                values[$"{ns}:{key}"] = value;
+            }
+        }
+
+        if (new Pulumi.Config("auth0").Get("domain") is { } domain)
+        {
+            values["auth0:domain"] = domain;
+        }
+
+        var raw = RawStackConfig.FromMap(
+            ns,
+            Deployment.Instance.StackName,
+            values,
+            // The Auth0 provider falls back to AUTH0_DOMAIN too; the token endpoint must name the same tenant.
+            Environment.GetEnvironmentVariable("AUTH0_DOMAIN"),
             // Only validation reads the date (an expiry in the past is an error); no input depends on it.
-            Today = DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime),
+            DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime)) with
+        {
+            // The values above are only the keys the program reads; misspelt ones are found among all that were set.
             ProjectKeys = ProjectKeysSet(ns),
         };
         try
