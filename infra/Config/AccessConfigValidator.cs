@@ -90,22 +90,22 @@ internal static partial class AccessConfigValidator
 
         if (vault.SecretPrefix.Length > 0 && (vault.SecretPrefix.Length > MaxSecretPrefix || !SecretPrefix().IsMatch(vault.SecretPrefix)))
         {
-            problems.Add(new($"{path}.secretPrefix", "must be at most 32 letters and digits in groups joined by single hyphens, such as m2m or acme-api."));
+            problems.Add(new($"{path}.secretPrefix", $"must be at most {MaxSecretPrefix} letters and digits in groups joined by single hyphens, such as m2m or acme-api."));
         }
     }
 
     /// <summary>Validates the APIs and returns them by key (first occurrence), for the clients' references.</summary>
-    private static Dictionary<string, (ApiDefinition Api, HashSet<string> Scopes, int Index)> ValidateApis(AccessConfig config, string ns, List<ConfigProblem> problems)
+    private static Dictionary<string, DeclaredApi> ValidateApis(AccessConfig config, string ns, List<ConfigProblem> problems)
     {
-        var byKey = new Dictionary<string, (ApiDefinition, HashSet<string>, int)>(StringComparer.Ordinal);
+        var byKey = new Dictionary<string, DeclaredApi>(StringComparer.Ordinal);
         var byIdentifier = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < config.Apis.Count; i++)
         {
             var api = config.Apis[i];
             var path = $"{ns}:apis[{i}]";
-            if (ValidKey(api.Key, $"{path}.key", "orders-api", problems) && !byKey.TryAdd(api.Key, (api, new HashSet<string>(StringComparer.Ordinal), i)))
+            if (ValidKey(api.Key, $"{path}.key", "orders-api", problems) && !byKey.TryAdd(api.Key, new DeclaredApi(api, new HashSet<string>(StringComparer.Ordinal), i)))
             {
-                problems.Add(new($"{path}.key", $"duplicates {ns}:apis[{byKey[api.Key].Item3}].key '{api.Key}': give every API its own key."));
+                problems.Add(new($"{path}.key", $"duplicates {ns}:apis[{byKey[api.Key].Index}].key '{api.Key}': give every API its own key."));
             }
 
             if (api.Name.Length > MaxApiName || api.Name.IndexOfAny(['<', '>']) >= 0)
@@ -126,7 +126,7 @@ internal static partial class AccessConfigValidator
                 problems.Add(new($"{path}.signingAlg", $"must be {AccessConfigParser.SigningAlgorithm} (or left out): HS256 would put the API's signing secret in every service that verifies tokens."));
             }
 
-            var declared = byKey.TryGetValue(api.Key, out var entry) && entry.Item3 == i ? entry.Item2 : new HashSet<string>(StringComparer.Ordinal);
+            var declared = byKey.TryGetValue(api.Key, out var entry) && entry.Index == i ? entry.Scopes : new HashSet<string>(StringComparer.Ordinal);
             for (var s = 0; s < api.Scopes.Count; s++)
             {
                 ValidateScope(api.Scopes[s], $"{path}.scopes[{s}]", declared, problems);
@@ -179,7 +179,7 @@ internal static partial class AccessConfigValidator
         }
     }
 
-    private static void ValidateClients(AccessConfig config, string ns, Dictionary<string, (ApiDefinition Api, HashSet<string> Scopes, int Index)> apis, List<ConfigProblem> problems)
+    private static void ValidateClients(AccessConfig config, string ns, Dictionary<string, DeclaredApi> apis, List<ConfigProblem> problems)
     {
         var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < config.Clients.Count; i++)
@@ -216,7 +216,7 @@ internal static partial class AccessConfigValidator
         }
     }
 
-    private static void ValidateGrant(ClientGrantPlan grant, string path, string ns, Dictionary<string, (ApiDefinition Api, HashSet<string> Scopes, int Index)> apis, Dictionary<string, int> granted, int index, List<ConfigProblem> problems)
+    private static void ValidateGrant(ClientGrantPlan grant, string path, string ns, Dictionary<string, DeclaredApi> apis, Dictionary<string, int> granted, int index, List<ConfigProblem> problems)
     {
         // With no valid API at all, that is the problem to fix; every grant naming one would only repeat it.
         if (grant.ApiKey.Length == 0 || apis.Count == 0)
@@ -429,4 +429,7 @@ internal static partial class AccessConfigValidator
 
     [GeneratedRegex("^cgr_[A-Za-z0-9]{16}$", RegexOptions.CultureInvariant)]
     private static partial Regex ClientGrantId();
+
+    /// <summary>An API as the clients' grants see it: its definition, its declared scope values, its place in config.</summary>
+    private sealed record DeclaredApi(ApiDefinition Api, HashSet<string> Scopes, int Index);
 }
