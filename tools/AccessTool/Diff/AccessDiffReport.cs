@@ -71,7 +71,7 @@ public static class AccessDiffReport
             text.AppendLine(markdown ? "**The config is invalid:**" : "The config is invalid:");
             foreach (var problem in diff.Problems)
             {
-                text.AppendLine(markdown ? $"- `{problem.Path}`: {PlanReport.Escape(problem.Message)}" : $"  - {problem}");
+                text.AppendLine(ReportFormat.Problem(problem, markdown));
             }
 
             return text.ToString();
@@ -117,7 +117,7 @@ public static class AccessDiffReport
             ["stack"] = diff.Stack,
             ["valid"] = diff.Problems.Count == 0,
             ["privilegeIncrease"] = diff.PrivilegeIncrease,
-            ["problems"] = new JsonArray(diff.Problems.Select(p => (JsonNode)new JsonObject { ["path"] = p.Path, ["message"] = p.Message }).ToArray()),
+            ["problems"] = ReportFormat.Problems(diff.Problems),
             ["changes"] = new JsonArray(diff.Changes.Select(c => (JsonNode)new JsonObject
             {
                 ["kind"] = JsonNamingPolicy.CamelCase.ConvertName(c.Kind.ToString()),
@@ -130,6 +130,6 @@ public static class AccessDiffReport
                 ["summary"] = Describe(c),
             }).ToArray()),
         };
-        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        return ReportFormat.Write(json);
     }
 }

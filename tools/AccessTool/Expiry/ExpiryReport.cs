@@ -76,12 +76,12 @@ public static class ExpiryReport
         ArgumentNullException.ThrowIfNull(report);
         if (format == OutputFormat.Json)
         {
-            return new JsonObject
+            return ReportFormat.Write(new JsonObject
             {
                 ["stack"] = report.Stack,
                 ["today"] = Date(report.Today),
                 ["withinDays"] = report.WithinDays,
-                ["problems"] = new JsonArray(report.Problems.Select(p => (JsonNode)new JsonObject { ["path"] = p.Path, ["message"] = p.Message }).ToArray()),
+                ["problems"] = ReportFormat.Problems(report.Problems),
                 ["credentials"] = new JsonArray(report.Credentials.Select(c => (JsonNode)new JsonObject
                 {
                     ["client"] = c.Client,
@@ -91,7 +91,7 @@ public static class ExpiryReport
                     ["status"] = JsonNamingPolicy.CamelCase.ConvertName(c.Status.ToString()),
                     ["disabled"] = c.Disabled,
                 }).ToArray()),
-            }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+            });
         }
 
         var markdown = format == OutputFormat.Markdown;
@@ -101,7 +101,7 @@ public static class ExpiryReport
             : $"Credential expiry in stack {report.Stack} on {Date(report.Today)} (warning within {report.WithinDays} days):");
         foreach (var problem in report.Problems)
         {
-            text.AppendLine(markdown ? $"- `{problem.Path}`: {PlanReport.Escape(problem.Message)}" : $"  - {problem}");
+            text.AppendLine(ReportFormat.Problem(problem, markdown));
         }
 
         if (markdown && report.Credentials.Count > 0)
@@ -115,7 +115,7 @@ public static class ExpiryReport
             var expires = c.Expires is { } d ? Date(d) : "never";
             var days = c.DaysLeft?.ToString(CultureInfo.InvariantCulture) ?? "";
             text.AppendLine(markdown
-                ? $"| {status} | `{c.Client}` | {PlanReport.Escape(c.Owner)} | {expires} | {days} |"
+                ? $"| {status} | `{c.Client}` | {ReportFormat.Escape(c.Owner)} | {expires} | {days} |"
                 : $"  {status,-13} {c.Client,-30} {expires,-10} {days,5}  {c.Owner}");
         }
 

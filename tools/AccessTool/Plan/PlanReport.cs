@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Infra.Tool.Plan;
@@ -27,7 +26,7 @@ public static class PlanReport
             text.AppendLine(Invariant($"Stack {plan.Project}/{plan.Stack}: {plan.Problems.Count} config problem(s); nothing would be deployed."));
             foreach (var problem in plan.Problems)
             {
-                text.AppendLine(Invariant($"  - {problem}"));
+                text.AppendLine(ReportFormat.Problem(problem, markdown: false));
             }
 
             return text.ToString();
@@ -57,7 +56,7 @@ public static class PlanReport
             md.AppendLine(Invariant($"**{plan.Problems.Count} config problem(s); nothing would be deployed.**")).AppendLine();
             foreach (var problem in plan.Problems)
             {
-                md.AppendLine(Invariant($"- `{problem.Path}`: {Escape(problem.Message)}"));
+                md.AppendLine(ReportFormat.Problem(problem, markdown: true));
             }
 
             return md.ToString();
@@ -66,7 +65,7 @@ public static class PlanReport
         md.AppendLine("| client | owner | API | scopes |").AppendLine("|---|---|---|---|");
         foreach (var entry in plan.Access)
         {
-            md.AppendLine(Invariant($"| `{entry.Client}` | {Escape(entry.Owner)} | `{entry.Api}` | {string.Join(' ', entry.Scopes.Select(s => $"`{s}`"))} |"));
+            md.AppendLine(Invariant($"| `{entry.Client}` | {ReportFormat.Escape(entry.Owner)} | `{entry.Api}` | {string.Join(' ', entry.Scopes.Select(s => $"`{s}`"))} |"));
         }
 
         md.AppendLine().AppendLine(Invariant($"<details><summary>{plan.Resources.Count} resources</summary>")).AppendLine().AppendLine("```");
@@ -86,7 +85,7 @@ public static class PlanReport
             ["project"] = plan.Project,
             ["stack"] = plan.Stack,
             ["valid"] = plan.Valid,
-            ["problems"] = new JsonArray(plan.Problems.Select(p => (JsonNode)new JsonObject { ["path"] = p.Path, ["message"] = p.Message }).ToArray()),
+            ["problems"] = ReportFormat.Problems(plan.Problems),
             ["resources"] = new JsonArray(plan.Resources.Select(r => (JsonNode)new JsonObject
             {
                 ["type"] = r.Type,
@@ -105,7 +104,7 @@ public static class PlanReport
                 ["scopes"] = new JsonArray(a.Scopes.Select(s => (JsonNode)s!).ToArray()),
             }).ToArray()),
         };
-        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        return ReportFormat.Write(json);
     }
 
     /// <summary>Components first, each followed by its children, in registration order.</summary>
@@ -124,8 +123,6 @@ public static class PlanReport
 
     private static string Flags(PlannedResource r)
         => (r.Protect ? " [protected]" : "") + (r.ImportId is null ? "" : $" [import {r.ImportId}]");
-
-    internal static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 }
