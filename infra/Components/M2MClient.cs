@@ -263,6 +263,7 @@ public sealed class M2MClient : ComponentResource
 
         var azure = context.Azure ?? throw new InvalidOperationException("Readers need the Azure client config.");
         var scope = azure.Apply(c => context.Vault.SecretScope(c.SubscriptionId, secret.Name));
+        var role = azure.Apply(c => KeyVaultRoles.DefinitionId(c.SubscriptionId, KeyVaultRoles.SecretsUser));
         foreach (var reader in readers)
         {
             var principal = reader.ObjectId.ToLowerInvariant();
@@ -271,7 +272,7 @@ public sealed class M2MClient : ComponentResource
                 Scope = scope,
                 PrincipalId = principal,
                 PrincipalType = reader.PrincipalType,
-                RoleDefinitionId = azure.Apply(c => KeyVaultRoles.DefinitionId(c.SubscriptionId, KeyVaultRoles.SecretsUser)),
+                RoleDefinitionId = role,
                 RoleAssignmentName = scope.Apply(s => KeyVaultRoles.AssignmentName(s, principal, KeyVaultRoles.SecretsUser)),
             }, new CustomResourceOptions { Parent = this, DependsOn = { vaultSecret } });
         }
