@@ -18,6 +18,11 @@ public static class AccessStack
         // Validation runs to completion before the first resource is registered: bad config deploys nothing.
         var access = ReadConfig();
         var deployment = Deployment.Instance;
+        foreach (var warning in AccessConfigValidator.Warnings(access, deployment.ProjectName, DateOnly.FromDateTime(Clock.GetUtcNow().UtcDateTime)))
+        {
+            // Shown in `pulumi up`'s output; a lapsed client must not block the deploy of any other change.
+            Log.Warn(warning.ToString());
+        }
 
         var protect = access.Policy.Protect;
 

@@ -261,6 +261,26 @@ internal static partial class AccessConfigValidator
         }
     }
 
+    /// <summary>
+    /// What does not stop a deploy but must be seen: a client whose expiry date has passed gets no tokens (the Action
+    /// refuses it) until its date is renewed or it is removed.
+    /// </summary>
+    public static IReadOnlyList<ConfigProblem> Warnings(AccessConfig config, string ns, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.Clients
+            .Select((client, i) => (client, i))
+            .Where(c => c.client.Expires is { } expires && expires <= today)
+            .Select(c => new ConfigProblem(
+                $"{ns}:clients[{c.i}].expires",
+                $"{c.client.Expires:yyyy-MM-dd} has passed (today is {today:yyyy-MM-dd} UTC): client '{c.client.Key}' gets no tokens. Renew it (raise rotation and set a new date) or remove it."))
+            .ToList();
+    }
+
+    /// <summary>The problem with a change that sets an expiry date already past: it would deploy a client that is dead on arrival.</summary>
+    public static ConfigProblem ExpiryAlreadyPast(string ns, int index, DateOnly expires, DateOnly today)
+        => new($"{ns}:clients[{index}].expires", $"is changed to {expires:yyyy-MM-dd}, which has already passed (today is {today:yyyy-MM-dd} UTC): set a date ahead.");
+
     private static void ValidateLifecycle(AccessConfig config, string ns, DateOnly? today, List<ConfigProblem> problems)
     {
         // 0 (the project default) means no maximum.
@@ -296,11 +316,9 @@ internal static partial class AccessConfigValidator
                 continue;
             }
 
-            if (expires <= now)
-            {
-                problems.Add(new($"{path}.expires", $"{expires:yyyy-MM-dd} has passed (today is {now:yyyy-MM-dd} UTC): rotate the secret (raise rotation) and set a new date, or remove the client."));
-            }
-            else if (max is not null && expires > now.AddDays(max.Value))
+            // A date that has passed is not an error: the Action already refuses the client, and blocking the whole stack
+            // would also block an emergency change to another client. Warnings() reports it.
+            if (max is not null && expires > now.AddDays(max.Value))
             {
                 problems.Add(new($"{path}.expires", $"{expires:yyyy-MM-dd} is more than {max} days ahead ({ns}:maxCredentialLifetimeDays): set {now.AddDays(max.Value):yyyy-MM-dd} or earlier."));
             }

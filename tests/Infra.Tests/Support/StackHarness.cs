@@ -83,7 +83,7 @@ internal static class StackHarness
         using var scope = new PulumiConfigScope(config);
         RecordingStack.Captured.Clear();
         await Deployment.TestAsync<RecordingStack>(fakes.Mock.Object, Options(stack));
-        return ([.. RecordingStack.Captured], fakes);
+        return ([.. RecordingStack.Captured.Select(c => c.Args)], fakes);
     }
 
     public static TestOptions Options(string stack) => new() { ProjectName = Project, StackName = stack, IsPreview = false };

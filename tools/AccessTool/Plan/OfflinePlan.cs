@@ -14,7 +14,26 @@ namespace Infra.Tool.Plan;
 /// <param name="Protect">Whether <c>pulumi up</c> refuses to delete it.</param>
 /// <param name="ImportId">The id of an existing object it adopts.</param>
 /// <param name="Inputs">Its inputs; secrets as <c>[secret]</c>.</param>
-public sealed record PlannedResource(string Type, string Name, string? Parent, bool Protect, string? ImportId, JsonObject Inputs);
+public sealed record PlannedResource(string Type, string Name, string? Parent, bool Protect, string? ImportId, JsonObject Inputs)
+{
+    /// <summary>Its URN, as the engine computes it from the parent chain (the root stack left out).</summary>
+    public string Urn { get; init; } = "";
+
+    /// <summary>Its parent's URN; null at the top (under the root stack).</summary>
+    public string? ParentUrn { get; init; }
+
+    /// <summary>The URNs its own aliases name (the engine adds those inherited from a parent's alias when it matches).</summary>
+    public IReadOnlyList<string> AliasUrns { get; init; } = [];
+
+    /// <summary>Whether a replacement deletes the old object before creating the new one.</summary>
+    public bool DeleteBeforeReplace { get; init; }
+
+    /// <summary>Whether removing it from the program leaves the object in place (only its state is dropped).</summary>
+    public bool RetainOnDelete { get; init; }
+
+    /// <summary>Its inputs with provider placeholders and secret values as registered, for comparing two plans; never printed.</summary>
+    internal JsonObject ComparableInputs { get; init; } = [];
+}
 
 /// <summary>What one client may do on one API.</summary>
 public sealed record AccessEntry(string Client, string Owner, string Api, string Audience, IReadOnlyList<string> Scopes);
@@ -29,6 +48,15 @@ public sealed record PlanResult(
 {
     /// <summary>Whether the config is valid (and the resources and access were planned).</summary>
     public bool Valid => Problems.Count == 0;
+
+    /// <summary>The validated config the plan ran with; null when it is invalid.</summary>
+    public AccessConfig? Config { get; init; }
+
+    /// <summary>Config findings that do not stop a deploy (an expiry date that has passed).</summary>
+    public IReadOnlyList<ConfigProblem> Warnings { get; init; } = [];
+
+    /// <summary>The provider placeholders the plan's inputs contain, by their text.</summary>
+    internal IReadOnlyDictionary<string, Placeholder> Placeholders { get; init; } = new Dictionary<string, Placeholder>();
 }
 
 /// <summary>
@@ -43,9 +71,10 @@ public static class OfflinePlan
         ArgumentNullException.ThrowIfNull(config);
 
         // Validate first with the same parser the program uses, so problems come back as data, not as a failed run.
+        AccessConfig access;
         try
         {
-            AccessConfigParser.Parse(RawStackConfig.FromMap(config.Project, config.Stack, config.Values, Environment.GetEnvironmentVariable("AUTH0_DOMAIN"), today));
+            access = AccessConfigParser.Parse(RawStackConfig.FromMap(config.Project, config.Stack, config.Values, Environment.GetEnvironmentVariable("AUTH0_DOMAIN"), today));
         }
         catch (ConfigValidationException e)
         {
@@ -68,21 +97,39 @@ public static class OfflinePlan
             AccessStack.Clock = clock;
         }
 
-        var options = RecordingStack.Captured.ToDictionary(c => (c.Resource.GetResourceType(), c.Resource.GetResourceName()), c => c.Options);
-        var resources = mocks.Registered.Select(r =>
+        var captured = RecordingStack.Captured.ToDictionary(c => (c.Args.Resource.GetResourceType(), c.Args.Resource.GetResourceName()));
+        var addresses = new ResourceAddresses(config.Project, config.Stack, captured.Values);
+        var resources = new List<PlannedResource>();
+        foreach (var r in mocks.Registered)
         {
-            var opts = options[(r.Type, r.Name)];
-            var parent = opts.Parent is { } p ? $"{p.GetResourceType()}::{p.GetResourceName()}" : null;
-            var inputs = (JsonObject)ToJson(r.Inputs)!;
+            var record = captured[(r.Type, r.Name)].Args;
+            var opts = record.Options;
+            var parent = opts.Parent is { } p and not Pulumi.Stack ? $"{p.GetResourceType()}::{p.GetResourceName()}" : null;
+            var inputs = (JsonObject)ToJson(r.Inputs, mask: true)!;
             if (inputs["roleAssignmentName"] is not null)
             {
                 // Derived from the subscription, which only the deploying identity knows.
                 inputs["roleAssignmentName"] = "(UUID v5 of scope, principal and role)";
             }
 
-            return new PlannedResource(r.Type, r.Name, parent, opts.Protect == true, r.ImportId, inputs);
-        }).ToList();
-        return new PlanResult(config.Project, config.Stack, [], resources, AccessMatrix(mocks.Registered));
+            var custom = opts as CustomResourceOptions;
+            resources.Add(new PlannedResource(r.Type, r.Name, parent, opts.Protect == true, r.ImportId, inputs)
+            {
+                Urn = addresses.Urn(record.Resource),
+                ParentUrn = opts.Parent is { } up and not Pulumi.Stack ? addresses.Urn(up) : null,
+                AliasUrns = await addresses.AliasUrnsAsync(record.Resource).ConfigureAwait(false),
+                DeleteBeforeReplace = custom?.DeleteBeforeReplace == true,
+                RetainOnDelete = opts.RetainOnDelete == true,
+                ComparableInputs = (JsonObject)ToJson(r.Inputs, mask: false)!,
+            });
+        }
+
+        return new PlanResult(config.Project, config.Stack, [], resources, AccessMatrix(mocks.Registered))
+        {
+            Config = access,
+            Warnings = AccessConfigValidator.Warnings(access, config.Project, today),
+            Placeholders = mocks.Placeholders,
+        };
     }
 
     /// <summary>Client × API → scopes, read back from the grants the program registered (not from config).</summary>
@@ -104,16 +151,16 @@ public static class OfflinePlan
             .ToList();
     }
 
-    private static JsonNode? ToJson(object? value) => value switch
+    private static JsonNode? ToJson(object? value, bool mask) => value switch
     {
         null => null,
-        string s when s.Contains(PlanMocks.SecretMarker, StringComparison.Ordinal) => JsonValue.Create("[secret]"),
+        string s when mask && s.Contains(PlanMocks.SecretMarker, StringComparison.Ordinal) => JsonValue.Create("[secret]"),
         string s => JsonValue.Create(s),
         bool b => JsonValue.Create(b),
         double d when d == Math.Floor(d) && Math.Abs(d) < 1e15 => JsonValue.Create((long)d),
         double d => JsonValue.Create(d),
-        IDictionary map => new JsonObject(map.Keys.Cast<string>().Order(StringComparer.Ordinal).Select(k => KeyValuePair.Create(k, ToJson(map[k])))),
-        IEnumerable list => new JsonArray(list.Cast<object?>().Select(ToJson).ToArray()),
+        IDictionary map => new JsonObject(map.Keys.Cast<string>().Order(StringComparer.Ordinal).Select(k => KeyValuePair.Create(k, ToJson(map[k], mask)))),
+        IEnumerable list => new JsonArray(list.Cast<object?>().Select(v => ToJson(v, mask)).ToArray()),
         _ => JsonValue.Create(value.ToString()),
     };
 }
@@ -125,7 +172,7 @@ public static class OfflinePlan
 internal sealed class RecordingStack : Pulumi.Stack
 {
     /// <summary>What the last run recorded; runs are one at a time (the config they read is process-wide).</summary>
-    public static readonly List<ResourceTransformationArgs> Captured = [];
+    public static readonly List<Registration> Captured = [];
 
     public RecordingStack()
         : base(new StackOptions { ResourceTransformations = { Record } })
@@ -137,7 +184,7 @@ internal sealed class RecordingStack : Pulumi.Stack
     {
         lock (Captured)
         {
-            Captured.Add(args);
+            Captured.Add(new Registration(args, [.. args.Options.Aliases.Select(ResourceAddresses.NameOf)]));
         }
 
         return null;

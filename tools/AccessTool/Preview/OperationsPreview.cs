@@ -1,0 +1,351 @@
+using System.Text.Json.Nodes;
+using Infra.Config;
+using Infra.Tool.Plan;
+
+namespace Infra.Tool.Preview;
+
+/// <summary>What <c>pulumi up</c> would do to one resource.</summary>
+public enum OperationKind
+{
+    /// <summary>No input changes.</summary>
+    Same,
+
+    /// <summary>A new resource.</summary>
+    Create,
+
+    /// <summary>Changed in place.</summary>
+    Update,
+
+    /// <summary>A new object replaces the old one: an input that forces replacement changed.</summary>
+    Replace,
+
+    /// <summary>Gone from the program: deleted (or, with retainOnDelete, dropped from the state).</summary>
+    Delete,
+}
+
+/// <summary>One resource's operation.</summary>
+/// <param name="Kind">The operation.</param>
+/// <param name="Urn">The resource's URN (for a delete, its URN in the base).</param>
+/// <param name="Type">The type token.</param>
+/// <param name="Name">The logical name.</param>
+/// <param name="ChangedInputs">Top-level inputs that change or become known only after apply, sorted.</param>
+/// <param name="ReplaceReasons">The inputs that force the replacement, sorted.</param>
+public sealed record Operation(OperationKind Kind, string Urn, string Type, string Name, IReadOnlyList<string> ChangedInputs, IReadOnlyList<string> ReplaceReasons)
+{
+    /// <summary>The parent component's URN; null at the top.</summary>
+    public string? ParentUrn { get; init; }
+
+    /// <summary>Whether the resource is protected (for a delete: in the base, which is what the engine checks).</summary>
+    public bool Protect { get; init; }
+
+    /// <summary>Whether a replacement deletes first.</summary>
+    public bool DeleteBeforeReplace { get; init; }
+
+    /// <summary>Whether a delete leaves the object in place.</summary>
+    public bool RetainOnDelete { get; init; }
+
+    /// <summary>The base URN when the resource was found through an alias.</summary>
+    public string? PreviousUrn { get; init; }
+}
+
+/// <summary>How serious a finding is: an error is a change the real engine or provider refuses or gets wrong.</summary>
+public enum FindingSeverity
+{
+    /// <summary>The real <c>pulumi up</c> would refuse or break this change.</summary>
+    Error,
+
+    /// <summary>It goes through, with a consequence to know.</summary>
+    Warning,
+}
+
+/// <summary>An engine or provider rule that applies to one operation.</summary>
+/// <param name="Severity">Error or warning.</param>
+/// <param name="Rule">A stable id: <c>protected-replace</c>, <c>protected-delete</c>, <c>identity-collision</c>, <c>soft-deleted-secret</c>, <c>retained-secret</c>.</param>
+/// <param name="Urn">The resource.</param>
+/// <param name="Reason">What the engine or provider does, and why.</param>
+/// <param name="Fix">What to do instead.</param>
+public sealed record EngineFinding(FindingSeverity Severity, string Rule, string Urn, string Reason, string Fix);
+
+/// <summary>The operations preview of one stack between two versions of its config.</summary>
+public sealed record OperationsPreviewResult(
+    string Project,
+    string Stack,
+    IReadOnlyList<ConfigProblem> Problems,
+    IReadOnlyList<Operation> Operations,
+    IReadOnlyList<EngineFinding> Findings)
+{
+    /// <summary>Config findings that do not stop a deploy (expiry dates that have passed).</summary>
+    public IReadOnlyList<ConfigProblem> Warnings { get; init; } = [];
+
+    /// <summary>Whether both versions are valid.</summary>
+    public bool Valid => Problems.Count == 0;
+
+    /// <summary>Whether the real engine would refuse (or a provider break) the change.</summary>
+    public bool Refused => Findings.Any(f => f.Severity == FindingSeverity.Error);
+
+    /// <summary>How many resources get <paramref name="kind"/>.</summary>
+    public int Count(OperationKind kind) => Operations.Count(o => o.Kind == kind);
+}
+
+/// <summary>
+/// Compares the offline plans of two versions of a stack the way the engine's step generator does, and applies the
+/// engine's and providers' rules that the mock engine does not: protection, create-before-delete collisions, and Key
+/// Vault's soft delete.
+/// </summary>
+public static class OperationsPreview
+{
+    /// <summary>Soft-deleted secrets of a vault this program creates stay recoverable, and their names taken, this long.</summary>
+    public const int SoftDeleteRetentionDays = Infra.Components.ManagedKeyVault.SoftDeleteRetentionDays;
+
+    /// <summary>Plans both versions offline and compares them; a stack missing from the base compares against nothing.</summary>
+    public static async Task<OperationsPreviewResult> RunAsync(StackConfig? before, StackConfig after, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        var basePlan = before is null ? null : await OfflinePlan.RunAsync(before, today).ConfigureAwait(false);
+        var headPlan = await OfflinePlan.RunAsync(after, today).ConfigureAwait(false);
+        return Compare(basePlan, headPlan, today);
+    }
+
+    /// <summary>Compares two plans; <paramref name="before"/> null means the stack is new.</summary>
+    public static OperationsPreviewResult Compare(PlanResult? before, PlanResult after, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        var problems = new List<ConfigProblem>();
+        if (before is { Valid: false })
+        {
+            problems.AddRange(before.Problems.Select(p => p with { Message = $"(base version) {p.Message}" }));
+        }
+
+        problems.AddRange(after.Problems);
+        if (problems.Count == 0)
+        {
+            problems.AddRange(ExpiriesSetInThePast(before?.Config, after.Config!, after.Project, today));
+        }
+
+        if (problems.Count > 0)
+        {
+            return new OperationsPreviewResult(after.Project, after.Stack, problems, [], []);
+        }
+
+        var operations = Operations(before?.Resources ?? [], after);
+        var findings = Findings(operations, before?.Resources ?? [], before?.Config ?? after.Config!);
+        return new OperationsPreviewResult(after.Project, after.Stack, [], operations, findings) { Warnings = after.Warnings };
+    }
+
+    /// <summary>A renewed or new expiry date that has already passed would deploy a client dead on arrival; an old one may stay.</summary>
+    private static IEnumerable<ConfigProblem> ExpiriesSetInThePast(AccessConfig? before, AccessConfig after, string ns, DateOnly today)
+    {
+        var previous = before?.Clients
+            .SelectMany(c => c.PreviousKeys.Prepend(c.Key).Select(k => (Key: k, c.Expires)))
+            .GroupBy(c => c.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Expires, StringComparer.Ordinal) ?? [];
+        for (var i = 0; i < after.Clients.Count; i++)
+        {
+            var client = after.Clients[i];
+            var was = client.PreviousKeys.Prepend(client.Key).Select(k => previous.TryGetValue(k, out var e) ? (true, e) : (false, null)).FirstOrDefault(p => p.Item1);
+            if (client.Expires is { } expires && expires <= today && (!was.Item1 || was.Item2 != expires))
+            {
+                yield return AccessConfigValidator.ExpiryAlreadyPast(ns, i, expires, today);
+            }
+        }
+    }
+
+    private static List<Operation> Operations(IReadOnlyList<PlannedResource> olds, PlanResult after)
+    {
+        var oldByUrn = olds.ToDictionary(r => r.Urn, StringComparer.Ordinal);
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        // The old URN each new resource was found at, when that was through an alias: children inherit it.
+        var foundAt = new Dictionary<string, string>(StringComparer.Ordinal);
+        var matches = new List<(PlannedResource New, PlannedResource? Old)>();
+        foreach (var resource in after.Resources)
+        {
+            var old = Candidates(resource, foundAt).Where(u => !claimed.Contains(u)).Select(u => oldByUrn.GetValueOrDefault(u)).FirstOrDefault(o => o is not null);
+            if (old is not null)
+            {
+                claimed.Add(old.Urn);
+                if (old.Urn != resource.Urn)
+                {
+                    foundAt[resource.Urn] = old.Urn;
+                }
+            }
+
+            matches.Add((resource, old));
+        }
+
+        // A resource found under another name hands out placeholders under that name; write the new ones as the old.
+        var renamed = matches.Where(m => m.Old is not null && m.Old.Name != m.New.Name)
+            .ToDictionary(m => (m.New.Type, m.New.Name), m => m.Old!.Name);
+        var rename = after.Placeholders.Values
+            .Where(p => renamed.ContainsKey((p.Type, p.Name)))
+            .ToDictionary(p => p.Text, p => (p with { Name = renamed[(p.Type, p.Name)] }).Text, StringComparer.Ordinal);
+
+        // Outputs of a created or replaced resource are unknown until apply: every input they reach changes.
+        var fresh = new HashSet<(string Type, string Name)>();
+        var unknown = after.Placeholders.Values.ToDictionary(p => p.Text, p => (p.Type, p.Name), StringComparer.Ordinal);
+        var operations = new List<Operation>();
+        foreach (var (resource, old) in matches)
+        {
+            Operation operation;
+            if (old is null)
+            {
+                operation = new Operation(OperationKind.Create, resource.Urn, resource.Type, resource.Name, [], []);
+            }
+            else
+            {
+                var inputs = (JsonObject)Substitute(resource.ComparableInputs, rename)!;
+                bool Unknown(JsonNode? node) => Strings(node).Any(s => unknown.Any(u => fresh.Contains(u.Value) && s.Contains(u.Key, StringComparison.Ordinal)));
+                bool Differs(JsonNode? a, JsonNode? b) => Unknown(b) || !JsonNode.DeepEquals(a, b);
+                var changed = inputs.Select(p => p.Key).Union(old.ComparableInputs.Select(p => p.Key), StringComparer.Ordinal)
+                    .Where(k => Differs(old.ComparableInputs[k], inputs[k]))
+                    .Order(StringComparer.Ordinal)
+                    .ToList();
+                var replace = ReplacementRules.For(resource.Type).ReplaceOnChange
+                    .Where(path => Differs(At(old.ComparableInputs, path), At(inputs, path)))
+                    .Order(StringComparer.Ordinal)
+                    .ToList();
+                var kind = replace.Count > 0 ? OperationKind.Replace : changed.Count > 0 ? OperationKind.Update : OperationKind.Same;
+                operation = new Operation(kind, resource.Urn, resource.Type, resource.Name, changed, replace)
+                {
+                    PreviousUrn = old.Urn == resource.Urn ? null : old.Urn,
+                };
+            }
+
+            if (operation.Kind is OperationKind.Create or OperationKind.Replace)
+            {
+                fresh.Add((resource.Type, resource.Name));
+            }
+
+            operations.Add(operation with
+            {
+                ParentUrn = resource.ParentUrn,
+                Protect = resource.Protect,
+                DeleteBeforeReplace = resource.DeleteBeforeReplace,
+                RetainOnDelete = resource.RetainOnDelete,
+            });
+        }
+
+        // The engine deletes what no new resource claimed, dependents first: the reverse of the base's registration order.
+        operations.AddRange(olds.Where(o => !claimed.Contains(o.Urn)).Reverse().Select(o => new Operation(OperationKind.Delete, o.Urn, o.Type, o.Name, [], [])
+        {
+            ParentUrn = o.ParentUrn,
+            Protect = o.Protect,
+            DeleteBeforeReplace = o.DeleteBeforeReplace,
+            RetainOnDelete = o.RetainOnDelete,
+        }));
+        return operations;
+    }
+
+    /// <summary>
+    /// The URNs a resource may have had, in the engine's order: its own URN, its aliases, then the aliases inherited from
+    /// the old URN its parent was found at (generateAliases and inheritedChildAlias, pulumi/pulumi v3.259.0
+    /// pkg/resource/deploy/step_generator.go:590-650; the URN first, step_generator.go:652-680).
+    /// </summary>
+    private static IEnumerable<string> Candidates(PlannedResource resource, Dictionary<string, string> foundAt)
+    {
+        yield return resource.Urn;
+        foreach (var alias in resource.AliasUrns)
+        {
+            yield return alias;
+        }
+
+        if (resource.ParentUrn is null || !foundAt.TryGetValue(resource.ParentUrn, out var parentAlias))
+        {
+            yield break;
+        }
+
+        var parentName = NameOf(resource.ParentUrn);
+        foreach (var name in resource.AliasUrns.Select(NameOf).Prepend(resource.Name))
+        {
+            var aliasName = name.StartsWith(parentName, StringComparison.Ordinal) ? NameOf(parentAlias) + name[parentName.Length..] : name;
+            yield return $"{parentAlias[..parentAlias.LastIndexOf("::", StringComparison.Ordinal)]}${resource.Type}::{aliasName}";
+        }
+    }
+
+    private static string NameOf(string urn) => urn[(urn.LastIndexOf("::", StringComparison.Ordinal) + 2)..];
+
+    private static List<EngineFinding> Findings(List<Operation> operations, IReadOnlyList<PlannedResource> olds, AccessConfig vaultConfig)
+    {
+        var oldByUrn = olds.ToDictionary(r => r.Urn, StringComparer.Ordinal);
+        var findings = new List<EngineFinding>();
+        foreach (var op in operations)
+        {
+            var urn = op.Urn;
+            switch (op.Kind)
+            {
+                // step_generator.go:1951-1972 (v3.259.0): refused when both the old and the new state are protected.
+                case OperationKind.Replace when op.Protect && oldByUrn[op.PreviousUrn ?? urn].Protect:
+                    findings.Add(new(FindingSeverity.Error, "protected-replace", urn,
+                        $"replacing it (a change to {string.Join(", ", op.ReplaceReasons)} forces a new object) is refused: it is protected, and a replacement deletes the old object.",
+                        $"leave {string.Join(", ", op.ReplaceReasons)} as it was; a replacement of this resource would also cut off its consumers."));
+                    break;
+
+                // step.go:644-649: a protected resource is not deleted; step_executor.go:442-447 carries on past that
+                // error, so the run still performs the other deletes and then fails.
+                case OperationKind.Delete when op.Protect:
+                    findings.Add(new(FindingSeverity.Error, "protected-delete", urn,
+                        "deleting it is refused: it is protected. The run would still carry out every other operation, including the deletes of unprotected resources beside it, and then fail.",
+                        op.Type == "auth0:index/client:Client" || op.ParentUrn?.Contains($"{Infra.Components.M2MClient.TypeToken}::", StringComparison.Ordinal) == true
+                            ? "set `disabled: true` on the client and deploy that first (a disabled client is no longer protected), then remove it."
+                            : $"remove `protect` from the resource and deploy that first, or run `pulumi state unprotect '{urn}'`, then remove it."));
+                    break;
+
+                case OperationKind.Replace when !op.DeleteBeforeReplace && IdentityKept(op, oldByUrn[op.PreviousUrn ?? urn]) is { Count: > 0 } identity:
+                    findings.Add(new(FindingSeverity.Error, "identity-collision", urn,
+                        $"the replacement creates the new object before deleting the old one, and both would have the same {string.Join(", ", identity)}: the create collides with (or adopts) the old object, whose delete then removes it.",
+                        "declare the resource with deleteBeforeReplace."));
+                    break;
+
+                case OperationKind.Delete when op.Type == "azure-native:keyvault:Secret" && op.RetainOnDelete:
+                    findings.Add(new(FindingSeverity.Warning, "retained-secret", urn,
+                        "the secret stays in the vault (retainOnDelete): the pipeline cannot reach the vault's data plane, where Key Vault deletes secrets. Its readers' role assignments are deleted, so no consumer can read it.",
+                        "delete it from a network that reaches the vault (`az keyvault secret delete`) when convenient; re-adding the client overwrites it."));
+                    break;
+
+                case OperationKind.Delete when op.Type == "azure-native:keyvault:Secret":
+                    var purgeProtected = vaultConfig.KeyVault.Create is not null;
+                    findings.Add(new(FindingSeverity.Warning, "soft-deleted-secret", urn,
+                        (purgeProtected ? $"the vault has purge protection: the secret is soft-deleted and cannot be purged for {SoftDeleteRetentionDays} days" : "the secret is soft-deleted (and, if the vault has purge protection, cannot be purged until its retention ends)")
+                        + "; until then its name stays taken.",
+                        "to re-add a client under the same key within that time, recover the deleted secret first (`az keyvault secret recover`) and let the next `pulumi up` overwrite it; see docs/protection-and-keys.md."));
+                    break;
+            }
+        }
+
+        return findings;
+    }
+
+    /// <summary>The identity inputs a replacement keeps: non-empty only when every one of them is unchanged and known.</summary>
+    private static List<string> IdentityKept(Operation op, PlannedResource old)
+    {
+        var identity = ReplacementRules.For(op.Type).Identity;
+        return identity.Count > 0 && identity.All(k => !op.ChangedInputs.Contains(k)) ? [.. identity] : [];
+    }
+
+    private static JsonNode? At(JsonObject inputs, string path)
+    {
+        JsonNode? node = inputs;
+        foreach (var part in path.Split('.'))
+        {
+            node = node is JsonObject o ? o[part] : null;
+        }
+
+        return node;
+    }
+
+    private static IEnumerable<string> Strings(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => Strings(p.Value)),
+        JsonArray a => a.SelectMany(Strings),
+        JsonValue v when v.TryGetValue<string>(out var s) => [s],
+        _ => [],
+    };
+
+    private static JsonNode? Substitute(JsonNode? node, Dictionary<string, string> rename) => node switch
+    {
+        _ when rename.Count == 0 => node?.DeepClone(),
+        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Substitute(p.Value, rename)))),
+        JsonArray a => new JsonArray(a.Select(n => Substitute(n, rename)).ToArray()),
+        JsonValue v when v.TryGetValue<string>(out var s) => JsonValue.Create(rename.Aggregate(s, (text, r) => text.Replace(r.Key, r.Value, StringComparison.Ordinal))),
+        _ => node?.DeepClone(),
+    };
+}

@@ -1,0 +1,123 @@
+namespace Infra.Tool.Preview;
+
+/// <summary>
+/// What a provider does with a changed input, per resource type: which inputs force a replacement, and which inputs
+/// form the object's physical identity (two live objects cannot share them). Taken from the providers' sources at the
+/// versions the project pins; the source of every entry is beside it. A type the table lacks makes the preview fail
+/// rather than guess.
+/// </summary>
+public static class ReplacementRules
+{
+    /// <summary>The rules by Pulumi type token.</summary>
+    public static IReadOnlyDictionary<string, ResourceRule> ByType { get; } = new Dictionary<string, ResourceRule>(StringComparer.Ordinal)
+    {
+        // pulumi-auth0 v3.49.0 bridges auth0/terraform-provider-auth0 v1.53.0 (submodule `upstream` at 7ab86e5) and
+        // overrides no ForceNew and no DeleteBeforeReplace (provider/resources.go:71-85).
+        ["auth0:index/client:Client"] = new(
+            // internal/auth0/client/resource.go:294-300: jwt_configuration.secret_encoded is the only ForceNew.
+            ReplaceOnChange: ["jwtConfiguration.secretEncoded"],
+            // Auth0 allocates the client id: two clients never collide.
+            Identity: [],
+            Source: "terraform-provider-auth0 v1.53.0 internal/auth0/client/resource.go:294-300"),
+        ["auth0:index/clientCredentials:ClientCredentials"] = new(
+            // internal/auth0/client/resource_credentials_schema.go:39-44; client_secret and authentication_method update
+            // in place (:45-106) with PATCH /api/v2/clients/{id} (resource_credentials.go:745-767).
+            ReplaceOnChange: ["clientId"],
+            // Delete resets the client's token endpoint auth method (resource_credentials.go:148-192): a create before
+            // that delete on the same client would be undone by it.
+            Identity: ["clientId"],
+            Source: "terraform-provider-auth0 v1.53.0 internal/auth0/client/resource_credentials_schema.go:39-44, resource_credentials.go:148-192"),
+        ["auth0:index/clientGrant:ClientGrant"] = new(
+            // internal/auth0/client/resource_grant.go:34-47, :72-81, :96-105; scopes update in place (:48-71).
+            ReplaceOnChange: ["clientId", "audience", "subjectType", "defaultFor"],
+            // Auth0 allows one grant per client, audience and subject type; create adopts an existing one
+            // (resource_grant.go:116-154), so a create before delete would adopt the grant and then delete it.
+            Identity: ["clientId", "audience", "subjectType"],
+            Source: "terraform-provider-auth0 v1.53.0 internal/auth0/client/resource_grant.go:34-111, :116-154"),
+        ["auth0:index/resourceServer:ResourceServer"] = new(
+            // internal/auth0/resourceserver/resource.go:43-49: identifier is the only ForceNew.
+            ReplaceOnChange: ["identifier"],
+            // The identifier (audience) is unique in a tenant.
+            Identity: ["identifier"],
+            Source: "terraform-provider-auth0 v1.53.0 internal/auth0/resourceserver/resource.go:43-49"),
+        ["auth0:index/resourceServerScopes:ResourceServerScopes"] = new(
+            // internal/auth0/resourceserver/resource_scopes.go:20-25; the scope set updates in place (:26-45).
+            ReplaceOnChange: ["resourceServerIdentifier"],
+            // Delete empties the API's scope list (resource_scopes.go:117-129): after a create on the same API it
+            // would remove the scopes just written.
+            Identity: ["resourceServerIdentifier"],
+            Source: "terraform-provider-auth0 v1.53.0 internal/auth0/resourceserver/resource_scopes.go:20-45, :117-129"),
+        ["auth0:index/action:Action"] = new(
+            // internal/auth0/action/resource.go has no ForceNew: every input updates in place.
+            ReplaceOnChange: [],
+            Identity: [],
+            Source: "terraform-provider-auth0 v1.53.0 internal/auth0/action/resource.go (no ForceNew)"),
+        ["auth0:index/triggerAction:TriggerAction"] = new(
+            // internal/auth0/action/resource_trigger_action.go:29-53; display_name updates in place (:54-59).
+            ReplaceOnChange: ["trigger", "actionId"],
+            // Create adopts an existing binding of the action, delete unbinds it (:64-116, :220-251).
+            Identity: ["trigger", "actionId"],
+            Source: "terraform-provider-auth0 v1.53.0 internal/auth0/action/resource_trigger_action.go:29-59, :64-116, :220-251"),
+
+        // pulumi-random v4.21.1 bridges hashicorp/terraform-provider-random v3.9.0 (provider/go.mod:197).
+        ["random:index/randomPassword:RandomPassword"] = new(
+            // internal/provider/resource_password.go:557-750: every input carries RequiresReplace; keepers replace
+            // when a non-null value changes (internal/planmodifiers/map/mapplanmodifiers.go:12-99).
+            ReplaceOnChange: ["keepers", "length", "special", "upper", "lower", "number", "numeric", "minNumeric", "minUpper", "minLower", "minSpecial", "overrideSpecial"],
+            // Nothing outside the state: replacing it only draws a new value.
+            Identity: [],
+            Source: "terraform-provider-random v3.9.0 internal/provider/resource_password.go:557-750"),
+
+        // azure-native 3.28.0: the parameters in a resource's PUT path force replacement, as do properties marked
+        // create-only (x-ms-mutability) or listed in forceNewMap (provider/pkg/provider/diff.go calculateDetailedDiff;
+        // provider/pkg/gen/properties.go forceNew; provider/pkg/gen/replacement.go forceNewMap). The PUT path is the
+        // resource id, so those parameters are its identity too.
+        ["azure-native:resources:ResourceGroup"] = new(
+            // PUT /subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}; forceNewMap Resources.ResourceGroup: location.
+            ReplaceOnChange: ["resourceGroupName", "location"],
+            Identity: ["resourceGroupName"],
+            Source: "azure-native 3.28.0 provider/pkg/gen/replacement.go forceNewMap; path /subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}"),
+        ["azure-native:keyvault:Vault"] = new(
+            // PUT .../resourceGroups/{resourceGroupName}/providers/Microsoft.KeyVault/vaults/{vaultName}; no forceNewMap entry.
+            ReplaceOnChange: ["resourceGroupName", "vaultName"],
+            // A vault name is a global DNS name ({name}.vault.azure.net).
+            Identity: ["vaultName"],
+            Source: "azure-native 3.28.0 path .../providers/Microsoft.KeyVault/vaults/{vaultName}; no forceNewMap entry for KeyVault"),
+        ["azure-native:keyvault:Secret"] = new(
+            // PUT .../vaults/{vaultName}/secrets/{secretName} (customresources/custom_keyvault.go); properties.* update in
+            // place, each update a new secret version.
+            ReplaceOnChange: ["resourceGroupName", "vaultName", "secretName"],
+            Identity: ["vaultName", "secretName"],
+            Source: "azure-native 3.28.0 provider/pkg/resources/customresources/custom_keyvault.go keyVaultSecret path"),
+        ["azure-native:authorization:RoleAssignment"] = new(
+            // PUT /{scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}
+            // (customresources/custom_roleassignment.go roleAssignmentPath); forceNewMap Authorization.RoleAssignment: principalId, scope.
+            ReplaceOnChange: ["scope", "roleAssignmentName", "principalId"],
+            Identity: ["scope", "roleAssignmentName"],
+            Source: "azure-native 3.28.0 provider/pkg/gen/replacement.go forceNewMap; customresources/custom_roleassignment.go roleAssignmentPath"),
+    };
+
+    /// <summary>The rule for <paramref name="type"/>; component resources have no provider and never replace.</summary>
+    public static ResourceRule For(string type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        if (ByType.TryGetValue(type, out var rule))
+        {
+            return rule;
+        }
+
+        return type.StartsWith("infra:", StringComparison.Ordinal)
+            ? ResourceRule.Component
+            : throw new NotSupportedException($"The operations preview has no replacement rule for {type}: add one to ReplacementRules, from the provider's source.");
+    }
+}
+
+/// <summary>How one resource type reacts to changed inputs.</summary>
+/// <param name="ReplaceOnChange">Input paths (dotted for nested) whose change forces a replacement.</param>
+/// <param name="Identity">Inputs that name the live object: two objects with the same values cannot coexist.</param>
+/// <param name="Source">Where in the provider's source this comes from.</param>
+public sealed record ResourceRule(IReadOnlyList<string> ReplaceOnChange, IReadOnlyList<string> Identity, string Source)
+{
+    /// <summary>A component resource: no provider, nothing to replace.</summary>
+    public static ResourceRule Component { get; } = new([], [], "component resource (no provider)");
+}
