@@ -43,12 +43,33 @@ public static class AccessStack
             ManagedBy: managedBy,
             apis,
             azure,
-            vault?.SecretWriteAccess);
+            vault?.SecretWriteAccess,
+            vault is null ? ExistingVaultChecked(access.KeyVault) : (Input<string>)access.KeyVault.Name);
         var clients = access.Clients
             .Select((client, i) => new M2MClient(client, context, $"{deployment.ProjectName}:clients[{i}]"))
             .ToList();
         return StackOutputs(access, apis, clients);
     }
+
+    /// <summary>
+    /// The name of an existing vault, once it is known to use Azure RBAC. A vault on access policies ignores role
+    /// assignments: every reader would be granted nothing (or everything, through a policy), so no secret is written.
+    /// </summary>
+    private static Output<string> ExistingVaultChecked(KeyVaultTarget target)
+        => Pulumi.AzureNative.KeyVault.GetVault.Invoke(new Pulumi.AzureNative.KeyVault.GetVaultInvokeArgs
+        {
+            ResourceGroupName = target.ResourceGroup,
+            VaultName = target.Name,
+        }).Apply(vault => vault.Properties.EnableRbacAuthorization == true
+            ? target.Name
+            : throw new RunException(VaultWithoutRbacMessage(target)));
+
+    /// <summary>Why an existing vault on access policies stops the deploy, and the fix.</summary>
+    internal static string VaultWithoutRbacMessage(KeyVaultTarget target) =>
+        $"Key Vault '{target.Name}' (resource group '{target.ResourceGroup}', infra:keyVault) uses access policies, not Azure RBAC: "
+        + "the per-client role assignments this program makes would be ignored, so no secret was written. Switch the vault to the RBAC "
+        + $"permission model (`az keyvault update --name {target.Name} --enable-rbac-authorization true`, after moving any access "
+        + "policies to role assignments) or let the stack create its own vault (infra:keyVault.create).";
 
     /// <summary>What consumers and reviewers need, sorted by key so that reordering config changes no output.</summary>
     private static Dictionary<string, object?> StackOutputs(AccessConfig access, Dictionary<string, ApiResourceServer> apis, List<M2MClient> clients)

@@ -31,5 +31,7 @@ internal sealed class BenchMocks : IMocks
     }
 
     public Task<object> CallAsync(MockCallArgs args) => Task.FromResult<object>(ImmutableDictionary<string, object>.Empty
-        .Add("clientId", "c").Add("objectId", "o").Add("subscriptionId", "s").Add("tenantId", "t"));
+        .Add("clientId", "c").Add("objectId", "o").Add("subscriptionId", "s").Add("tenantId", "t")
+        // getVault: the existing vault passes the program's RBAC check.
+        .Add("properties", ImmutableDictionary<string, object>.Empty.Add("enableRbacAuthorization", true)));
 }

@@ -26,6 +26,9 @@ public sealed class ApiResourceServer : ComponentResource
             Identifier = api.Identifier,
             SigningAlg = api.SigningAlgorithm,
             TokenLifetime = api.TokenLifetimeSeconds,
+            // Auth0 rejects token_lifetime_for_web above token_lifetime, and its default for it is 7200 s: an API with a
+            // shorter lifetime must set it. Browser flows never use these APIs, so it simply follows token_lifetime.
+            TokenLifetimeForWeb = Math.Min(api.TokenLifetimeSeconds, MaxWebTokenLifetimeSeconds),
             // Machine-to-machine tokens are never refreshed and never need a user's consent.
             AllowOfflineAccess = false,
             SkipConsentForVerifiableFirstPartyClients = true,
@@ -56,6 +59,9 @@ public sealed class ApiResourceServer : ComponentResource
             ["resourceServerId"] = ResourceServerId,
         });
     }
+
+    /// <summary>Auth0's default <c>token_lifetime_for_web</c>, in seconds; it must not exceed <c>token_lifetime</c>.</summary>
+    public const int MaxWebTokenLifetimeSeconds = 7200;
 
     /// <summary>The API as configured.</summary>
     public ApiDefinition Definition { get; }

@@ -25,7 +25,7 @@ public static class DeployPermissions
         // internal/auth0/action/resource.go: GET, POST, PATCH, DELETE /api/v2/actions/actions, and the deploy call.
         ["auth0:index/action:Action"] = ["read:actions", "create:actions", "update:actions", "delete:actions"],
         // internal/auth0/action/resource_trigger_action.go:64-251: GET and PATCH /api/v2/actions/triggers/{id}/bindings.
-        ["auth0:index/triggerAction:TriggerAction"] = ["read:actions", "read:triggers", "update:triggers"],
+        ["auth0:index/triggerAction:TriggerAction"] = ["read:actions", "update:actions", "read:triggers", "update:triggers"],
     };
 
     /// <summary>Every scope the deploy identity needs, sorted: what its Auth0 application is granted on the Management API.</summary>

@@ -9,7 +9,7 @@ namespace Infra.Components;
 
 /// <summary>
 /// A Key Vault this stack owns: its resource group, the vault hardened for credentials (RBAC authorization, 90 days
-/// of soft delete, purge protection), and the right for the deploying identity to write secrets into it.
+/// of soft delete, purge protection), and the right for the deploying identity (named in config) to write secrets into it.
 /// </summary>
 public sealed class ManagedKeyVault : ComponentResource
 {
@@ -57,14 +57,18 @@ public sealed class ManagedKeyVault : ComponentResource
             },
         }, new CustomResourceOptions { Parent = this, Protect = protect });
 
+        // The principal comes from config, not from getClientConfig: a preview or drift check runs as another identity,
+        // and a principal taken from whoever runs would show this assignment replaced on every such run.
         var scope = deployer.Apply(c => vault.Scope(c.SubscriptionId));
+        var principal = create.DeployerObjectId.ToLowerInvariant();
         var officer = new RoleAssignment($"{vault.Name}--secrets-officer", new RoleAssignmentArgs
         {
             Scope = scope,
-            PrincipalId = deployer.Apply(c => c.ObjectId),
+            PrincipalId = principal,
+            PrincipalType = "ServicePrincipal",
             RoleDefinitionId = deployer.Apply(c => KeyVaultRoles.DefinitionId(c.SubscriptionId, KeyVaultRoles.SecretsOfficer)),
-            RoleAssignmentName = Output.Tuple(scope, deployer).Apply(t => KeyVaultRoles.AssignmentName(t.Item1, t.Item2.ObjectId, KeyVaultRoles.SecretsOfficer)),
-        }, new CustomResourceOptions { Parent = this, DependsOn = { keyVault } });
+            RoleAssignmentName = scope.Apply(s => KeyVaultRoles.AssignmentName(s, principal, KeyVaultRoles.SecretsOfficer)),
+        }, new CustomResourceOptions { Parent = this, DependsOn = { keyVault }, DeleteBeforeReplace = true });
 
         SecretWriteAccess = officer;
         VaultUri = Output.Create(vault.Uri);

@@ -53,7 +53,15 @@ public sealed record KeyVaultTarget(string Name, string ResourceGroup, string Se
 /// <summary>How the stack creates its own vault.</summary>
 /// <param name="Location">The Azure region of the resource group and the vault.</param>
 /// <param name="PublicNetworkAccess"><c>Enabled</c> or <c>Disabled</c>: whether the vault's data plane is reachable from public networks.</param>
-public sealed record ManagedVaultSettings(string Location, string PublicNetworkAccess);
+/// <param name="DeployerObjectId">
+/// The object id of the identity that runs <c>pulumi up</c>, made Key Vault Secrets Officer. Configured rather than
+/// read from whoever runs: a preview or drift check under another identity must see no change.
+/// </param>
+public sealed record ManagedVaultSettings(string Location, string PublicNetworkAccess, string DeployerObjectId)
+{
+    /// <summary>Whether the data plane is closed to public networks, so a hosted pipeline cannot delete secrets.</summary>
+    public bool PrivateDataPlane => PublicNetworkAccess == "Disabled";
+}
 
 /// <summary>An API protected by Auth0 access tokens (an Auth0 resource server).</summary>
 /// <param name="Key">Stable key: the Pulumi resource name. Changing it replaces the API.</param>

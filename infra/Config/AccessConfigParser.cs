@@ -179,7 +179,7 @@ public static class AccessConfigParser
             return new KeyVaultTarget("", "", DefaultSecretPrefix);
         }
 
-        var create = vault.OptionalObject("create", "location", "publicNetworkAccess");
+        var create = vault.OptionalObject("create", "location", "publicNetworkAccess", "deployerObjectId");
         return new KeyVaultTarget(
             vault.RequiredString("name", "the name of the Key Vault"),
             vault.RequiredString("resourceGroup", "the vault's resource group"),
@@ -189,7 +189,8 @@ public static class AccessConfigParser
                 ? null
                 : new ManagedVaultSettings(
                     create.RequiredString("location", "the Azure region, such as westeurope"),
-                    create.OptionalString("publicNetworkAccess", "Enabled", "Enabled or Disabled")),
+                    create.OptionalString("publicNetworkAccess", "Enabled", "Enabled or Disabled"),
+                    create.RequiredString("deployerObjectId", "the object id of the identity that runs pulumi up (`az ad sp show --id <app id> --query id`)")),
         };
     }
 

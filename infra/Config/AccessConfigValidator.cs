@@ -82,6 +82,11 @@ internal static partial class AccessConfigValidator
                 problems.Add(new($"{path}.create.location", "must be an Azure region name such as westeurope (lowercase letters and digits; `az account list-locations -o table`)."));
             }
 
+            if (create.DeployerObjectId.Length > 0 && !Guid().IsMatch(create.DeployerObjectId))
+            {
+                problems.Add(new($"{path}.create.deployerObjectId", "must be an object id: a GUID in lowercase, such as 0f8d5a3e-6b1c-4e2a-9d7f-3c5b8a1e4f60."));
+            }
+
             if (create.PublicNetworkAccess is not ("Enabled" or "Disabled"))
             {
                 problems.Add(new($"{path}.create.publicNetworkAccess", "must be Enabled or Disabled."));

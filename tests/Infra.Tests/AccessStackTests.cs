@@ -146,7 +146,7 @@ public class AccessStackTests
     }
 
     [Fact]
-    public async Task The_program_looks_the_azure_identity_up_once_and_only_when_it_needs_it()
+    public async Task The_program_looks_the_azure_identity_up_once_and_only_when_it_needs_it_and_checks_an_existing_vault_once()
     {
         var run = await StackHarness.RunAsync(Dev);
         var withoutReaders = await StackHarness.RunAsync(Dev.Edit("infra:clients", c =>
@@ -158,8 +158,10 @@ public class AccessStackTests
         }));
 
         // Strict mocks: any other invoke would have failed the run.
-        run.Fakes.Mock.Verify(m => m.CallAsync(It.IsAny<Pulumi.Testing.MockCallArgs>()), Times.Once);
-        withoutReaders.Fakes.Mock.Verify(m => m.CallAsync(It.IsAny<Pulumi.Testing.MockCallArgs>()), Times.Never);
+        run.Fakes.Mock.Verify(m => m.CallAsync(It.Is<Pulumi.Testing.MockCallArgs>(a => a.Token == "azure-native:authorization:getClientConfig")), Times.Once);
+        withoutReaders.Fakes.Mock.Verify(m => m.CallAsync(It.Is<Pulumi.Testing.MockCallArgs>(a => a.Token == "azure-native:authorization:getClientConfig")), Times.Never);
+        run.Fakes.Mock.Verify(m => m.CallAsync(It.Is<Pulumi.Testing.MockCallArgs>(a => a.Token == "azure-native:keyvault:getVault")), Times.Once);
+        withoutReaders.Fakes.Mock.Verify(m => m.CallAsync(It.Is<Pulumi.Testing.MockCallArgs>(a => a.Token == "azure-native:keyvault:getVault")), Times.Once);
         Assert.Empty(withoutReaders.OfType(ResourceTypes.RoleAssignment));
     }
 
@@ -173,6 +175,25 @@ public class AccessStackTests
     };
 }
 
+public class ExistingVaultTests
+{
+    [Fact]
+    public async Task An_existing_vault_on_access_policies_stops_the_deploy_before_any_secret_is_written()
+    {
+        var fakes = new ProviderFakes(StackHarness.SecretOf) { VaultUsesRbac = false };
+        using var scope = new PulumiConfigScope(StackHarness.StackConfig());
+
+        var error = await Record.ExceptionAsync(() => Deployment.TestAsync(fakes.Mock.Object, StackHarness.Options("dev"), AccessStack.Define));
+
+        Assert.NotNull(error);
+        Assert.Contains(
+            "Key Vault 'kv-acme-m2m-dev' (resource group 'rg-acme-identity-dev', infra:keyVault) uses access policies, not Azure RBAC: the per-client role assignments this program makes would be ignored, so no secret was written.",
+            error.ToString(),
+            StringComparison.Ordinal);
+        Assert.DoesNotContain(fakes.Registered, r => r.Type == ResourceTypes.Secret);
+    }
+}
+
 public class ExampleStackTests
 {
     [Fact]
@@ -183,8 +204,10 @@ public class ExampleStackTests
 
         Assert.Equal(("true", "true"), (config["infra:production"], config["infra:protect"]));
         Assert.All(
-            captured.Where(c => c.Resource is CustomResource && c.Resource.GetResourceType() != ResourceTypes.RoleAssignment),
+            captured.Where(c => c.Resource is CustomResource && c.Resource.GetResourceType() is not (ResourceTypes.RoleAssignment or ResourceTypes.RandomPassword or ResourceTypes.Secret)),
             c => Assert.True(c.Options.Protect, c.Resource.GetResourceName()));
+        // Its vault's data plane is private: the pipeline cannot delete secrets there, so removed ones are left in place.
+        Assert.All(captured.Where(c => c.Resource.GetResourceType() == ResourceTypes.Secret), c => Assert.True(c.Options.RetainOnDelete));
         Assert.Single(captured, c => c.Resource is ManagedKeyVault);
     }
 }

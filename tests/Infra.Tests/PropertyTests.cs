@@ -159,7 +159,11 @@ public partial class PropertyTests
             }
         }
 
-        Assert.Equal(stack.Protect, captured.Where(c => c.Resource is CustomResource && c.Resource.GetResourceType() != ResourceTypes.RoleAssignment).All(c => c.Options.Protect == true));
+        // Protection covers what lives outside the state (never the password, the secrets or the assignments).
+        Assert.Equal(
+            stack.Protect,
+            captured.Where(c => c.Resource is CustomResource && c.Resource.GetResourceType() is not (ResourceTypes.RoleAssignment or ResourceTypes.RandomPassword or ResourceTypes.Secret)).All(c => c.Options.Protect == true));
+        Assert.DoesNotContain(captured, c => c.Resource.GetResourceType() is ResourceTypes.RoleAssignment or ResourceTypes.RandomPassword or ResourceTypes.Secret && c.Options.Protect == true);
     }
 
     [GeneratedRegex("^[0-9a-zA-Z-]{1,127}$")]

@@ -8,10 +8,10 @@ namespace Infra.Tests;
 public class ProtectionTests
 {
     private static readonly Dictionary<string, string> OwnVault = StackHarness.StackConfig()
-        .Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope" });
+        .Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["deployerObjectId"] = "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c" });
 
     [Fact]
-    public async Task The_protect_switch_protects_apis_clients_grants_credentials_the_vault_and_its_secrets()
+    public async Task The_protect_switch_protects_what_lives_outside_the_state_and_cannot_be_recreated_as_it_was()
     {
         var captured = await StackHarness.CaptureAsync(OwnVault.Set("infra:protect", "true"));
 
@@ -26,15 +26,28 @@ public class ProtectionTests
                 ResourceTypes.ResourceServer,
                 ResourceTypes.ResourceServerScopes,
                 ResourceTypes.TriggerAction,
-                ResourceTypes.Secret,
                 ResourceTypes.Vault,
                 ResourceTypes.ResourceGroup,
-                ResourceTypes.RandomPassword,
             ],
             protectedTypes);
-        // Role assignments carry no state worth keeping: recreating one is harmless, so they stay unprotected.
-        Assert.All(custom.Where(c => c.Resource.GetResourceType() == ResourceTypes.RoleAssignment), c => Assert.NotEqual(true, c.Options.Protect));
-        Assert.Equal(2 + 2 + 2 + 3 + 3 + 3 + 4 + 16 + 2, custom.Count(c => c.Options.Protect == true));
+        // Unprotected, each for a reason the operations preview shows: rotating replaces the password; a key change
+        // deletes the secrets named after the old key; role assignments are recreated harmlessly.
+        Assert.All(
+            custom.Where(c => c.Resource.GetResourceType() is ResourceTypes.RoleAssignment or ResourceTypes.RandomPassword or ResourceTypes.Secret),
+            c => Assert.NotEqual(true, c.Options.Protect));
+        // APIs and scopes, the Action and its binding, per client its client and credentials, the grants, group and vault.
+        Assert.Equal(2 + 2 + 2 + 3 + 3 + 4 + 2, custom.Count(c => c.Options.Protect == true));
+    }
+
+    [Fact]
+    public async Task A_disabled_client_is_no_longer_protected_so_that_removing_it_is_the_next_step()
+    {
+        var captured = await StackHarness.CaptureAsync(OwnVault.Set("infra:protect", "true").Edit("infra:clients", c => c[1]!["disabled"] = true));
+
+        var reconciler = captured.Where(c => c.Resource is CustomResource && c.Options.Parent?.GetResourceName() == "nightly-reconciler").ToList();
+        Assert.Equal(4 + 5 + 5, reconciler.Count); // client, password, credentials, grant; 5 secrets; 5 reader assignments
+        Assert.All(reconciler, c => Assert.NotEqual(true, c.Options.Protect));
+        Assert.True(captured.Single(c => c.Resource.GetResourceType() == ResourceTypes.Client && c.Resource.GetResourceName() == "checkout-service").Options.Protect);
     }
 
     [Fact]
@@ -194,8 +207,49 @@ public class AdoptionTests
         Assert.Equal("5e9f4a7c2b1d3e6f8a0b9c1d", run.Single(ResourceTypes.ResourceServer, "orders-api").ImportId);
         Assert.Equal("https://api.acme.example/orders", run.Single(ResourceTypes.ResourceServerScopes, "orders-api").ImportId);
         Assert.Equal("Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a", run.Single(ResourceTypes.Client, "partner-globex").ImportId);
-        Assert.Null(run.Single(ResourceTypes.ClientCredentials, "partner-globex").ImportId);
         Assert.Equal("cgr_A1b2C3d4E5f6G7h8", run.Single(ResourceTypes.ClientGrant, "partner-globex--orders-api").ImportId);
-        Assert.Equal(4, run.Registered.Count(r => r.ImportId is not null));
+
+        // Its credentials are adopted too, without a secret of the program's: the consumer keeps working.
+        var credentials = run.Single(ResourceTypes.ClientCredentials, "partner-globex");
+        Assert.Equal("Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a", credentials.ImportId);
+        Assert.False(credentials.Inputs.ContainsKey("clientSecret"));
+        Assert.Equal(5, run.Registered.Count(r => r.ImportId is not null));
+        var live = ProviderFakes.LiveSecretOf(StackHarness.SecretOf("partner-globex"));
+        Assert.Equal(live, run.Single(ResourceTypes.Secret, "m2m--partner-globex--ClientSecret").Map("properties")["value"]);
+        Assert.Equal(live, run.Single(ResourceTypes.Secret, "m2m--partner-globex--ClientSecretNext").Map("properties")["value"]);
+    }
+
+    [Fact]
+    public async Task An_adopted_client_switches_to_a_generated_secret_at_its_first_rotation()
+    {
+        var config = StackHarness.StackConfig()
+            .Edit("infra:clients", c =>
+            {
+                c[2]!["import"] = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a";
+                c[2]!["rotation"] = 1;
+            });
+
+        var run = await StackHarness.RunAsync(config);
+
+        var credentials = run.Single(ResourceTypes.ClientCredentials, "partner-globex");
+        Assert.Null(credentials.ImportId);
+        var generated = $"{StackHarness.SecretOf("partner-globex")}.r1";
+        Assert.Equal(generated, credentials.Input<string>("clientSecret"));
+        Assert.Equal(generated, run.Single(ResourceTypes.Secret, "m2m--partner-globex--ClientSecret").Map("properties")["value"]);
+    }
+
+    [Fact]
+    public async Task An_adopted_client_whose_live_secret_reads_empty_fails_with_the_missing_scope_and_writes_no_secret()
+    {
+        var config = StackHarness.StackConfig().Edit("infra:clients", c => c[1]!["import"] = "Nr8QwE3tY6uI9oP2aS5dF7gH0jK4lZ1x");
+
+        var (error, fakes) = await StackHarness.RunFailingAsync(config, clientSecretFor: key => key == "nightly-reconciler" ? "" : StackHarness.SecretOf(key));
+
+        Assert.Contains(
+            "Auth0 returned an empty client secret for client 'nightly-reconciler' (infra:clients[1]). The Auth0 management client that Pulumi deploys with lacks the read:client_keys or read:client_credentials scope",
+            error.Message,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain(fakes.Registered, r => r.Name == "m2m--nightly-reconciler--ClientSecret");
+        Assert.DoesNotContain(fakes.Registered, r => r.Name == "m2m--nightly-reconciler--ClientSecretNext");
     }
 }

@@ -6,6 +6,7 @@ using Infra.Tool;
 using Infra.Tool.Diff;
 using Infra.Tool.Expiry;
 using Infra.Tool.Plan;
+using Infra.Tool.Preview;
 using Infra.Tool.Verify;
 
 var format = new Option<OutputFormat>("--format") { Description = "text (default), markdown or json", DefaultValueFactory = _ => OutputFormat.Text };
@@ -72,5 +73,22 @@ verify.SetAction(async (parse, cancellationToken) =>
     return results.All(r => r.Ok) ? 0 : 1;
 });
 
-var root = new RootCommand("Tools for the Auth0 machine-to-machine access stacks: offline plan, access diff and expiry report; verify against a deployed stack.") { plan, diff, expiry, verify };
+var previewStack = new Argument<string>("stack") { Description = "the stack name" };
+var previewBase = new Option<DirectoryInfo>("--base") { Description = "the folder of the deployed version (e.g. a checkout of the target branch)", Required = true };
+var previewHead = new Option<DirectoryInfo>("--head") { Description = "the folder of the proposed version", DefaultValueFactory = _ => new DirectoryInfo(".") };
+var preview = new Command("preview", "Tell, offline, what `pulumi up` would do when a stack moves from --base to --head: create, update, replace, delete per resource, and where the real engine would refuse. Exit 3 when it would, 1 on invalid config.")
+{
+    previewStack, previewBase, previewHead, today, format,
+};
+preview.SetAction(async (parse, _) =>
+{
+    var name = parse.GetValue(previewStack)!;
+    var baseFolder = parse.GetValue(previewBase)!.FullName;
+    var before = File.Exists(Path.Combine(baseFolder, $"Pulumi.{name}.yaml")) ? StackFiles.Load(baseFolder, name) : null;
+    var result = await OperationsPreview.RunAsync(before, StackFiles.Load(parse.GetValue(previewHead)!.FullName, name), parse.GetValue(today)).ConfigureAwait(false);
+    Console.Out.Write(OperationsReport.Render(result, parse.GetValue(format)));
+    return OperationsReport.ExitCode(result);
+});
+
+var root = new RootCommand("Tools for the Auth0 machine-to-machine access stacks: offline plan, access diff, operations preview and expiry report; verify against a deployed stack.") { plan, diff, preview, expiry, verify };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

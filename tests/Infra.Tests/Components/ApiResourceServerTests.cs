@@ -20,6 +20,7 @@ public class ApiResourceServerTests
                 ["identifier"] = "https://api.acme.example/orders",
                 ["signingAlg"] = "RS256",
                 ["tokenLifetime"] = 3600d, // the engine carries numbers as doubles
+                ["tokenLifetimeForWeb"] = 3600d,
                 ["allowOfflineAccess"] = false,
                 ["skipConsentForVerifiableFirstPartyClients"] = true,
             }.OrderBy(kv => kv.Key),
@@ -27,6 +28,21 @@ public class ApiResourceServerTests
         Assert.Equal(3600d, run.Single(ResourceTypes.ResourceServer, "inventory-api").Input<double>("tokenLifetime"));
         var staging = await StackHarness.RunAsync(StackHarness.StackConfig("staging"), "staging");
         Assert.Equal(1800d, staging.Single(ResourceTypes.ResourceServer, "inventory-api").Input<double>("tokenLifetime"));
+    }
+
+    [Theory]
+    // Auth0 rejects a web lifetime above token_lifetime, and its default for it is 7200 s.
+    [InlineData(900, 900)]
+    [InlineData(7199, 7199)]
+    [InlineData(7200, 7200)]
+    [InlineData(7201, 7200)]
+    [InlineData(86400, 7200)]
+    public async Task The_web_token_lifetime_never_exceeds_the_token_lifetime_nor_auth0s_web_default(int lifetime, int web)
+    {
+        var run = await StackHarness.RunAsync(StackHarness.StackConfig().Set("infra:tokenLifetime", lifetime.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        var orders = run.Single(ResourceTypes.ResourceServer, "orders-api");
+        Assert.Equal((lifetime, web), ((int)orders.Input<double>("tokenLifetime"), (int)orders.Input<double>("tokenLifetimeForWeb")));
     }
 
     [Fact]

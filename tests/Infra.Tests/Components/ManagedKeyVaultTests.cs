@@ -8,7 +8,7 @@ namespace Infra.Tests.Components;
 public class ManagedKeyVaultTests
 {
     private static readonly Dictionary<string, string> WithOwnVault = StackHarness.StackConfig()
-        .Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["publicNetworkAccess"] = "Disabled" });
+        .Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["publicNetworkAccess"] = "Disabled", ["deployerObjectId"] = "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c" });
 
     [Fact]
     public async Task The_stack_creates_a_hardened_rbac_vault_in_its_own_resource_group()
@@ -34,7 +34,7 @@ public class ManagedKeyVaultTests
     }
 
     [Fact]
-    public async Task The_deploying_identity_becomes_secrets_officer_on_the_vault_before_any_secret_is_written()
+    public async Task The_configured_deploy_identity_not_whoever_runs_becomes_secrets_officer_before_any_secret_is_written()
     {
         var captured = await StackHarness.CaptureAsync(WithOwnVault);
         var run = await StackHarness.RunAsync(WithOwnVault);
@@ -42,9 +42,13 @@ public class ManagedKeyVaultTests
         var officer = run.Single(ResourceTypes.RoleAssignment, "kv-acme-m2m-dev--secrets-officer");
         var scope = $"/subscriptions/{ProviderFakes.SubscriptionId}/resourceGroups/rg-acme-identity-dev/providers/Microsoft.KeyVault/vaults/kv-acme-m2m-dev";
         Assert.Equal(scope, officer.Input<string>("scope"));
-        Assert.Equal(ProviderFakes.DeployerObjectId, officer.Input<string>("principalId"));
+        // From config: a preview run under another identity (ProviderFakes.DeployerObjectId) must not see it change.
+        const string configured = "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c";
+        Assert.NotEqual(configured, ProviderFakes.DeployerObjectId);
+        Assert.Equal(configured, officer.Input<string>("principalId"));
+        Assert.Equal("ServicePrincipal", officer.Input<string>("principalType"));
         Assert.Equal($"/subscriptions/{ProviderFakes.SubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7", officer.Input<string>("roleDefinitionId"));
-        Assert.Equal(KeyVaultRoles.AssignmentName(scope, ProviderFakes.DeployerObjectId, KeyVaultRoles.SecretsOfficer), officer.Input<string>("roleAssignmentName"));
+        Assert.Equal(KeyVaultRoles.AssignmentName(scope, configured, KeyVaultRoles.SecretsOfficer), officer.Input<string>("roleAssignmentName"));
 
         var secrets = captured.Where(c => c.Resource is Pulumi.AzureNative.KeyVault.Secret).ToList();
         Assert.Equal(16, secrets.Count);
@@ -59,7 +63,7 @@ public class ManagedKeyVaultTests
     public async Task Public_network_access_defaults_to_enabled_and_an_existing_vault_is_not_declared()
     {
         var defaulted = await StackHarness.RunAsync(StackHarness.StackConfig()
-            .Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "northeurope" }));
+            .Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "northeurope", ["deployerObjectId"] = "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c" }));
         var existing = await StackHarness.RunAsync(StackHarness.StackConfig());
 
         Assert.Equal("Enabled", defaulted.Single(ResourceTypes.Vault, "kv-acme-m2m-dev").Map("properties")["publicNetworkAccess"]);

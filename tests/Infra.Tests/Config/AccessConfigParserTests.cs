@@ -86,6 +86,19 @@ public class AccessConfigParserTests
     }
 
     [Theory]
+    [InlineData("2026-11-28")] // today: the first day without tokens
+    [InlineData("2026-01-01")]
+    public void A_lapsed_expiry_is_a_warning_not_an_error_so_it_never_blocks_another_clients_change(string date)
+    {
+        var config = Parse(Dev.Edit("infra:clients", cl => Client(cl, 1)["expires"] = date));
+
+        Assert.Equal(
+            [$"infra:clients[1].expires: {date} has passed (today is 2026-11-28 UTC): client 'nightly-reconciler' gets no tokens. Renew it (raise rotation and set a new date) or remove it."],
+            AccessConfigValidator.Warnings(config, "infra", PulumiConfigScope.Today).Select(w => w.ToString()));
+        Assert.Empty(AccessConfigValidator.Warnings(Parse(Dev), "infra", PulumiConfigScope.Today));
+    }
+
+    [Theory]
     [MemberData(nameof(InvalidConfigNames))]
     public void Invalid_config_is_rejected_with_the_path_and_the_fix(string name)
     {
@@ -257,20 +270,22 @@ public class AccessConfigParserTests
             ["infra:clients[0].grants[0].import: must be an Auth0 client grant id: cgr_ and 16 letters and digits (Management API GET /api/v2/client-grants)."]),
         ["same client adopted twice"] = (c => c.Edit("infra:clients", cl => { Client(cl, 0)["import"] = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a"; Client(cl, 2)["import"] = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a"; }),
             ["infra:clients[2].import: adopts the same Auth0 object as infra:clients[0].import: each can be adopted once."]),
-        ["created vault in an unknown region format"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "West Europe" }),
+        ["created vault in an unknown region format"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "West Europe", ["deployerObjectId"] = "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c" }),
             ["infra:keyVault.create.location: must be an Azure region name such as westeurope (lowercase letters and digits; `az account list-locations -o table`)."]),
-        ["created vault without a location"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["publicNetworkAccess"] = "Disabled" }),
+        ["created vault without a location"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["publicNetworkAccess"] = "Disabled", ["deployerObjectId"] = "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c" }),
             ["infra:keyVault.create.location: is required: set the Azure region, such as westeurope."]),
-        ["created vault network access misspelt"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["publicNetworkAccess"] = "disabled" }),
+        ["created vault network access misspelt"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["publicNetworkAccess"] = "disabled", ["deployerObjectId"] = "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c" }),
             ["infra:keyVault.create.publicNetworkAccess: must be Enabled or Disabled."]),
-        ["created vault with an unknown key"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["sku"] = "premium" }),
-            ["infra:keyVault.create.sku: unknown key; remove it (known keys: location, publicNetworkAccess)."]),
+        ["created vault with an unknown key"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["sku"] = "premium", ["deployerObjectId"] = "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c" }),
+            ["infra:keyVault.create.sku: unknown key; remove it (known keys: location, publicNetworkAccess, deployerObjectId)."]),
         ["expiry date malformed"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["expires"] = "31/05/2027"),
             ["infra:clients[1].expires: must be a date written YYYY-MM-DD, such as 2027-03-31."]),
         ["expiry date impossible"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["expires"] = "2027-02-30"),
             ["infra:clients[1].expires: must be a date written YYYY-MM-DD, such as 2027-03-31."]),
-        ["expiry date today"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["expires"] = "2026-11-28"),
-            ["infra:clients[1].expires: 2026-11-28 has passed (today is 2026-11-28 UTC): rotate the secret (raise rotation) and set a new date, or remove the client."]),
+        ["created vault without its deploy identity"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope" }),
+            ["infra:keyVault.create.deployerObjectId: is required: set the object id of the identity that runs pulumi up (`az ad sp show --id <app id> --query id`)."]),
+        ["created vault with a deploy identity that is no object id"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["deployerObjectId"] = "deploy-sp" }),
+            ["infra:keyVault.create.deployerObjectId: must be an object id: a GUID in lowercase, such as 0f8d5a3e-6b1c-4e2a-9d7f-3c5b8a1e4f60."]),
         ["expiry beyond the stack's maximum"] = (c => c.Set("infra:maxCredentialLifetimeDays", "90"),
             ["infra:clients[1].expires: 2027-05-31 is more than 90 days ahead (infra:maxCredentialLifetimeDays): set 2027-02-26 or earlier."]),
         ["expiry missing where the stack requires one"] = (c => c.Set("infra:maxCredentialLifetimeDays", "200").Edit("infra:clients", cl => Client(cl, 0).AsObject().Remove("expires")),

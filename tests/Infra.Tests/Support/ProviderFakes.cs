@@ -48,6 +48,12 @@ internal sealed class ProviderFakes
     public const string TenantId = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
     public const string DeployerObjectId = "99999999-8888-7777-6666-555555555555";
 
+    /// <summary>Whether the provider reads every client secret back as empty, as for an identity without read:client_keys.</summary>
+    public bool CredentialsReadBackEmpty { get; init; }
+
+    /// <summary>What <c>getVault</c> reports of the existing vault's permission model.</summary>
+    public bool VaultUsesRbac { get; set; } = true;
+
     public ProviderFakes(Func<string, string> clientSecretFor)
     {
         Mock = new Mock<IMocks>(MockBehavior.Strict);
@@ -59,6 +65,9 @@ internal sealed class ProviderFakes
                 .Add("objectId", DeployerObjectId)
                 .Add("subscriptionId", SubscriptionId)
                 .Add("tenantId", TenantId));
+        Mock.Setup(m => m.CallAsync(It.Is<MockCallArgs>(a => a.Token == "azure-native:keyvault:getVault")))
+            .ReturnsAsync(() => ImmutableDictionary<string, object>.Empty
+                .Add("properties", ImmutableDictionary<string, object>.Empty.Add("enableRbacAuthorization", VaultUsesRbac)));
         Mock.Setup(m => m.RegisterResourceOutputs(It.IsAny<MockRegisterResourceOutputsRequest>()))
             .Callback((MockRegisterResourceOutputsRequest request) =>
             {
@@ -97,6 +106,9 @@ internal sealed class ProviderFakes
 
     public static string ClientIdOf(string clientKey) => $"cid_{clientKey}";
 
+    /// <summary>The secret an adopted client already has in Auth0, distinct from any the program generates.</summary>
+    public static string LiveSecretOf(string generated) => $"{generated}.live";
+
     private (string? Id, object State) Respond(MockResourceArgs args, Func<string, string> clientSecretFor)
     {
         var type = args.Type!;
@@ -119,6 +131,14 @@ internal sealed class ProviderFakes
                 state["result"] = secret.Length == 0 || (string)keepers["rotation"] == "0" && (string)keepers["disabled"] == "false"
                     ? secret
                     : $"{secret}.r{keepers["rotation"]}{((string)keepers["disabled"] == "true" ? ".off" : "")}";
+                break;
+            case ResourceTypes.ClientCredentials when CredentialsReadBackEmpty:
+                state["clientSecret"] = "";
+                break;
+            case ResourceTypes.ClientCredentials when !args.Inputs.ContainsKey("clientSecret"):
+                // Credentials imported without a secret of the program's: the provider reads back the live one.
+                var live = clientSecretFor(name);
+                state["clientSecret"] = live.Length == 0 ? "" : LiveSecretOf(live);
                 break;
             case ResourceTypes.ResourceGroup:
                 state["name"] = args.Inputs["resourceGroupName"];

@@ -52,8 +52,12 @@ internal static class StackHarness
         IReadOnlyDictionary<string, string> config,
         string stack = "dev",
         Func<string, string>? clientSecretFor = null)
+        => await RunAsync(config, new ProviderFakes(clientSecretFor ?? SecretOf), stack);
+
+    /// <summary>Runs the program against the given fakes.</summary>
+    public static async Task<StackRun> RunAsync(IReadOnlyDictionary<string, string> config, ProviderFakes fakes, string stack = "dev")
     {
-        var fakes = new ProviderFakes(clientSecretFor ?? SecretOf);
+        ArgumentNullException.ThrowIfNull(fakes);
         using var scope = new PulumiConfigScope(config);
         var (resources, outputs) = await Deployment.TestAsync(fakes.Mock.Object, Options(stack), AccessStack.Define);
         return new StackRun(fakes, resources, outputs);

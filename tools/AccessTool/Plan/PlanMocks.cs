@@ -94,13 +94,18 @@ internal sealed class PlanMocks : IMocks
     public Task<object> CallAsync(MockCallArgs args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        return args.Token == "azure-native:authorization:getClientConfig"
-            ? Task.FromResult<object>(ImmutableDictionary<string, object>.Empty
+        return args.Token switch
+        {
+            "azure-native:authorization:getClientConfig" => Task.FromResult<object>(ImmutableDictionary<string, object>.Empty
                 .Add("clientId", "(client id of the deploying identity)")
                 .Add("objectId", "(object id of the deploying identity)")
                 .Add("subscriptionId", "(subscription)")
-                .Add("tenantId", "(tenant)"))
-            : throw new NotSupportedException($"The offline plan cannot answer the invoke {args.Token}.");
+                .Add("tenantId", "(tenant)")),
+            // Offline, an existing vault is taken to pass the program's check; `pulumi up` asks Azure.
+            "azure-native:keyvault:getVault" => Task.FromResult<object>(ImmutableDictionary<string, object>.Empty
+                .Add("properties", ImmutableDictionary<string, object>.Empty.Add("enableRbacAuthorization", true))),
+            _ => throw new NotSupportedException($"The offline plan cannot answer the invoke {args.Token}."),
+        };
     }
 }
 
