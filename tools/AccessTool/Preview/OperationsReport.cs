@@ -191,7 +191,10 @@ public static class OperationsReport
         var children = preview.Operations.Where(o => o.ParentUrn is not null).ToLookup(o => o.ParentUrn!);
         foreach (var top in preview.Operations.Where(o => o.ParentUrn is null))
         {
-            var changedChildren = children[top.Urn].Where(c => c.Kind != OperationKind.Same).ToList();
+            // A component found through an alias keeps the children deleted under its old URN.
+            var changedChildren = children[top.Urn].Concat(top.PreviousUrn is null ? [] : children[top.PreviousUrn])
+                .Where(c => c.Kind != OperationKind.Same)
+                .ToList();
             if (top.Kind == OperationKind.Same && changedChildren.Count == 0)
             {
                 continue;

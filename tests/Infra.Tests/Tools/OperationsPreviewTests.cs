@@ -1,0 +1,239 @@
+using System.Text.Json.Nodes;
+using Infra.Tests.Support;
+using Infra.Tool;
+using Infra.Tool.Plan;
+using Infra.Tool.Preview;
+
+namespace Infra.Tests.Tools;
+
+public sealed class OperationsPreviewTests : IDisposable
+{
+    private readonly TemporaryProject _base = new();
+    private readonly TemporaryProject _head = new();
+
+    public void Dispose()
+    {
+        _base.Dispose();
+        _head.Dispose();
+    }
+
+    private static string StackFile(string stack) => File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), $"Pulumi.{stack}.yaml"));
+
+    private async Task<OperationsPreviewResult> Preview(string stack, Func<string, string> change)
+    {
+        _base.Write($"Pulumi.{stack}.yaml", StackFile(stack));
+        _head.Write($"Pulumi.{stack}.yaml", change(StackFile(stack)));
+        return await OperationsPreview.RunAsync(StackFiles.Load(_base.Path, stack), StackFiles.Load(_head.Path, stack), PulumiConfigScope.Today);
+    }
+
+    /// <summary>Every operation that does something: kind, type, name, and the inputs that change or force the replacement.</summary>
+    private static List<string> Operations(OperationsPreviewResult preview) => preview.Operations
+        .Where(o => o.Kind != OperationKind.Same)
+        .Select(o => $"{o.Kind} {o.Type} {o.Name} [{string.Join(",", o.Kind == OperationKind.Replace ? o.ReplaceReasons : o.ChangedInputs)}]")
+        .ToList();
+
+    private static List<string> Findings(OperationsPreviewResult preview)
+        => preview.Findings.Select(f => $"{f.Severity} {f.Rule} {f.Urn[(f.Urn.LastIndexOf("::", StringComparison.Ordinal) + 2)..]}").ToList();
+
+    private static string Replace(string text, string from, string to)
+    {
+        Assert.Contains(from, text, StringComparison.Ordinal);
+        return text.Replace(from, to, StringComparison.Ordinal);
+    }
+
+    private static string AddAfterKey(string text, string key, string lines) => Replace(text, $"    - key: {key}\n", $"    - key: {key}\n{lines}");
+
+    private static string[] Rotation(string client) =>
+    [
+        $"Replace random:index/randomPassword:RandomPassword {client} [keepers]",
+        $"Update azure-native:keyvault:Secret m2m--{client}--ClientSecretNext [properties]",
+        $"Update auth0:index/clientCredentials:ClientCredentials {client} [clientSecret]",
+        $"Update azure-native:keyvault:Secret m2m--{client}--ClientSecret [properties]",
+    ];
+
+    [Theory]
+    [InlineData("dev", "      rotation: 2\n", "      rotation: 3\n")]
+    [InlineData("prod", "      expires: 2027-02-20\n", "      expires: 2027-02-20\n      rotation: 1\n")]
+    public async Task Rotating_a_secret_replaces_the_password_and_updates_the_rest_in_place_even_when_protected(string stack, string from, string to)
+    {
+        var preview = await Preview(stack, f => Replace(f, from, to));
+
+        Assert.Equal(Rotation("checkout-service"), Operations(preview));
+        Assert.Empty(preview.Findings);
+        Assert.Equal(0, OperationsReport.ExitCode(preview));
+        Assert.Equal("0 to create, 3 to update, 1 to replace, 0 to delete, " + (stack == "dev" ? "58" : "57") + " unchanged", OperationsReport.Summary(preview));
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("prod")]
+    public async Task Disabling_a_client_marks_it_and_replaces_its_secret_without_a_refused_step(string stack)
+    {
+        var preview = await Preview(stack, f => AddAfterKey(f, "nightly-reconciler", "      disabled: true\n"));
+
+        Assert.Equal(
+            [
+                "Update auth0:index/client:Client nightly-reconciler [clientMetadata]",
+                .. Rotation("nightly-reconciler"),
+            ],
+            Operations(preview));
+        Assert.Empty(preview.Findings);
+        // On prod the client's resources lose their protection, so that removing it is the next step.
+        Assert.All(preview.Operations.Where(o => o.ParentUrn?.EndsWith("::nightly-reconciler", StringComparison.Ordinal) == true), o => Assert.False(o.Protect));
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("prod")]
+    public async Task Adding_a_reader_creates_one_assignment_per_secret_of_that_client_only(string stack)
+    {
+        const string reader = "        - objectId: 3f2e1d0c-9b8a-4f7e-8d6c-5b4a3f2e1d0c\n          principalType: Group\n";
+        var existing = stack == "dev" ? "7a2c9e14" : "8c1d3e5f"; // nightly-reconciler's reader
+        var preview = await Preview(stack, f => Replace(f, $"      readers:\n        - objectId: {existing}", $"      readers:\n{reader}        - objectId: {existing}"));
+
+        Assert.Equal(
+            new[] { "ClientId", "ClientSecret", "ClientSecretNext", "TokenEndpoint", "Audience--inventory-api" }
+                .Select(s => $"Create azure-native:authorization:RoleAssignment m2m--nightly-reconciler--{s}--3f2e1d0c-9b8a-4f7e-8d6c-5b4a3f2e1d0c []")
+                .Order(StringComparer.Ordinal),
+            Operations(preview).Order(StringComparer.Ordinal));
+        Assert.Empty(preview.Findings);
+    }
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("prod")]
+    public async Task Adding_a_scope_to_a_grant_updates_the_grant_in_place(string stack)
+    {
+        var preview = await Preview(stack, f => Replace(f, "          scopes: [orders:read, orders:write]\n", "          scopes: [orders:read, orders:write, orders:cancel]\n"));
+
+        Assert.Equal(["Update auth0:index/clientGrant:ClientGrant checkout-service--orders-api [scopes]"], Operations(preview));
+        Assert.Empty(preview.Findings);
+    }
+
+    private static string RenameReconciler(string file)
+        => Replace(file, "    - key: nightly-reconciler\n", "    - key: stock-reconciler\n      previousKeys: [nightly-reconciler]\n");
+
+    private static readonly string[] ReconcilerSecrets = ["ClientSecretNext", "ClientId", "ClientSecret", "TokenEndpoint", "Audience--inventory-api"];
+
+    [Theory]
+    [InlineData("dev", "soft-deleted-secret")]
+    [InlineData("prod", "retained-secret")]
+    public async Task Renaming_a_key_with_previous_keys_keeps_the_client_and_moves_only_its_secrets(string stack, string secretRule)
+    {
+        var preview = await Preview(stack, RenameReconciler);
+
+        // The client, its password, credentials and grant are found through the aliases; nothing in Auth0 changes.
+        Assert.Equal(
+            [
+                .. ReconcilerSecrets.SelectMany(s => new[]
+                {
+                    $"Create azure-native:keyvault:Secret m2m--stock-reconciler--{s} []",
+                    $"Create azure-native:authorization:RoleAssignment m2m--stock-reconciler--{s}--{(stack == "dev" ? "7a2c9e14-5d3b-4f81-8e6a-1b9c0d2e3f47" : "8c1d3e5f-7a9b-4c2d-9e4f-6a8b0c2d4e6f")} []",
+                }),
+                .. ReconcilerSecrets.Reverse().SelectMany(s => new[]
+                {
+                    $"Delete azure-native:authorization:RoleAssignment m2m--nightly-reconciler--{s}--{(stack == "dev" ? "7a2c9e14-5d3b-4f81-8e6a-1b9c0d2e3f47" : "8c1d3e5f-7a9b-4c2d-9e4f-6a8b0c2d4e6f")} []",
+                    $"Delete azure-native:keyvault:Secret m2m--nightly-reconciler--{s} []",
+                }),
+            ],
+            Operations(preview));
+        Assert.Equal(
+            ["urn:pulumi:STACK::infra::infra:auth0:M2MClient::nightly-reconciler", "urn:pulumi:STACK::infra::infra:auth0:M2MClient$auth0:index/client:Client::nightly-reconciler", "urn:pulumi:STACK::infra::infra:auth0:M2MClient$auth0:index/clientGrant:ClientGrant::nightly-reconciler--inventory-api"],
+            preview.Operations.Where(o => o.PreviousUrn is not null && o.Type is "infra:auth0:M2MClient" or "auth0:index/client:Client" or "auth0:index/clientGrant:ClientGrant").Select(o => o.PreviousUrn!.Replace($":{stack}::", ":STACK::", StringComparison.Ordinal)));
+        Assert.Equal(ReconcilerSecrets.Reverse().Select(s => $"Warning {secretRule} m2m--nightly-reconciler--{s}"), Findings(preview));
+        Assert.Equal(0, OperationsReport.ExitCode(preview));
+    }
+
+    [Fact]
+    public async Task Removing_a_client_from_dev_deletes_it_and_warns_of_its_soft_deleted_secrets()
+    {
+        var preview = await Preview("dev", f => f[..f.IndexOf("    - key: partner-globex", StringComparison.Ordinal)]);
+
+        Assert.Equal(1 + 4 + 5 + (5 * 2), preview.Count(OperationKind.Delete)); // component, client/password/credentials/grant, 5 secrets, 2 readers each
+        Assert.Equal(preview.Operations.Count(o => o.Kind == OperationKind.Delete), Operations(preview).Count);
+        Assert.Equal(5, preview.Findings.Count(f => f.Rule == "soft-deleted-secret" && f.Severity == FindingSeverity.Warning));
+        Assert.False(preview.Refused);
+    }
+
+    [Fact]
+    public async Task Removing_a_client_from_protected_prod_is_refused_with_the_two_step_fix()
+    {
+        var preview = await Preview("prod", f => f[..f.IndexOf("    - key: partner-globex", StringComparison.Ordinal)]);
+
+        Assert.Equal(
+            [
+                "Error protected-delete partner-globex",
+                "Error protected-delete partner-globex",
+                "Error protected-delete partner-globex--orders-api",
+                .. new[] { "Audience--orders-api", "ClientId", "ClientSecret", "ClientSecretNext", "TokenEndpoint" }.Select(s => $"Warning retained-secret m2m--partner-globex--{s}"),
+            ],
+            Findings(preview).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            // Dependents first, the reverse of registration: the credentials, then the grant, then the client.
+            ["auth0:index/clientCredentials:ClientCredentials", "auth0:index/clientGrant:ClientGrant", "auth0:index/client:Client"],
+            preview.Findings.Where(f => f.Rule == "protected-delete").Select(f => f.Urn.Split("::")[2].Split('$')[^1]));
+        var refusal = preview.Findings.First(f => f.Rule == "protected-delete");
+        Assert.Equal("set `disabled: true` on the client and deploy that first (a disabled client is no longer protected), then remove it.", refusal.Fix);
+        Assert.Equal(OperationsReport.RefusedExitCode, OperationsReport.ExitCode(preview));
+    }
+
+    [Fact]
+    public async Task Removing_a_client_disabled_in_the_base_from_prod_goes_through()
+    {
+        var disabled = AddAfterKey(StackFile("prod"), "partner-globex", "      disabled: true\n");
+        _base.Write("Pulumi.prod.yaml", disabled);
+        _head.Write("Pulumi.prod.yaml", disabled[..disabled.IndexOf("    - key: partner-globex", StringComparison.Ordinal)]);
+
+        var preview = await OperationsPreview.RunAsync(StackFiles.Load(_base.Path, "prod"), StackFiles.Load(_head.Path, "prod"), PulumiConfigScope.Today);
+
+        Assert.Equal(1 + 4 + 5 + 5, preview.Count(OperationKind.Delete));
+        Assert.False(preview.Refused);
+        Assert.All(preview.Findings, f => Assert.Equal("retained-secret", f.Rule));
+    }
+
+    [Fact]
+    public async Task Setting_an_expiry_date_already_past_is_rejected_but_a_lapsed_one_left_alone_is_only_a_warning()
+    {
+        var lapsed = Replace(StackFile("dev"), "      expires: 2026-12-20\n", "      expires: 2026-11-01\n");
+        var set = await Preview("dev", _ => lapsed);
+        Assert.Equal(["infra:clients[2].expires: is changed to 2026-11-01, which has already passed (today is 2026-11-28 UTC): set a date ahead."], set.Problems.Select(p => p.ToString()));
+        Assert.Equal(OperationsReport.InvalidConfigExitCode, OperationsReport.ExitCode(set));
+
+        _base.Write("Pulumi.dev.yaml", lapsed);
+        _head.Write("Pulumi.dev.yaml", AddAfterKey(lapsed, "nightly-reconciler", "      disabled: true\n"));
+        var emergency = await OperationsPreview.RunAsync(StackFiles.Load(_base.Path, "dev"), StackFiles.Load(_head.Path, "dev"), PulumiConfigScope.Today);
+        Assert.True(emergency.Valid);
+        Assert.Equal(0, OperationsReport.ExitCode(emergency));
+        Assert.Equal(["infra:clients[2].expires"], emergency.Warnings.Select(w => w.Path));
+    }
+
+    [Fact]
+    public async Task Text_is_a_tree_with_a_summary_and_markdown_and_json_carry_the_same_operations()
+    {
+        var preview = await Preview("prod", f => f[..f.IndexOf("    - key: partner-globex", StringComparison.Ordinal)]);
+
+        var text = OperationsReport.Render(preview, OutputFormat.Text);
+        Assert.StartsWith("Operations preview of infra/prod (what `pulumi up` would do):\n  -  infra:auth0:M2MClient partner-globex\n    -  azure-native:authorization:RoleAssignment m2m--partner-globex--Audience--orders-api--2d4f6a8c-0e1b-4d3f-a5c7-9e1b3d5f7a9c\n    -  azure-native:keyvault:Secret m2m--partner-globex--Audience--orders-api [retained: dropped from the state, left in place]\n", text, StringComparison.Ordinal);
+        Assert.Contains("Summary: 0 to create, 0 to update, 0 to replace, 15 to delete, 46 unchanged\n", text, StringComparison.Ordinal);
+        Assert.Contains("Errors (the real engine would refuse or break this):\n  - protected-delete urn:pulumi:prod::infra::infra:auth0:M2MClient$auth0:index/clientCredentials:ClientCredentials::partner-globex: deleting it is refused", text, StringComparison.Ordinal);
+
+        var markdown = OperationsReport.Render(preview, OutputFormat.Markdown);
+        Assert.StartsWith("### Operations preview: `infra/prod`\n\n**0 to create, 0 to update, 0 to replace, 15 to delete, 46 unchanged**\n\n> [!CAUTION]\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `-` delete | `auth0:index/client:Client` | `partner-globex` | [protected] |", markdown, StringComparison.Ordinal);
+
+        var json = JsonNode.Parse(OperationsReport.Render(preview, OutputFormat.Json))!;
+        Assert.Equal(["project", "stack", "valid", "refused", "problems", "summary", "operations", "findings", "warnings"], json.AsObject().Select(p => p.Key));
+        Assert.Equal("""{"create":0,"update":0,"replace":0,"delete":15,"same":46}""", json["summary"]!.ToJsonString());
+        Assert.Equal(preview.Operations.Count, json["operations"]!.AsArray().Count);
+        Assert.True(json["refused"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task A_stack_the_base_lacks_is_all_creates()
+    {
+        var preview = await OperationsPreview.RunAsync(null, StackFiles.Load(StackHarness.RepositoryRoot(), "dev"), PulumiConfigScope.Today);
+
+        Assert.Equal(preview.Operations.Count, preview.Count(OperationKind.Create));
+        Assert.Empty(preview.Findings);
+    }
+}

@@ -1,0 +1,85 @@
+using Infra.Tests.Support;
+using Infra.Tool;
+using Infra.Tool.Plan;
+using Infra.Tool.Preview;
+
+namespace Infra.Tests.Tools;
+
+public class ReplacementRulesTests
+{
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public async Task Every_type_an_example_stack_registers_has_a_rule_with_its_source(string stack)
+    {
+        var plan = await OfflinePlan.RunAsync(StackFiles.Load(StackHarness.RepositoryRoot(), stack), PulumiConfigScope.Today);
+
+        Assert.All(plan.Resources.Select(r => r.Type).Distinct(), type => Assert.NotEmpty(ReplacementRules.For(type).Source));
+        // Every rule names inputs the program actually sets or the provider defines; identities are a subset of replace keys.
+        Assert.All(ReplacementRules.ByType.Values, rule => Assert.Subset(rule.ReplaceOnChange.ToHashSet(), rule.Identity.ToHashSet()));
+    }
+
+    [Fact]
+    public void The_table_holds_what_the_providers_force_new_at_the_pinned_versions()
+    {
+        Assert.Equal(["clientId", "audience", "subjectType", "defaultFor"], ReplacementRules.For("auth0:index/clientGrant:ClientGrant").ReplaceOnChange);
+        Assert.Equal(["identifier"], ReplacementRules.For("auth0:index/resourceServer:ResourceServer").ReplaceOnChange);
+        Assert.Equal(["clientId"], ReplacementRules.For("auth0:index/clientCredentials:ClientCredentials").ReplaceOnChange);
+        Assert.Empty(ReplacementRules.For("auth0:index/action:Action").ReplaceOnChange);
+        Assert.Contains("keepers", ReplacementRules.For("random:index/randomPassword:RandomPassword").ReplaceOnChange);
+        Assert.Equal(["scope", "roleAssignmentName", "principalId"], ReplacementRules.For("azure-native:authorization:RoleAssignment").ReplaceOnChange);
+        Assert.Equal(["resourceGroupName", "vaultName", "secretName"], ReplacementRules.For("azure-native:keyvault:Secret").ReplaceOnChange);
+        Assert.Same(ResourceRule.Component, ReplacementRules.For("infra:auth0:M2MClient"));
+        var unknown = Assert.Throws<NotSupportedException>(() => ReplacementRules.For("aws:s3/bucket:Bucket"));
+        Assert.Equal("The operations preview has no replacement rule for aws:s3/bucket:Bucket: add one to ReplacementRules, from the provider's source.", unknown.Message);
+    }
+
+    private static PlannedResource Resource(string type, string name, string inputs, bool protect = false, bool deleteBeforeReplace = false)
+        => new(type, name, null, protect, null, [])
+        {
+            Urn = $"urn:pulumi:dev::infra::{type}::{name}",
+            DeleteBeforeReplace = deleteBeforeReplace,
+            ComparableInputs = System.Text.Json.Nodes.JsonNode.Parse(inputs)!.AsObject(),
+        };
+
+    private static OperationsPreviewResult Compare(PlannedResource before, PlannedResource after)
+    {
+        var config = Infra.Config.AccessConfigParser.Parse(Config.AccessConfigParserTests.Raw(StackHarness.StackConfig()));
+        PlanResult Plan(PlannedResource r) => new("infra", "dev", [], [r], []) { Config = config };
+        return OperationsPreview.Compare(Plan(before), Plan(after), PulumiConfigScope.Today);
+    }
+
+    [Theory]
+    // Same name, another principal type: an in-place update (not a forceNewMap entry), no collision.
+    [InlineData("""{"scope":"s","roleAssignmentName":"n","principalId":"p","principalType":"User"}""", false, "Update", null)]
+    // principalId forces a replacement; the name (the identity) stays, so create-before-delete collides.
+    [InlineData("""{"scope":"s","roleAssignmentName":"n","principalId":"q","principalType":"Group"}""", false, "Replace", "identity-collision")]
+    [InlineData("""{"scope":"s","roleAssignmentName":"n","principalId":"q","principalType":"Group"}""", true, "Replace", null)]
+    // A new name is a new identity: nothing collides.
+    [InlineData("""{"scope":"s","roleAssignmentName":"m","principalId":"q","principalType":"Group"}""", false, "Replace", null)]
+    public void A_replacement_that_keeps_the_identity_must_delete_first(string after, bool deleteBeforeReplace, string kind, string? rule)
+    {
+        const string type = "azure-native:authorization:RoleAssignment";
+        var before = Resource(type, "a", """{"scope":"s","roleAssignmentName":"n","principalId":"p","principalType":"Group"}""");
+
+        var preview = Compare(before, Resource(type, "a", after, deleteBeforeReplace: deleteBeforeReplace));
+
+        Assert.Equal(kind, Assert.Single(preview.Operations).Kind.ToString());
+        Assert.Equal(rule, preview.Findings.SingleOrDefault()?.Rule);
+    }
+
+    [Theory]
+    [InlineData(true, true, "protected-replace")]
+    [InlineData(true, false, null)] // unprotecting and replacing in one run is allowed (step_generator.go:1955-1958)
+    [InlineData(false, true, null)]
+    public void A_protected_resource_is_not_replaced_while_old_and_new_are_protected(bool before, bool after, string? rule)
+    {
+        const string type = "auth0:index/resourceServer:ResourceServer";
+
+        var preview = Compare(Resource(type, "orders-api", """{"identifier":"https://a"}""", before), Resource(type, "orders-api", """{"identifier":"https://b"}""", after));
+
+        Assert.Equal(OperationKind.Replace, Assert.Single(preview.Operations).Kind);
+        Assert.Equal(rule, preview.Findings.SingleOrDefault()?.Rule);
+    }
+}
