@@ -74,7 +74,7 @@ public class OfflinePlanTests
     {
         var json = JsonDocument.Parse(PlanReport.Render(await OfflinePlan.RunAsync(Stack("dev"), PulumiConfigScope.Today), OutputFormat.Json)).RootElement;
 
-        Assert.Equal(["project", "stack", "valid", "problems", "resources", "access"], json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["project", "stack", "valid", "problems", "warnings", "resources", "access"], json.EnumerateObject().Select(p => p.Name));
         Assert.True(json.GetProperty("valid").GetBoolean());
         var grant = json.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "partner-globex--orders-api");
         Assert.Equal(
@@ -83,6 +83,31 @@ public class OfflinePlanTests
         Assert.Equal(
             """{"client":"partner-globex","owner":"partnerships@acme.example","api":"orders-api","audience":"https://api.acme.example/orders","scopes":["orders:read"]}""",
             JsonSerializer.Serialize(json.GetProperty("access")[3]));
+    }
+
+    [Fact]
+    public async Task A_lapsed_expiry_is_planned_with_a_warning_in_every_format()
+    {
+        var plan = await OfflinePlan.RunAsync(Stack("dev"), new DateOnly(2026, 12, 20));
+
+        Assert.True(plan.Valid);
+        const string warning = "infra:clients[2].expires: 2026-12-20 has passed (today is 2026-12-20 UTC): client 'partner-globex' gets no tokens. Renew it (raise rotation and set a new date) or remove it.";
+        Assert.Equal([warning], plan.Warnings.Select(w => w.ToString()));
+        Assert.EndsWith($"\nWarnings (the deploy goes ahead):\n  - {warning}\n", PlanReport.Render(plan, OutputFormat.Text), StringComparison.Ordinal);
+        Assert.Contains("**Warnings** (the deploy goes ahead):\n\n- `infra:clients[2].expires`: 2026-12-20 has passed", PlanReport.Render(plan, OutputFormat.Markdown), StringComparison.Ordinal);
+        Assert.Equal("infra:clients[2].expires", JsonDocument.Parse(PlanReport.Render(plan, OutputFormat.Json)).RootElement.GetProperty("warnings")[0].GetProperty("path").GetString());
+        Assert.Empty((await OfflinePlan.RunAsync(Stack("dev"), PulumiConfigScope.Today)).Warnings);
+    }
+
+    [Fact]
+    public async Task The_generated_secret_is_a_secret_never_null()
+    {
+        var plan = await OfflinePlan.RunAsync(Stack("dev"), PulumiConfigScope.Today);
+
+        Assert.All(
+            plan.Resources.Where(r => r.Name.EndsWith("--ClientSecretNext", StringComparison.Ordinal) || r.Name.EndsWith("--ClientSecret", StringComparison.Ordinal)),
+            r => Assert.Equal("[secret]", r.Inputs["properties"]!["value"]!.GetValue<string>()));
+        Assert.DoesNotContain("null", PlanReport.Render(plan, OutputFormat.Text), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,6 +44,15 @@ public static class PlanReport
             text.AppendLine(Invariant($"  {entry.Client} ({entry.Owner}) → {entry.Api}: {string.Join(' ', entry.Scopes)}"));
         }
 
+        if (plan.Warnings.Count > 0)
+        {
+            text.AppendLine().AppendLine("Warnings (the deploy goes ahead):");
+            foreach (var warning in plan.Warnings)
+            {
+                text.AppendLine(ReportFormat.Problem(warning, markdown: false));
+            }
+        }
+
         return text.ToString();
     }
 
@@ -68,6 +77,15 @@ public static class PlanReport
             md.AppendLine(Invariant($"| `{entry.Client}` | {ReportFormat.Escape(entry.Owner)} | `{entry.Api}` | {string.Join(' ', entry.Scopes.Select(s => $"`{s}`"))} |"));
         }
 
+        if (plan.Warnings.Count > 0)
+        {
+            md.AppendLine().AppendLine("**Warnings** (the deploy goes ahead):").AppendLine();
+            foreach (var warning in plan.Warnings)
+            {
+                md.AppendLine(ReportFormat.Problem(warning, markdown: true));
+            }
+        }
+
         md.AppendLine().AppendLine(Invariant($"<details><summary>{plan.Resources.Count} resources</summary>")).AppendLine().AppendLine("```");
         foreach (var (resource, depth) in Tree(plan.Resources))
         {
@@ -86,6 +104,7 @@ public static class PlanReport
             ["stack"] = plan.Stack,
             ["valid"] = plan.Valid,
             ["problems"] = ReportFormat.Problems(plan.Problems),
+            ["warnings"] = ReportFormat.Problems(plan.Warnings),
             ["resources"] = new JsonArray(plan.Resources.Select(r => (JsonNode)new JsonObject
             {
                 ["type"] = r.Type,

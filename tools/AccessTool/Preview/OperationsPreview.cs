@@ -113,7 +113,8 @@ public static class OperationsPreview
         var problems = new List<ConfigProblem>();
         if (before is { Valid: false })
         {
-            problems.AddRange(before.Problems.Select(p => p with { Message = $"(base version) {p.Message}" }));
+            // Named as the access diff names them: the base version's problems are prefixed.
+            problems.AddRange(before.Problems.Select(p => p with { Path = $"base: {p.Path}" }));
         }
 
         problems.AddRange(after.Problems);
