@@ -87,14 +87,15 @@ public static class AccessStack
                 StringComparer.Ordinal),
             ["clients"] = clients.ToImmutableSortedDictionary(
                 c => c.Definition.Key,
-                c => Output.Tuple(c.ClientId, c.GrantedScopes, c.SecretNames, c.SecretUris)
+                c => Output.Tuple(c.ClientId, c.GrantedScopes, c.SecretName, c.SecretUri)
                     .Apply(t => ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, object>
                     {
                         ["clientId"] = t.Item1,
                         ["owner"] = c.Definition.Owner,
+                        ["disabled"] = c.Definition.Disabled,
                         ["grantedScopes"] = t.Item2,
-                        ["keyVaultSecretNames"] = t.Item3,
-                        ["keyVaultSecretUris"] = t.Item4,
+                        ["keyVaultSecretName"] = t.Item3,
+                        ["keyVaultSecretUri"] = t.Item4,
                     })),
                 StringComparer.Ordinal),
         };

@@ -1,62 +1,114 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace Infra.Config;
 
-/// <summary>What a Key Vault secret written for a consumer holds.</summary>
-public enum ConsumerSecretKind
+/// <summary>
+/// Everything a consumer needs to get a token, as the one Key Vault secret of its client holds it (JSON, content type
+/// <c>application/json</c>). One read gives a consistent set: the id, the secrets and the endpoint always belong together.
+/// </summary>
+/// <param name="ClientId">The Auth0 client id.</param>
+/// <param name="ClientSecret">The secret in force; null while the client is disabled.</param>
+/// <param name="FallbackClientSecret">
+/// The other secret of the rotation: while a rotation is under way Auth0 may still hold it. A consumer whose
+/// <paramref name="ClientSecret"/> is refused (HTTP 401, <c>invalid_client</c>) retries once with it. Null before the
+/// first rotation and while disabled.
+/// </param>
+/// <param name="TokenEndpoint">The tenant's <c>/oauth/token</c> URL.</param>
+/// <param name="Audiences">Per API key, the identifier (audience) of each API the client is granted on.</param>
+/// <param name="Expires">The first day (UTC, <c>YYYY-MM-DD</c>) without tokens; null when it does not expire.</param>
+/// <param name="Disabled">Whether the client is disabled (no secrets then, and no reader can read the document).</param>
+public sealed record ConsumerCredentials(
+    string ClientId,
+    string? ClientSecret,
+    string? FallbackClientSecret,
+    string TokenEndpoint,
+    IReadOnlyDictionary<string, string> Audiences,
+    string? Expires,
+    bool Disabled)
 {
-    /// <summary>The Auth0 client id (not secret by itself, stored beside the secret for convenience).</summary>
-    ClientId,
+    /// <summary>The layout version; a consumer that finds another one must not guess.</summary>
+    public int Version { get; init; } = CurrentVersion;
 
-    /// <summary>The Auth0 client secret in force (CURRENT).</summary>
-    ClientSecret,
+    /// <summary>The version this program writes.</summary>
+    public const int CurrentVersion = 1;
 
-    /// <summary>The client secret being rolled out (NEXT): written before Auth0 switches, so a consumer can retry with it.</summary>
-    ClientSecretNext,
+    /// <summary>The content type of the secret.</summary>
+    public const string ContentType = "application/json";
 
-    /// <summary>The tenant's <c>/oauth/token</c> URL.</summary>
-    TokenEndpoint,
-
-    /// <summary>The identifier (audience) of one API the client is granted on.</summary>
-    Audience,
-}
-
-/// <summary>One Key Vault secret that a consumer reads.</summary>
-/// <param name="Name">The secret name in the vault.</param>
-/// <param name="Kind">What it holds.</param>
-/// <param name="ApiKey">For <see cref="ConsumerSecretKind.Audience"/>, the API it names.</param>
-public sealed record ConsumerSecret(string Name, ConsumerSecretKind Kind, string? ApiKey = null)
-{
-    /// <summary>The Pulumi-facing label of the secret within its client, e.g. <c>clientSecret</c> or <c>audience:orders-api</c>.</summary>
-    public string Label => Kind switch
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
-        ConsumerSecretKind.Audience => $"audience:{ApiKey}",
-        _ => CamelCase(Kind.ToString()),
+        // Written always in the same form, so that the same credentials give the same value (no churn).
+        WriteIndented = false,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    private static string CamelCase(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+    /// <summary>The document as the secret's value: camelCase JSON, audiences sorted by API key.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this with { Audiences = new SortedDictionary<string, string>(Audiences.ToDictionary(), StringComparer.Ordinal) }, Json);
+
+    /// <summary>Reads a document; throws <see cref="JsonException"/> on anything else, an unknown key included.</summary>
+    public static ConsumerCredentials Parse(string json)
+    {
+        var credentials = JsonSerializer.Deserialize<ConsumerCredentials>(json, Json) ?? throw new JsonException("The secret holds no credentials document.");
+        return credentials.Version == CurrentVersion
+            ? credentials
+            : throw new JsonException($"The credentials document has version {credentials.Version}; this reader knows version {CurrentVersion}.");
+    }
 }
 
 /// <summary>
-/// The Key Vault naming scheme: <c>{prefix}--{client}--ClientId</c>, <c>--ClientSecret</c>, <c>--ClientSecretNext</c>,
-/// <c>--TokenEndpoint</c> and <c>--Audience--{api}</c>. <c>--</c> is what .NET's Key Vault configuration provider reads as <c>:</c>, so a
-/// consumer that loads its secrets sees <c>{prefix}:{client}:ClientSecret</c>.
+/// Where a client's credentials go: one Key Vault secret named <c>{prefix}--{client}</c>. Client keys are lowercase
+/// with single hyphens, so no two names of a stack collide (Key Vault ignores case) and a stack with its own prefix
+/// shares a vault with no other. .NET's Key Vault configuration provider reads <c>--</c> as <c>:</c>, so an app that
+/// loads the vault into <c>IConfiguration</c> finds the document at <c>{prefix}:{client}</c>.
 /// </summary>
 public static class ConsumerSecretLayout
 {
     /// <summary>Key Vault's own limit on a secret name.</summary>
     public const int MaxSecretNameLength = 127;
 
-    /// <summary>Every secret written for <paramref name="client"/>, in a fixed order.</summary>
-    public static IReadOnlyList<ConsumerSecret> For(KeyVaultTarget vault, M2MClientDefinition client)
+    /// <summary>The name of the one secret of <paramref name="client"/>.</summary>
+    public static string SecretName(KeyVaultTarget vault, M2MClientDefinition client)
     {
-        var stem = $"{vault.SecretPrefix}--{client.Key}";
-        var secrets = new List<ConsumerSecret>
-        {
-            new($"{stem}--ClientId", ConsumerSecretKind.ClientId),
-            new($"{stem}--ClientSecret", ConsumerSecretKind.ClientSecret),
-            new($"{stem}--ClientSecretNext", ConsumerSecretKind.ClientSecretNext),
-            new($"{stem}--TokenEndpoint", ConsumerSecretKind.TokenEndpoint),
-        };
-        secrets.AddRange(client.Grants.Select(g => new ConsumerSecret($"{stem}--Audience--{g.ApiKey}", ConsumerSecretKind.Audience, g.ApiKey)));
-        return secrets;
+        ArgumentNullException.ThrowIfNull(vault);
+        ArgumentNullException.ThrowIfNull(client);
+        return SecretName(vault, client.Key);
     }
+
+    /// <summary>The name of the one secret of the client with key <paramref name="clientKey"/>.</summary>
+    public static string SecretName(KeyVaultTarget vault, string clientKey)
+    {
+        ArgumentNullException.ThrowIfNull(vault);
+        return $"{vault.SecretPrefix}--{clientKey}";
+    }
+}
+
+/// <summary>
+/// The two generated secrets a client alternates between, so that the one it had before a rotation is still at hand
+/// as the fallback while Auth0 switches. Rotation <c>R</c> lives in slot <c>R % 2</c>; the other slot keeps rotation
+/// <c>R - 1</c>. Raising the rotation replaces only the other slot, which becomes the new secret, and the old one stays
+/// the fallback. Disabling replaces the other slot too and gives that value, which no consumer ever sees, to Auth0.
+/// </summary>
+public static class SecretSlots
+{
+    /// <summary>How many generated secrets a client has.</summary>
+    public const int Count = 2;
+
+    /// <summary>The slot of the secret in force at <paramref name="rotation"/>.</summary>
+    public static int Active(int rotation) => rotation % Count;
+
+    /// <summary>The slot that is not in force: the previous secret, or while disabled the one Auth0 holds.</summary>
+    public static int Other(int rotation) => (rotation + 1) % Count;
+
+    /// <summary>
+    /// What slot <paramref name="slot"/> holds at this rotation, as the keeper of its generated secret: a change of it
+    /// draws a new secret. Values are stable, so an unchanged config draws nothing.
+    /// </summary>
+    public static string Keeper(int slot, int rotation, bool disabled)
+        => slot == Active(rotation)
+            ? rotation.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : disabled
+                ? $"disabled-{rotation.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+                : (rotation - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -41,46 +41,79 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http)
                 continue; // a disabled client is meant to fail: the Action refuses it
             }
 
-            var names = ConsumerSecretLayout.For(access.KeyVault, client).ToDictionary(s => s.Label, s => s.Name, StringComparer.Ordinal);
+            // One read per client: the document holds everything, so the set is consistent.
+            ConsumerCredentials? credentials = null;
+            string? readProblem = null;
+            try
+            {
+                credentials = ConsumerCredentials.Parse(await Read(ConsumerSecretLayout.SecretName(access.KeyVault, client), cancellationToken).ConfigureAwait(false));
+            }
+            catch (RequestFailedException e)
+            {
+                readProblem = $"Key Vault: {e.Status} {e.ErrorCode ?? "error"} reading the client's secret";
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                readProblem = $"Key Vault: the client's secret is not a credentials document ({e.Message})";
+            }
+
             foreach (var grant in client.Grants)
             {
-                results.Add(new VerifiedGrant(client.Key, grant.ApiKey, await VerifyGrantAsync(names, grant, identifiers[grant.ApiKey], cancellationToken).ConfigureAwait(false)));
+                var problems = credentials is null
+                    ? [readProblem!]
+                    : await VerifyGrantAsync(credentials, grant, identifiers[grant.ApiKey], cancellationToken).ConfigureAwait(false);
+                results.Add(new VerifiedGrant(client.Key, grant.ApiKey, problems));
             }
         }
 
         return results;
     }
 
-    private async Task<List<string>> VerifyGrantAsync(Dictionary<string, string> names, ClientGrantPlan grant, string expectedAudience, CancellationToken cancellationToken)
+    private async Task<List<string>> VerifyGrantAsync(ConsumerCredentials credentials, ClientGrantPlan grant, string expectedAudience, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
-        string clientId, clientSecret, tokenEndpoint, audience;
-        try
+        if (!credentials.Audiences.TryGetValue(grant.ApiKey, out var audience))
         {
-            clientId = await Read(names["clientId"], cancellationToken).ConfigureAwait(false);
-            clientSecret = await Read(names["clientSecret"], cancellationToken).ConfigureAwait(false);
-            tokenEndpoint = await Read(names["tokenEndpoint"], cancellationToken).ConfigureAwait(false);
-            audience = await Read(names[$"audience:{grant.ApiKey}"], cancellationToken).ConfigureAwait(false);
+            problems.Add($"Key Vault has no audience for '{grant.ApiKey}'");
         }
-        catch (RequestFailedException e)
-        {
-            problems.Add($"Key Vault: {e.Status} {e.ErrorCode ?? "error"} reading the client's secrets");
-            return problems;
-        }
-
-        if (audience != expectedAudience)
+        else if (audience != expectedAudience)
         {
             problems.Add($"Key Vault audience is '{audience}', expected '{expectedAudience}'");
         }
 
-        using var response = await http.PostAsync(new Uri(tokenEndpoint), new FormUrlEncodedContent(new Dictionary<string, string>
+        if (credentials.ClientSecret is null)
         {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = clientId,
-            ["client_secret"] = clientSecret,
-            ["audience"] = expectedAudience,
-        }), cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken).ConfigureAwait(false);
+            problems.Add("Key Vault holds no client secret for an enabled client");
+            return problems;
+        }
+
+        var tokenEndpoint = credentials.TokenEndpoint;
+        var clientId = credentials.ClientId;
+        async Task<(HttpResponseMessage Response, TokenResponse? Body)> RequestAsync(string secret)
+        {
+            var response = await http.PostAsync(new Uri(tokenEndpoint), new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = clientId,
+                ["client_secret"] = secret,
+                ["audience"] = expectedAudience,
+            }), cancellationToken).ConfigureAwait(false);
+            return (response, await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken).ConfigureAwait(false));
+        }
+
+        var (response, body) = await RequestAsync(credentials.ClientSecret).ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized && credentials.FallbackClientSecret is { } fallback)
+        {
+            // What a consumer does mid-rotation. After a finished deploy the primary must work: say so if it did not.
+            response.Dispose();
+            (response, body) = await RequestAsync(fallback).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                problems.Add("the primary client secret is refused and the fallback accepted: the last rotation did not reach Auth0 (run `pulumi up` again)");
+            }
+        }
+
+        using var _ = response;
         if (!response.IsSuccessStatusCode || body?.AccessToken is null)
         {
             // The error code and description only: the token endpoint never echoes the secret, and neither do we.
