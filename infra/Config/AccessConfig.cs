@@ -21,6 +21,31 @@ public sealed record StackPolicy(bool Protect, bool Production, int DefaultToken
 {
     /// <summary>When set above 0, every client must expire, at most this many days ahead.</summary>
     public int? MaxCredentialLifetimeDays { get; init; }
+
+    /// <summary>Azure's limit of role assignments per subscription, shared by everything in it.</summary>
+    public const int AzureRoleAssignmentLimit = 4000;
+
+    /// <summary>How many role assignments the stack may declare: its share of the subscription's limit.</summary>
+    public int RoleAssignmentBudget { get; init; } = AzureRoleAssignmentLimit;
+}
+
+/// <summary>What a stack declares that counts against a provider's limits.</summary>
+/// <param name="RoleAssignments">Azure role assignments: one per reader of an enabled client, and the deployer's on a created vault.</param>
+/// <param name="Clients">Auth0 applications.</param>
+/// <param name="Grants">Auth0 client grants.</param>
+/// <param name="ResourceServers">Auth0 APIs.</param>
+public sealed record StackCapacity(int RoleAssignments, int Clients, int Grants, int ResourceServers)
+{
+    /// <summary>Counts what <paramref name="config"/> declares.</summary>
+    public static StackCapacity Of(AccessConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new(
+            config.Clients.Where(c => !c.Disabled).Sum(c => c.Readers.Count) + (config.KeyVault.Create is null ? 0 : 1),
+            config.Clients.Count,
+            config.Clients.Sum(c => c.Grants.Count),
+            config.Apis.Count);
+    }
 }
 
 /// <summary>The Auth0 tenant: its domain is where consumers exchange credentials for tokens.</summary>

@@ -29,6 +29,9 @@ public sealed record RawStackConfig(
     /// <summary>The <c>maxCredentialLifetimeDays</c> value.</summary>
     public string? MaxCredentialLifetimeDays { get; init; }
 
+    /// <summary>The <c>roleAssignmentBudget</c> value.</summary>
+    public string? RoleAssignmentBudget { get; init; }
+
     /// <summary>Today (UTC), for expiry dates; null skips the checks that depend on the date.</summary>
     public DateOnly? Today { get; init; }
 
@@ -53,6 +56,7 @@ public sealed record RawStackConfig(
             Production = Project("production"),
             TokenLifetime = Project("tokenLifetime"),
             MaxCredentialLifetimeDays = Project("maxCredentialLifetimeDays"),
+            RoleAssignmentBudget = Project("roleAssignmentBudget"),
             Today = today,
             ProjectKeys = config.Keys.Where(k => k.StartsWith($"{ns}:", StringComparison.Ordinal)).Select(k => k[(ns.Length + 1)..]).ToList(),
         };
@@ -72,7 +76,7 @@ public static class AccessConfigParser
     public const string SigningAlgorithm = "RS256";
 
     /// <summary>The keys this program reads under the project namespace.</summary>
-    public static readonly IReadOnlyList<string> ProjectKeys = ["keyVault", "apis", "clients", "protect", "production", "tokenLifetime", "maxCredentialLifetimeDays"];
+    public static readonly IReadOnlyList<string> ProjectKeys = ["keyVault", "apis", "clients", "protect", "production", "tokenLifetime", "maxCredentialLifetimeDays", "roleAssignmentBudget"];
 
     /// <summary>Parses and validates; throws <see cref="ConfigValidationException"/> listing every problem.</summary>
     public static AccessConfig Parse(RawStackConfig raw)
@@ -96,6 +100,7 @@ public static class AccessConfigParser
             tokenLifetime)
         {
             MaxCredentialLifetimeDays = WholeNumber(raw.MaxCredentialLifetimeDays, $"{ns}:maxCredentialLifetimeDays", problems, "days"),
+            RoleAssignmentBudget = WholeNumber(raw.RoleAssignmentBudget, $"{ns}:roleAssignmentBudget", problems, "role assignments") ?? StackPolicy.AzureRoleAssignmentLimit,
         };
         var keyVault = ParseKeyVault(Document(raw.KeyVault), $"{ns}:keyVault", problems);
         var apis = StrictObject.List(Document(raw.Apis), $"{ns}:apis", "APIs ({key, name, identifier, scopes})", problems)

@@ -39,6 +39,7 @@ internal static partial class AccessConfigValidator
         var apis = ValidateApis(config, ns, problems);
         ValidateClients(config, ns, apis, problems);
         ValidateLifecycle(config, ns, today, problems);
+        ValidateCapacity(config, ns, problems);
         ValidatePreviousKeys(config.Apis.Select(a => (a.Key, a.PreviousKeys)).ToList(), $"{ns}:apis", "orders-api", problems);
         ValidatePreviousKeys(config.Clients.Select(c => (c.Key, c.PreviousKeys)).ToList(), $"{ns}:clients", "orders-sync", problems);
         ValidateImports(config.Apis.Select((a, i) => (a.ImportId, $"{ns}:apis[{i}].import")), ResourceServerId(), "the resource server's Auth0 id: 24 lowercase hexadecimal characters (Auth0 dashboard > Applications > APIs > the API's id)", problems);
@@ -285,6 +286,26 @@ internal static partial class AccessConfigValidator
     /// <summary>The problem with a change that sets an expiry date already past: it would deploy a client that is dead on arrival.</summary>
     public static ConfigProblem ExpiryAlreadyPast(string ns, int index, DateOnly expires, DateOnly today)
         => new($"{ns}:clients[{index}].expires", $"is changed to {expires:yyyy-MM-dd}, which has already passed (today is {today:yyyy-MM-dd} UTC): set a date ahead.");
+
+    private static void ValidateCapacity(AccessConfig config, string ns, List<ConfigProblem> problems)
+    {
+        var budget = config.Policy.RoleAssignmentBudget;
+        if (budget < 0)
+        {
+            problems.Add(new($"{ns}:roleAssignmentBudget", $"must be 0 or more: this stack's share of the subscription's {StackPolicy.AzureRoleAssignmentLimit:N0} role assignments."));
+            return;
+        }
+
+        var declared = StackCapacity.Of(config).RoleAssignments;
+        if (declared > budget)
+        {
+            problems.Add(new(
+                $"{ns}:clients",
+                FormattableString.Invariant($"declare {declared:N0} Azure role assignments (one per reader of each enabled client{(config.KeyVault.Create is null ? "" : ", and the deployer's on the vault")}), over this stack's budget of {budget:N0} ({ns}:roleAssignmentBudget; Azure allows {StackPolicy.AzureRoleAssignmentLimit:N0} per subscription, shared with everything else in it). ")
+                + "Ways out: let one group read several clients' secrets instead of a principal per client, remove readers of clients that no longer need them, "
+                + "move some clients to a stack in another subscription, or raise the budget if the subscription has room."));
+        }
+    }
 
     private static void ValidateLifecycle(AccessConfig config, string ns, DateOnly? today, List<ConfigProblem> problems)
     {
