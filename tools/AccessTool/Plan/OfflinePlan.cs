@@ -31,6 +31,9 @@ public sealed record PlannedResource(string Type, string Name, string? Parent, b
     /// <summary>Whether removing it from the program leaves the object in place (only its state is dropped).</summary>
     public bool RetainOnDelete { get; init; }
 
+    /// <summary>The URNs of the resources it names in <c>dependsOn</c>.</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+
     /// <summary>Its inputs with provider placeholders and secret values as registered, for comparing two plans; never printed.</summary>
     internal JsonObject ComparableInputs { get; init; } = [];
 }
@@ -102,7 +105,8 @@ public static class OfflinePlan
         var resources = new List<PlannedResource>();
         foreach (var r in mocks.Registered)
         {
-            var record = captured[(r.Type, r.Name)].Args;
+            var registration = captured[(r.Type, r.Name)];
+            var record = registration.Args;
             var opts = record.Options;
             var parent = opts.Parent is { } p and not Pulumi.Stack ? $"{p.GetResourceType()}::{p.GetResourceName()}" : null;
             var inputs = (JsonObject)ToJson(r.Inputs, mask: true)!;
@@ -120,6 +124,7 @@ public static class OfflinePlan
                 AliasUrns = await addresses.AliasUrnsAsync(record.Resource).ConfigureAwait(false),
                 DeleteBeforeReplace = custom?.DeleteBeforeReplace == true,
                 RetainOnDelete = opts.RetainOnDelete == true,
+                DependsOn = [.. (await registration.DependsOn.ConfigureAwait(false)).Select(addresses.Urn)],
                 ComparableInputs = (JsonObject)ToJson(r.Inputs, mask: false)!,
             });
         }
@@ -184,7 +189,7 @@ internal sealed class RecordingStack : Pulumi.Stack
     {
         lock (Captured)
         {
-            Captured.Add(new Registration(args, [.. args.Options.Aliases.Select(ResourceAddresses.NameOf)]));
+            Captured.Add(Registration.Of(args));
         }
 
         return null;

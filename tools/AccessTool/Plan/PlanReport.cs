@@ -44,6 +44,11 @@ public static class PlanReport
             text.AppendLine(Invariant($"  {entry.Client} ({entry.Owner}) → {entry.Api}: {string.Join(' ', entry.Scopes)}"));
         }
 
+        if (plan.Config is { } config)
+        {
+            text.AppendLine().AppendLine(Capacity(config, plan.Project));
+        }
+
         if (plan.Warnings.Count > 0)
         {
             text.AppendLine().AppendLine("Warnings (the deploy goes ahead):");
@@ -54,6 +59,14 @@ public static class PlanReport
         }
 
         return text.ToString();
+    }
+
+    /// <summary>What the stack declares against the providers' limits, and the stack's role-assignment budget.</summary>
+    public static string Capacity(Infra.Config.AccessConfig config, string ns)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var c = Infra.Config.StackCapacity.Of(config);
+        return Invariant($"Capacity: {c.RoleAssignments:N0} of {config.Policy.RoleAssignmentBudget:N0} role assignments ({ns}:roleAssignmentBudget); Auth0: {c.Clients:N0} clients, {c.Grants:N0} grants, {c.ResourceServers:N0} APIs");
     }
 
     private static string Markdown(PlanResult plan)
@@ -75,6 +88,11 @@ public static class PlanReport
         foreach (var entry in plan.Access)
         {
             md.AppendLine(Invariant($"| `{entry.Client}` | {ReportFormat.Escape(entry.Owner)} | `{entry.Api}` | {string.Join(' ', entry.Scopes.Select(s => $"`{s}`"))} |"));
+        }
+
+        if (plan.Config is { } capacity)
+        {
+            md.AppendLine().AppendLine(Capacity(capacity, plan.Project));
         }
 
         if (plan.Warnings.Count > 0)
@@ -105,6 +123,7 @@ public static class PlanReport
             ["valid"] = plan.Valid,
             ["problems"] = ReportFormat.Problems(plan.Problems),
             ["warnings"] = ReportFormat.Problems(plan.Warnings),
+            ["capacity"] = plan.Config is null ? null : Capacity(Infra.Config.StackCapacity.Of(plan.Config), plan.Config.Policy.RoleAssignmentBudget),
             ["resources"] = new JsonArray(plan.Resources.Select(r => (JsonNode)new JsonObject
             {
                 ["type"] = r.Type,
@@ -125,6 +144,15 @@ public static class PlanReport
         };
         return ReportFormat.Write(json);
     }
+
+    private static JsonObject Capacity(Infra.Config.StackCapacity c, int budget) => new()
+    {
+        ["roleAssignments"] = c.RoleAssignments,
+        ["roleAssignmentBudget"] = budget,
+        ["auth0Clients"] = c.Clients,
+        ["auth0Grants"] = c.Grants,
+        ["auth0ResourceServers"] = c.ResourceServers,
+    };
 
     /// <summary>Components first, each followed by its children, in registration order.</summary>
     private static IEnumerable<(PlannedResource Resource, int Depth)> Tree(IReadOnlyList<PlannedResource> resources)

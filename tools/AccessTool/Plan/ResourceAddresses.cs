@@ -67,5 +67,14 @@ internal sealed class ResourceAddresses
     }
 }
 
-/// <summary>One resource as the program registered it: its arguments and options, and its aliases' names.</summary>
-internal sealed record Registration(ResourceTransformationArgs Args, IReadOnlyList<Task<string?>> AliasNames);
+/// <summary>One resource as the program registered it: its arguments and options, its aliases' names and its explicit dependencies.</summary>
+internal sealed record Registration(ResourceTransformationArgs Args, IReadOnlyList<Task<string?>> AliasNames, Task<System.Collections.Immutable.ImmutableArray<Resource>> DependsOn)
+{
+    /// <summary>Records a registration; the option values that are inputs are read while the deployment runs.</summary>
+    public static Registration Of(ResourceTransformationArgs args)
+    {
+        var dependsOn = new TaskCompletionSource<System.Collections.Immutable.ImmutableArray<Resource>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        args.Options.DependsOn.ToOutput().Apply(resources => dependsOn.TrySetResult(resources));
+        return new Registration(args, [.. args.Options.Aliases.Select(ResourceAddresses.NameOf)], dependsOn.Task);
+    }
+}

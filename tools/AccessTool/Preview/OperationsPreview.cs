@@ -262,6 +262,28 @@ public static class OperationsPreview
         }
     }
 
+    /// <summary>
+    /// Which resources each resource waits for, by URN, as the engine orders steps: those it names in
+    /// <c>dependsOn</c>, and those whose outputs its inputs use (seen through the placeholders the offline run hands
+    /// out; an output without a placeholder, such as an input echoed back, is not seen).
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> Dependencies(PlanResult plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var urnOf = plan.Resources.ToDictionary(r => (r.Type, r.Name), r => r.Urn);
+        var graph = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        foreach (var resource in plan.Resources)
+        {
+            var strings = Strings(resource.ComparableInputs).ToList();
+            var used = plan.Placeholders.Values
+                .Where(p => strings.Any(s => s.Contains(p.Text, StringComparison.Ordinal)))
+                .Select(p => urnOf[(p.Type, p.Name)]);
+            graph[resource.Urn] = used.Concat(resource.DependsOn).Where(u => u != resource.Urn).ToHashSet(StringComparer.Ordinal);
+        }
+
+        return graph;
+    }
+
     private static string NameOf(string urn) => urn[(urn.LastIndexOf("::", StringComparison.Ordinal) + 2)..];
 
     private static List<EngineFinding> Findings(List<Operation> operations, IReadOnlyList<PlannedResource> olds, AccessConfig vaultConfig)
