@@ -43,38 +43,50 @@ public sealed class OperationsPreviewTests : IDisposable
 
     private static string AddAfterKey(string text, string key, string lines) => Replace(text, $"    - key: {key}\n", $"    - key: {key}\n{lines}");
 
-    private static string[] Rotation(string client) =>
+    /// <summary>A new secret drawn in the slot that was not in force, the document rewritten, then Auth0 switched.</summary>
+    private static string[] NewSecret(string client, int slot) =>
     [
-        $"Replace random:index/randomPassword:RandomPassword {client} [keepers]",
-        $"Update azure-native:keyvault:Secret m2m--{client}--ClientSecretNext [properties]",
+        $"Replace random:index/randomPassword:RandomPassword {client}--slot{slot} [keepers]",
+        $"Update azure-native:keyvault:Secret m2m--{client} [properties]",
         $"Update auth0:index/clientCredentials:ClientCredentials {client} [clientSecret]",
-        $"Update azure-native:keyvault:Secret m2m--{client}--ClientSecret [properties]",
     ];
 
     [Theory]
-    [InlineData("dev", "      rotation: 2\n", "      rotation: 3\n")]
-    [InlineData("prod", "      expires: 2027-02-20\n", "      expires: 2027-02-20\n      rotation: 1\n")]
-    public async Task Rotating_a_secret_replaces_the_password_and_updates_the_rest_in_place_even_when_protected(string stack, string from, string to)
+    [InlineData("dev", "      rotation: 2\n", "      rotation: 3\n", 1)]
+    [InlineData("prod", "      expires: 2027-02-20\n", "      expires: 2027-02-20\n      rotation: 1\n", 1)]
+    public async Task Rotating_a_secret_replaces_one_password_and_updates_the_rest_in_place_even_when_protected(string stack, string from, string to, int slot)
     {
         var preview = await Preview(stack, f => Replace(f, from, to));
 
-        Assert.Equal(Rotation("checkout-service"), Operations(preview));
+        Assert.Equal(NewSecret("checkout-service", slot), Operations(preview));
         Assert.Empty(preview.Findings);
         Assert.Equal(0, OperationsReport.ExitCode(preview));
-        Assert.Equal("0 to create, 3 to update, 1 to replace, 0 to delete, " + (stack == "dev" ? "58" : "57") + " unchanged", OperationsReport.Summary(preview));
+        Assert.Equal($"0 to create, 2 to update, 1 to replace, 0 to delete, {preview.Operations.Count - 3} unchanged", OperationsReport.Summary(preview));
+    }
+
+    [Theory]
+    [InlineData("      rotation: 4\n", "goes from 2 to 4 in one change: raise it by exactly one per deploy (to 3)")]
+    [InlineData("      rotation: 1\n", "goes from 2 to 1 in one change: raise it by exactly one per deploy (to 3)")]
+    public async Task A_rotation_other_than_one_step_up_is_rejected_as_it_would_lock_the_consumer_out(string to, string message)
+    {
+        var preview = await Preview("dev", f => Replace(f, "      rotation: 2\n", to));
+
+        Assert.Equal(OperationsReport.InvalidConfigExitCode, OperationsReport.ExitCode(preview));
+        Assert.StartsWith($"infra:clients[0].rotation: {message}", Assert.Single(preview.Problems).ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("dev")]
     [InlineData("prod")]
-    public async Task Disabling_a_client_marks_it_and_replaces_its_secret_without_a_refused_step(string stack)
+    public async Task Disabling_a_client_replaces_its_auth0_secret_empties_its_document_and_removes_its_readers(string stack)
     {
         var preview = await Preview(stack, f => AddAfterKey(f, "nightly-reconciler", "      disabled: true\n"));
 
         Assert.Equal(
             [
                 "Update auth0:index/client:Client nightly-reconciler [clientMetadata]",
-                .. Rotation("nightly-reconciler"),
+                .. NewSecret("nightly-reconciler", 1),
+                $"Delete azure-native:authorization:RoleAssignment m2m--nightly-reconciler--{(stack == "dev" ? "7a2c9e14-5d3b-4f81-8e6a-1b9c0d2e3f47" : "8c1d3e5f-7a9b-4c2d-9e4f-6a8b0c2d4e6f")} []",
             ],
             Operations(preview));
         Assert.Empty(preview.Findings);
@@ -85,17 +97,13 @@ public sealed class OperationsPreviewTests : IDisposable
     [Theory]
     [InlineData("dev")]
     [InlineData("prod")]
-    public async Task Adding_a_reader_creates_one_assignment_per_secret_of_that_client_only(string stack)
+    public async Task Adding_a_reader_creates_one_assignment_on_that_clients_secret_only(string stack)
     {
         const string reader = "        - objectId: 3f2e1d0c-9b8a-4f7e-8d6c-5b4a3f2e1d0c\n          principalType: Group\n";
         var existing = stack == "dev" ? "7a2c9e14" : "8c1d3e5f"; // nightly-reconciler's reader
         var preview = await Preview(stack, f => Replace(f, $"      readers:\n        - objectId: {existing}", $"      readers:\n{reader}        - objectId: {existing}"));
 
-        Assert.Equal(
-            new[] { "ClientId", "ClientSecret", "ClientSecretNext", "TokenEndpoint", "Audience--inventory-api" }
-                .Select(s => $"Create azure-native:authorization:RoleAssignment m2m--nightly-reconciler--{s}--3f2e1d0c-9b8a-4f7e-8d6c-5b4a3f2e1d0c []")
-                .Order(StringComparer.Ordinal),
-            Operations(preview).Order(StringComparer.Ordinal));
+        Assert.Equal(["Create azure-native:authorization:RoleAssignment m2m--nightly-reconciler--3f2e1d0c-9b8a-4f7e-8d6c-5b4a3f2e1d0c []"], Operations(preview));
         Assert.Empty(preview.Findings);
     }
 
@@ -113,34 +121,27 @@ public sealed class OperationsPreviewTests : IDisposable
     private static string RenameReconciler(string file)
         => Replace(file, "    - key: nightly-reconciler\n", "    - key: stock-reconciler\n      previousKeys: [nightly-reconciler]\n");
 
-    private static readonly string[] ReconcilerSecrets = ["ClientSecretNext", "ClientId", "ClientSecret", "TokenEndpoint", "Audience--inventory-api"];
-
     [Theory]
     [InlineData("dev", "soft-deleted-secret")]
     [InlineData("prod", "retained-secret")]
-    public async Task Renaming_a_key_with_previous_keys_keeps_the_client_and_moves_only_its_secrets(string stack, string secretRule)
+    public async Task Renaming_a_key_with_previous_keys_keeps_the_client_and_moves_only_its_secret(string stack, string secretRule)
     {
         var preview = await Preview(stack, RenameReconciler);
 
-        // The client, its password, credentials and grant are found through the aliases; nothing in Auth0 changes.
+        // The client, its passwords, credentials and grant are found through the aliases; nothing in Auth0 changes.
+        var reader = stack == "dev" ? "7a2c9e14-5d3b-4f81-8e6a-1b9c0d2e3f47" : "8c1d3e5f-7a9b-4c2d-9e4f-6a8b0c2d4e6f";
         Assert.Equal(
             [
-                .. ReconcilerSecrets.SelectMany(s => new[]
-                {
-                    $"Create azure-native:keyvault:Secret m2m--stock-reconciler--{s} []",
-                    $"Create azure-native:authorization:RoleAssignment m2m--stock-reconciler--{s}--{(stack == "dev" ? "7a2c9e14-5d3b-4f81-8e6a-1b9c0d2e3f47" : "8c1d3e5f-7a9b-4c2d-9e4f-6a8b0c2d4e6f")} []",
-                }),
-                .. ReconcilerSecrets.Reverse().SelectMany(s => new[]
-                {
-                    $"Delete azure-native:authorization:RoleAssignment m2m--nightly-reconciler--{s}--{(stack == "dev" ? "7a2c9e14-5d3b-4f81-8e6a-1b9c0d2e3f47" : "8c1d3e5f-7a9b-4c2d-9e4f-6a8b0c2d4e6f")} []",
-                    $"Delete azure-native:keyvault:Secret m2m--nightly-reconciler--{s} []",
-                }),
+                "Create azure-native:keyvault:Secret m2m--stock-reconciler []",
+                $"Create azure-native:authorization:RoleAssignment m2m--stock-reconciler--{reader} []",
+                $"Delete azure-native:authorization:RoleAssignment m2m--nightly-reconciler--{reader} []",
+                "Delete azure-native:keyvault:Secret m2m--nightly-reconciler []",
             ],
             Operations(preview));
         Assert.Equal(
             ["urn:pulumi:STACK::infra::infra:auth0:M2MClient::nightly-reconciler", "urn:pulumi:STACK::infra::infra:auth0:M2MClient$auth0:index/client:Client::nightly-reconciler", "urn:pulumi:STACK::infra::infra:auth0:M2MClient$auth0:index/clientGrant:ClientGrant::nightly-reconciler--inventory-api"],
             preview.Operations.Where(o => o.PreviousUrn is not null && o.Type is "infra:auth0:M2MClient" or "auth0:index/client:Client" or "auth0:index/clientGrant:ClientGrant").Select(o => o.PreviousUrn!.Replace($":{stack}::", ":STACK::", StringComparison.Ordinal)));
-        Assert.Equal(ReconcilerSecrets.Reverse().Select(s => $"Warning {secretRule} m2m--nightly-reconciler--{s}"), Findings(preview));
+        Assert.Equal([$"Warning {secretRule} m2m--nightly-reconciler"], Findings(preview));
         Assert.Equal(0, OperationsReport.ExitCode(preview));
     }
 
@@ -149,9 +150,9 @@ public sealed class OperationsPreviewTests : IDisposable
     {
         var preview = await Preview("dev", f => f[..f.IndexOf("    - key: partner-globex", StringComparison.Ordinal)]);
 
-        Assert.Equal(1 + 4 + 5 + (5 * 2), preview.Count(OperationKind.Delete)); // component, client/password/credentials/grant, 5 secrets, 2 readers each
+        Assert.Equal(1 + 5 + 1 + 2, preview.Count(OperationKind.Delete)); // component; client, 2 passwords, credentials, grant; secret; 2 readers
         Assert.Equal(preview.Operations.Count(o => o.Kind == OperationKind.Delete), Operations(preview).Count);
-        Assert.Equal(5, preview.Findings.Count(f => f.Rule == "soft-deleted-secret" && f.Severity == FindingSeverity.Warning));
+        Assert.Equal(["Warning soft-deleted-secret m2m--partner-globex"], Findings(preview));
         Assert.False(preview.Refused);
     }
 
@@ -165,7 +166,7 @@ public sealed class OperationsPreviewTests : IDisposable
                 "Error protected-delete partner-globex",
                 "Error protected-delete partner-globex",
                 "Error protected-delete partner-globex--orders-api",
-                .. new[] { "Audience--orders-api", "ClientId", "ClientSecret", "ClientSecretNext", "TokenEndpoint" }.Select(s => $"Warning retained-secret m2m--partner-globex--{s}"),
+                "Warning retained-secret m2m--partner-globex",
             ],
             Findings(preview).Order(StringComparer.Ordinal));
         Assert.Equal(
@@ -186,7 +187,7 @@ public sealed class OperationsPreviewTests : IDisposable
 
         var preview = await OperationsPreview.RunAsync(StackFiles.Load(_base.Path, "prod"), StackFiles.Load(_head.Path, "prod"), PulumiConfigScope.Today);
 
-        Assert.Equal(1 + 4 + 5 + 5, preview.Count(OperationKind.Delete));
+        Assert.Equal(1 + 5 + 1, preview.Count(OperationKind.Delete)); // a disabled client has no readers left
         Assert.False(preview.Refused);
         Assert.All(preview.Findings, f => Assert.Equal("retained-secret", f.Rule));
     }
@@ -213,17 +214,20 @@ public sealed class OperationsPreviewTests : IDisposable
         var preview = await Preview("prod", f => f[..f.IndexOf("    - key: partner-globex", StringComparison.Ordinal)]);
 
         var text = OperationsReport.Render(preview, OutputFormat.Text);
-        Assert.StartsWith("Operations preview of infra/prod (what `pulumi up` would do):\n  -  infra:auth0:M2MClient partner-globex\n    -  azure-native:authorization:RoleAssignment m2m--partner-globex--Audience--orders-api--2d4f6a8c-0e1b-4d3f-a5c7-9e1b3d5f7a9c\n    -  azure-native:keyvault:Secret m2m--partner-globex--Audience--orders-api [retained: dropped from the state, left in place]\n", text, StringComparison.Ordinal);
-        Assert.Contains("Summary: 0 to create, 0 to update, 0 to replace, 15 to delete, 46 unchanged\n", text, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "Operations preview of infra/prod (what `pulumi up` would do):\n  -  infra:auth0:M2MClient partner-globex\n    -  azure-native:authorization:RoleAssignment m2m--partner-globex--2d4f6a8c-0e1b-4d3f-a5c7-9e1b3d5f7a9c\n    -  auth0:index/clientCredentials:ClientCredentials partner-globex [protected]\n    -  azure-native:keyvault:Secret m2m--partner-globex [retained: dropped from the state, left in place]\n",
+            text,
+            StringComparison.Ordinal);
+        Assert.Contains("Summary: 0 to create, 0 to update, 0 to replace, 8 to delete, 30 unchanged\n", text, StringComparison.Ordinal);
         Assert.Contains("Errors (the real engine would refuse or break this):\n  - protected-delete urn:pulumi:prod::infra::infra:auth0:M2MClient$auth0:index/clientCredentials:ClientCredentials::partner-globex: deleting it is refused", text, StringComparison.Ordinal);
 
         var markdown = OperationsReport.Render(preview, OutputFormat.Markdown);
-        Assert.StartsWith("### Operations preview: `infra/prod`\n\n**0 to create, 0 to update, 0 to replace, 15 to delete, 46 unchanged**\n\n> [!CAUTION]\n", markdown, StringComparison.Ordinal);
+        Assert.StartsWith("### Operations preview: `infra/prod`\n\n**0 to create, 0 to update, 0 to replace, 8 to delete, 30 unchanged**\n\n> [!CAUTION]\n", markdown, StringComparison.Ordinal);
         Assert.Contains("| `-` delete | `auth0:index/client:Client` | `partner-globex` | [protected] |", markdown, StringComparison.Ordinal);
 
         var json = JsonNode.Parse(OperationsReport.Render(preview, OutputFormat.Json))!;
         Assert.Equal(["project", "stack", "valid", "refused", "problems", "summary", "operations", "findings", "warnings"], json.AsObject().Select(p => p.Key));
-        Assert.Equal("""{"create":0,"update":0,"replace":0,"delete":15,"same":46}""", json["summary"]!.ToJsonString());
+        Assert.Equal("""{"create":0,"update":0,"replace":0,"delete":8,"same":30}""", json["summary"]!.ToJsonString());
         Assert.Equal(preview.Operations.Count, json["operations"]!.AsArray().Count);
         Assert.True(json["refused"]!.GetValue<bool>());
     }

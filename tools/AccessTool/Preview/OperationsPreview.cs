@@ -121,6 +121,7 @@ public static class OperationsPreview
         if (problems.Count == 0)
         {
             problems.AddRange(ExpiriesSetInThePast(before?.Config, after.Config!, after.Project, today));
+            problems.AddRange(RotationsOtherThanOneStep(before?.Config, after.Config!, after.Project));
         }
 
         if (problems.Count > 0)
@@ -147,6 +148,30 @@ public static class OperationsPreview
             if (client.Expires is { } expires && expires <= today && (!was.Item1 || was.Item2 != expires))
             {
                 yield return AccessConfigValidator.ExpiryAlreadyPast(ns, i, expires, today);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A rotation is safe one step at a time: the document keeps the secret Auth0 holds as the fallback while Auth0
+    /// switches. Raising the counter by two draws both secrets anew, and lowering it puts an old one back in force,
+    /// and either way a consumer is locked out between the document's write and Auth0's switch (RotationProofTests).
+    /// </summary>
+    private static IEnumerable<ConfigProblem> RotationsOtherThanOneStep(AccessConfig? before, AccessConfig after, string ns)
+    {
+        var previous = before?.Clients
+            .SelectMany(c => c.PreviousKeys.Prepend(c.Key).Select(k => (Key: k, Client: c)))
+            .GroupBy(c => c.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Client, StringComparer.Ordinal) ?? [];
+        for (var i = 0; i < after.Clients.Count; i++)
+        {
+            var client = after.Clients[i];
+            var was = client.PreviousKeys.Prepend(client.Key).Select(k => previous.GetValueOrDefault(k)).FirstOrDefault(c => c is not null);
+            if (was is not null && !was.Disabled && !client.Disabled && client.Rotation - was.Rotation is not (0 or 1))
+            {
+                yield return new ConfigProblem(
+                    $"{ns}:clients[{i}].rotation",
+                    $"goes from {was.Rotation} to {client.Rotation} in one change: raise it by exactly one per deploy (to {was.Rotation + 1}), so that the secret Auth0 holds stays the fallback while it switches; a lower value would put an old secret back.");
             }
         }
     }
