@@ -53,6 +53,22 @@ public sealed class AccessDiffTests : IDisposable
     }
 
     [Fact]
+    public void Disabling_is_a_decrease_and_enabling_again_an_increase_that_needs_approval()
+    {
+        var disabled = DevFile.Replace("    - key: nightly-reconciler\n", "    - key: nightly-reconciler\n      disabled: true\n", StringComparison.Ordinal);
+
+        var disabling = Diff(disabled);
+        Assert.Equal(["ClientDisabled False nightly-reconciler  [inventory-api: stock:adjust stock:read] →"], disabling.Changes.Select(Line));
+        Assert.Equal(0, AccessDiffReport.ExitCode(disabling));
+        Assert.Equal("`nightly-reconciler` disabled: no more tokens for `inventory-api: stock:adjust stock:read`, its secret unreadable", AccessDiffReport.Describe(disabling.Changes[0], markdown: true));
+
+        _base.Write("Pulumi.dev.yaml", disabled);
+        var enabling = Diff(DevFile);
+        Assert.Equal(["ClientEnabled True nightly-reconciler  [inventory-api: stock:adjust stock:read] →"], enabling.Changes.Select(Line));
+        Assert.Equal(AccessDiffReport.PrivilegeIncreaseExitCode, AccessDiffReport.ExitCode(enabling));
+    }
+
+    [Fact]
     public void The_markdown_comment_lists_privilege_increases_first()
     {
         var markdown = AccessDiffReport.Render(Diff(AddScopeRemoveClientChangeOwner()), OutputFormat.Markdown);

@@ -29,6 +29,12 @@ public enum ChangeKind
     /// <summary>Azure principals no longer allowed to read a client's secrets.</summary>
     ReadersRemoved,
 
+    /// <summary>A client disabled: no tokens, no readable secret.</summary>
+    ClientDisabled,
+
+    /// <summary>A disabled client enabled again, with its grants and readers.</summary>
+    ClientEnabled,
+
     /// <summary>A client's owner changed.</summary>
     OwnerChanged,
 
@@ -154,6 +160,12 @@ public static class AccessDiff
             if (Sorted(oldReaders.Except(readers)) is { Count: > 0 } goneReaders)
             {
                 changes.Add(new(ChangeKind.ReadersRemoved, false, client.Key, null, goneReaders));
+            }
+
+            // Re-enabling gives a client back tokens and its readers their read access: an increase like a new grant.
+            if (old.Disabled != client.Disabled)
+            {
+                changes.Add(new(client.Disabled ? ChangeKind.ClientDisabled : ChangeKind.ClientEnabled, !client.Disabled, client.Key, null, Describe(grants)));
             }
 
             if (old.Owner != client.Owner)

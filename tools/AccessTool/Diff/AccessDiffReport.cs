@@ -49,6 +49,8 @@ public static class AccessDiffReport
             ChangeKind.ScopesRemoved => $"{Code(change.Client)} loses on {Code(change.Api)}: {items}",
             ChangeKind.ReadersAdded => $"{Code(change.Client)}'s secrets become readable by {items}",
             ChangeKind.ReadersRemoved => $"{Code(change.Client)}'s secrets no longer readable by {items}",
+            ChangeKind.ClientDisabled => $"{Code(change.Client)} disabled: no more tokens for {items}, its secret unreadable",
+            ChangeKind.ClientEnabled => $"{Code(change.Client)} enabled again: tokens for {items}, its secret readable by its readers",
             ChangeKind.OwnerChanged => $"{Code(change.Client)} changes owner from {change.From} to {change.To}",
             ChangeKind.ApiAdded => $"new API {Code(change.Api)} with scopes {items}",
             ChangeKind.ApiRemoved => $"API {Code(change.Api)} removed",
