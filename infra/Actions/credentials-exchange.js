@@ -10,7 +10,11 @@
  */
 exports.onExecuteCredentialsExchange = async (event, api) => {
   const metadata = (event.client && event.client.metadata) || {};
-  if (!event.secrets || metadata.managed_by !== event.secrets.MANAGED_BY) {
+  // Only the project's own clients: those whose marker equals the one the project deployed with. Without a marker
+  // (the secret missing or empty) the Action cannot tell its clients from others', so it leaves every client alone;
+  // comparing undefined with undefined would otherwise take every unmarked client for one of ours.
+  const managedBy = event.secrets && event.secrets.MANAGED_BY;
+  if (typeof managedBy !== 'string' || managedBy === '' || metadata.managed_by !== managedBy) {
     return;
   }
 

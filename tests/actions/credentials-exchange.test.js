@@ -111,3 +111,32 @@ test('without its MANAGED_BY secret the Action recognises no client and denies n
   await onExecuteCredentialsExchange(event(managed({ expires_at: '2020-01-01' }), {}), a);
   assert.deepEqual(a.denials, []);
 });
+
+for (const [state, secrets] of [['missing', undefined], ['without MANAGED_BY', {}], ['with an empty MANAGED_BY', { MANAGED_BY: '' }], ['with another MANAGED_BY', { MANAGED_BY: 'pulumi:other' }]]) {
+  test(`a client this project does not manage passes whatever its metadata, with secrets ${state}`, async () => {
+    const unmarked = api();
+    await onExecuteCredentialsExchange(event({ expires_at: '2020-01-01', disabled: 'true' }, secrets), unmarked);
+    const noMetadata = api();
+    const e = event(undefined, secrets);
+    delete e.client.metadata;
+    await onExecuteCredentialsExchange(e, noMetadata);
+    assert.deepEqual([unmarked.denials, noMetadata.denials], [[], []]);
+  });
+}
+
+test('an empty expiry date means no expiry', async () => {
+  const a = api();
+  await onExecuteCredentialsExchange(event(managed({ expires_at: '' })), a);
+  assert.deepEqual(a.denials, []);
+});
+
+test('a client without a name or owner is named by its id and its owner as unknown', async () => {
+  const a = api();
+  const e = event({ managed_by: 'pulumi:infra', disabled: 'true' });
+  delete e.client.name;
+  await onExecuteCredentialsExchange(e, a);
+  assert.deepEqual(a.denials, [{
+    code: 'invalid_request',
+    reason: 'Client "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a" is disabled. Ask its owner (unknown) to re-enable it.',
+  }]);
+});

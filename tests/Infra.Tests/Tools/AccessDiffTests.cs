@@ -68,6 +68,20 @@ public sealed class AccessDiffTests : IDisposable
         Assert.Equal(AccessDiffReport.PrivilegeIncreaseExitCode, AccessDiffReport.ExitCode(enabling));
     }
 
+    [Theory]
+    [InlineData("      expires: 2027-05-31\n", "      expires: 2030-05-31\n", true, "2027-05-31→2030-05-31", "`nightly-reconciler`'s credentials expire on 2030-05-31 instead of 2027-05-31")]
+    [InlineData("      expires: 2027-05-31\n", "", true, "2027-05-31→never", "`nightly-reconciler`'s credentials expire never instead of 2027-05-31")]
+    [InlineData("      expires: 2027-05-31\n", "      expires: 2027-01-31\n", false, "2027-05-31→2027-01-31", "`nightly-reconciler`'s credentials expire on 2027-01-31 instead of 2027-05-31")]
+    public void Moving_an_expiry_later_or_removing_it_is_an_increase_and_earlier_a_decrease(string from, string to, bool increase, string change, string sentence)
+    {
+        var diff = Diff(DevFile.Replace(from, to, StringComparison.Ordinal));
+
+        var expiry = Assert.Single(diff.Changes);
+        Assert.Equal($"ExpiryChanged {increase} nightly-reconciler  [] {change}", Line(expiry));
+        Assert.Equal(increase ? AccessDiffReport.PrivilegeIncreaseExitCode : 0, AccessDiffReport.ExitCode(diff));
+        Assert.Equal(sentence, AccessDiffReport.Describe(expiry, markdown: true));
+    }
+
     [Fact]
     public void The_markdown_comment_lists_privilege_increases_first()
     {

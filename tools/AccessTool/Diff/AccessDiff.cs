@@ -35,6 +35,9 @@ public enum ChangeKind
     /// <summary>A disabled client enabled again, with its grants and readers.</summary>
     ClientEnabled,
 
+    /// <summary>A client's expiry date moved, was set or was removed.</summary>
+    ExpiryChanged,
+
     /// <summary>A client's owner changed.</summary>
     OwnerChanged,
 
@@ -168,6 +171,13 @@ public static class AccessDiff
                 changes.Add(new(client.Disabled ? ChangeKind.ClientDisabled : ChangeKind.ClientEnabled, !client.Disabled, client.Key, null, Describe(grants)));
             }
 
+            // A later date (or none) keeps the credentials usable longer: an increase, reviewed like a new grant.
+            if (old.Expires != client.Expires)
+            {
+                var longer = client.Expires is not { } until || (old.Expires is { } was && until > was);
+                changes.Add(new(ChangeKind.ExpiryChanged, longer, client.Key, null, [], Day(old.Expires), Day(client.Expires)));
+            }
+
             if (old.Owner != client.Owner)
             {
                 changes.Add(new(ChangeKind.OwnerChanged, false, client.Key, null, [], old.Owner, client.Owner));
@@ -207,6 +217,8 @@ public static class AccessDiff
 
     private static List<string> Describe(Dictionary<string, IReadOnlyList<string>> grants)
         => grants.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}: {string.Join(' ', g.Value.Order(StringComparer.Ordinal))}").ToList();
+
+    private static string Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "never";
 
     private static string Seconds(int seconds) => FormattableString.Invariant($"{seconds}s");
 }

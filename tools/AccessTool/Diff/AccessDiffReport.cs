@@ -51,6 +51,7 @@ public static class AccessDiffReport
             ChangeKind.ReadersRemoved => $"{Code(change.Client)}'s secrets no longer readable by {items}",
             ChangeKind.ClientDisabled => $"{Code(change.Client)} disabled: no more tokens for {items}, its secret unreadable",
             ChangeKind.ClientEnabled => $"{Code(change.Client)} enabled again: tokens for {items}, its secret readable by its readers",
+            ChangeKind.ExpiryChanged => $"{Code(change.Client)}'s credentials expire {(change.To == "never" ? "never" : $"on {change.To}")} instead of {(change.From == "never" ? "never" : change.From)}",
             ChangeKind.OwnerChanged => $"{Code(change.Client)} changes owner from {change.From} to {change.To}",
             ChangeKind.ApiAdded => $"new API {Code(change.Api)} with scopes {items}",
             ChangeKind.ApiRemoved => $"API {Code(change.Api)} removed",
