@@ -21,6 +21,9 @@ internal static partial class AccessConfigValidator
     internal const int MaxKeyLength = 40;
     internal const int MaxSecretPrefix = 32;
 
+    /// <summary>The longest maximum credential lifetime a stack may set: ten years.</summary>
+    internal const int MaxCredentialLifetimeCeilingDays = 3650;
+
     public static IEnumerable<ConfigProblem> Validate(AccessConfig config, string ns, DateOnly? today = null)
     {
         var problems = new List<ConfigProblem>();
@@ -311,9 +314,9 @@ internal static partial class AccessConfigValidator
     {
         // 0 (the project default) means no maximum.
         var max = config.Policy.MaxCredentialLifetimeDays is 0 ? null : config.Policy.MaxCredentialLifetimeDays;
-        if (max is < 0 or > 3650)
+        if (max is < 0 or > MaxCredentialLifetimeCeilingDays)
         {
-            problems.Add(new($"{ns}:maxCredentialLifetimeDays", "must be between 0 (no maximum) and 3650 days."));
+            problems.Add(new($"{ns}:maxCredentialLifetimeDays", $"must be between 0 (no maximum) and {MaxCredentialLifetimeCeilingDays} days."));
             max = null;
         }
 
