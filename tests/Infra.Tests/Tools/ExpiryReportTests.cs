@@ -60,3 +60,38 @@ public class ExpiryReportTests
             JsonSerializer.Serialize(json.GetProperty("credentials")[0]));
     }
 }
+
+public class ExpiryBoundaryTests
+{
+    private static StackConfig Dev => StackFiles.Load(StackHarness.RepositoryRoot(), "dev");
+
+    [Theory]
+    // partner-globex expires 2026-12-20: on that day it is expired (the first day without tokens), the day before not.
+    [InlineData("2026-12-20", 30, ExpiryStatus.Expired, 0)]
+    [InlineData("2026-12-19", 30, ExpiryStatus.Expiring, 1)]
+    // Exactly --within days ahead is expiring; one day more is fine.
+    [InlineData("2026-11-20", 30, ExpiryStatus.Expiring, 30)]
+    [InlineData("2026-11-19", 30, ExpiryStatus.Valid, 31)]
+    [InlineData("2026-11-28", 0, ExpiryStatus.Valid, 22)]
+    public void Expiring_today_is_expired_and_exactly_within_days_ahead_is_expiring(string today, int within, ExpiryStatus status, int daysLeft)
+    {
+        var report = ExpiryReport.Compute(Dev, DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture), within);
+
+        var globex = report.Credentials.Single(c => c.Client == "partner-globex");
+        Assert.Equal((status, daysLeft), (globex.Status, globex.DaysLeft));
+        Assert.Equal(status == ExpiryStatus.Valid ? 0 : 2, report.ExitCode);
+    }
+
+    [Fact]
+    public void An_invalid_stack_file_is_exit_code_1_with_its_problems_and_no_credentials()
+    {
+        using var folder = new TemporaryProject();
+        folder.Write("Pulumi.dev.yaml", File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.dev.yaml")).Replace("owner: team-checkout", "owner: \"\"", StringComparison.Ordinal));
+
+        var report = ExpiryReport.Compute(StackFiles.Load(folder.Path, "dev"), PulumiConfigScope.Today, 30);
+
+        Assert.Equal(1, report.ExitCode);
+        Assert.Empty(report.Credentials);
+        Assert.Equal("infra:clients[0].owner", Assert.Single(report.Problems).Path);
+    }
+}
