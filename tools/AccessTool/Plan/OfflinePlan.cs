@@ -159,7 +159,7 @@ public static class OfflinePlan
     private static JsonNode? ToJson(object? value, bool mask) => value switch
     {
         null => null,
-        string s when mask && s.Contains(PlanMocks.SecretMarker, StringComparison.Ordinal) => JsonValue.Create("[secret]"),
+        string s when mask && PlanMocks.IsSecret(s) => JsonValue.Create("[secret]"),
         string s => JsonValue.Create(s),
         bool b => JsonValue.Create(b),
         double d when d == Math.Floor(d) && Math.Abs(d) < 1e15 => JsonValue.Create((long)d),

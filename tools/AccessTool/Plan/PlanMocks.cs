@@ -12,6 +12,13 @@ internal sealed class PlanMocks : IMocks
     /// <summary>Marks the client secret placeholder, so the plan can show every input it reaches as <c>[secret]</c>.</summary>
     public const string SecretMarker = "\u2063secret\u2063";
 
+    /// <summary>The marker as JSON writes it inside a value the program serialised (the credentials document).</summary>
+    public const string EscapedSecretMarker = "\\u2063secret\\u2063";
+
+    /// <summary>Whether an input value carries (or embeds) a secret placeholder.</summary>
+    public static bool IsSecret(string value)
+        => value.Contains(SecretMarker, StringComparison.Ordinal) || value.Contains(EscapedSecretMarker, StringComparison.Ordinal);
+
     private readonly List<PlannedInput> _registered = [];
     private readonly Dictionary<string, Placeholder> _placeholders = new(StringComparer.Ordinal);
 
