@@ -195,6 +195,19 @@ public sealed class CredentialVerifierTests
     }
 
     [Fact]
+    public async Task A_json_object_that_lacks_the_documents_keys_is_not_a_credentials_document()
+    {
+        // JSON that parses but names no client: nothing to request a token with, and no crash either.
+        var (results, _) = await VerifyAgainst(
+            TenantGrants(Dev),
+            document: d => d.ClientId == "id-partner-globex" ? """{"version":1}""" : d.ToJson());
+
+        Assert.Equal(
+            ["partner-globex orders-api Key Vault: the client's secret is not a credentials document (it lacks clientId, tokenEndpoint or audiences)"],
+            results.Where(r => !r.Ok).Select(r => $"{r.Client} {r.Api} {string.Join("; ", r.Problems)}"));
+    }
+
+    [Fact]
     public async Task A_document_without_a_secret_or_with_another_audience_for_an_enabled_client_is_reported()
     {
         var (results, _) = await VerifyAgainst(
