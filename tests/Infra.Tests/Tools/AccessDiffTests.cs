@@ -132,6 +132,28 @@ public sealed class AccessDiffTests : IDisposable
     }
 
     [Fact]
+    public void Disabling_a_client_is_a_reduction_and_enabling_it_again_a_privilege_increase()
+    {
+        var disabled = DevFile.Replace("      owner: partnerships@acme.example\n", "      owner: partnerships@acme.example\n      disabled: true\n", StringComparison.Ordinal);
+        Assert.NotEqual(DevFile, disabled);
+
+        var disabling = Diff(disabled);
+        _base.Write("Pulumi.dev.yaml", disabled);
+        var enabling = Diff(DevFile);
+
+        Assert.Equal(["ClientDisabled False partner-globex  [orders-api: orders:read] →"], disabling.Changes.Select(Line));
+        Assert.Equal(0, AccessDiffReport.ExitCode(disabling));
+        Assert.Equal(["ClientEnabled True partner-globex  [orders-api: orders:read] →"], enabling.Changes.Select(Line));
+        Assert.Equal(AccessDiffReport.PrivilegeIncreaseExitCode, AccessDiffReport.ExitCode(enabling));
+        Assert.Equal(
+            "Access changes in stack dev:\n  PRIVILEGE INCREASES (1):\n    + client partner-globex enabled again: tokens for orders-api: orders:read, its secret readable by its readers\n",
+            AccessDiffReport.Render(enabling, OutputFormat.Text).ReplaceLineEndings("\n"));
+        Assert.Equal(
+            "Access changes in stack dev:\n  other changes (1):\n    - client partner-globex disabled: no tokens for orders-api: orders:read, its secret unreadable\n",
+            AccessDiffReport.Render(disabling, OutputFormat.Text).ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public void A_key_change_recorded_as_a_previous_key_is_not_a_new_client()
     {
         var head = DevFile.Replace("    - key: nightly-reconciler\n", "    - key: stock-reconciler\n      previousKeys: [nightly-reconciler]\n", StringComparison.Ordinal);

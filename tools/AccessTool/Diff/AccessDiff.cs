@@ -23,10 +23,10 @@ public enum ChangeKind
     /// <summary>Scopes removed from an existing grant.</summary>
     ScopesRemoved,
 
-    /// <summary>Azure principals newly allowed to read a client's secrets.</summary>
+    /// <summary>Azure principals newly allowed to read a client's secret.</summary>
     ReadersAdded,
 
-    /// <summary>Azure principals no longer allowed to read a client's secrets.</summary>
+    /// <summary>Azure principals no longer allowed to read a client's secret.</summary>
     ReadersRemoved,
 
     /// <summary>A client's owner changed.</summary>
@@ -40,6 +40,12 @@ public enum ChangeKind
 
     /// <summary>An API's access-token lifetime, and so its revocation delay, changed.</summary>
     TokenLifetimeChanged,
+
+    /// <summary>A client disabled: no tokens, and its secret unreadable.</summary>
+    ClientDisabled,
+
+    /// <summary>A disabled client enabled again, with its grants and readers.</summary>
+    ClientEnabled,
 }
 
 /// <summary>One change of access between two versions of a stack's config.</summary>
@@ -159,6 +165,12 @@ public static class AccessDiff
             if (old.Owner != client.Owner)
             {
                 changes.Add(new(ChangeKind.OwnerChanged, false, client.Key, null, [], old.Owner, client.Owner));
+            }
+
+            // Enabling gives back every grant's tokens and every reader's access to the secret at once.
+            if (old.Disabled != client.Disabled)
+            {
+                changes.Add(new(client.Disabled ? ChangeKind.ClientDisabled : ChangeKind.ClientEnabled, !client.Disabled, client.Key, null, Describe(grants)));
             }
         }
 

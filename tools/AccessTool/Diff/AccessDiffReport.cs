@@ -47,12 +47,14 @@ public static class AccessDiffReport
             ChangeKind.GrantRemoved => $"{Code(change.Client)} loses its grant on {Code(change.Api)} ({items})",
             ChangeKind.ScopesAdded => $"{Code(change.Client)} gains on {Code(change.Api)}: {items}",
             ChangeKind.ScopesRemoved => $"{Code(change.Client)} loses on {Code(change.Api)}: {items}",
-            ChangeKind.ReadersAdded => $"{Code(change.Client)}'s secrets become readable by {items}",
-            ChangeKind.ReadersRemoved => $"{Code(change.Client)}'s secrets no longer readable by {items}",
+            ChangeKind.ReadersAdded => $"{Code(change.Client)}'s secret becomes readable by {items}",
+            ChangeKind.ReadersRemoved => $"{Code(change.Client)}'s secret no longer readable by {items}",
             ChangeKind.OwnerChanged => $"{Code(change.Client)} changes owner from {change.From} to {change.To}",
             ChangeKind.ApiAdded => $"new API {Code(change.Api)} with scopes {items}",
             ChangeKind.ApiRemoved => $"API {Code(change.Api)} removed",
             ChangeKind.TokenLifetimeChanged => $"{Code(change.Api)} token lifetime (the revocation delay) {change.From} → {change.To}",
+            ChangeKind.ClientDisabled => $"client {Code(change.Client)} disabled: no tokens for {items}, its secret unreadable",
+            ChangeKind.ClientEnabled => $"client {Code(change.Client)} enabled again: tokens for {items}, its secret readable by its readers",
             _ => change.Kind.ToString(),
         };
     }
