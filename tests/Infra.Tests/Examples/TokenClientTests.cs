@@ -11,7 +11,7 @@ namespace Infra.Tests.Examples;
 /// The README's consumer example (examples/Consumer) against the real OAuth 2.0 server and a fake Key Vault that
 /// serves the document exactly as the program writes it.
 /// </summary>
-public sealed class TokenClientTests : IAsyncLifetime
+public sealed class TokenClientTests(TokenClientTests.Auth0Tenant tenant) : IClassFixture<TokenClientTests.Auth0Tenant>, IDisposable
 {
     private const string SecretName = "m2m--checkout-service";
     private const string ClientId = "cid_checkout-service";
@@ -23,13 +23,15 @@ public sealed class TokenClientTests : IAsyncLifetime
     private readonly Dictionary<string, VaultSecret> _secrets = new(StringComparer.Ordinal);
     private readonly TokenRequestRecorder _recorder = new();
     private readonly ManualClock _clock = new(Start);
-    private OAuthServer? _server;
     private FakeKeyVault? _vault;
     private HttpClient? _http;
 
-    public async Task InitializeAsync()
+    /// <summary>One server for the class: every test sees the same tenant, and starting Node costs a second.</summary>
+    public sealed class Auth0Tenant : IAsyncLifetime
     {
-        _server = await OAuthServer.StartAsync(new JsonObject
+        internal OAuthServer? Server { get; private set; }
+
+        public async Task InitializeAsync() => Server = await OAuthServer.StartAsync(new JsonObject
         {
             [ClientId] = new JsonObject
             {
@@ -37,27 +39,35 @@ public sealed class TokenClientTests : IAsyncLifetime
                 ["grants"] = new JsonObject { [Orders] = "orders:read orders:write", [Inventory] = "stock:read" },
             },
         });
-        _vault = new FakeKeyVault(_secrets);
-        _http = new HttpClient(_recorder);
+
+        public async Task DisposeAsync()
+        {
+            if (Server is not null)
+            {
+                await Server.DisposeAsync();
+            }
+        }
     }
 
-    public async Task DisposeAsync()
+    public void Dispose()
     {
         _http?.Dispose();
         _vault?.Dispose();
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
+        _recorder.Dispose();
     }
 
     /// <summary>Puts the document into the vault as the program writes it (ConsumerCredentials.ToJson).</summary>
     private void Store(string? clientSecret, string? fallback, bool disabled = false, bool enabledInVault = true)
         => _secrets[SecretName] = new VaultSecret(
-            new ConsumerCredentials(ClientId, clientSecret, fallback, _server!.TokenEndpoint, new Dictionary<string, string> { ["orders-api"] = Orders, ["inventory-api"] = Inventory }, "2027-02-15", disabled).ToJson(),
+            new ConsumerCredentials(ClientId, clientSecret, fallback, tenant.Server!.TokenEndpoint, new Dictionary<string, string> { ["orders-api"] = Orders, ["inventory-api"] = Inventory }, "2027-02-15", disabled).ToJson(),
             enabledInVault);
 
-    private TokenClient Client() => new(_vault!.Client("https://kv-acme-m2m-dev.vault.azure.net/"), SecretName, _http!, _clock);
+    private TokenClient Client()
+    {
+        _vault ??= new FakeKeyVault(_secrets);
+        _http ??= new HttpClient(_recorder, disposeHandler: false);
+        return new(_vault.Client("https://kv-acme-m2m-dev.vault.azure.net/"), SecretName, _http, _clock);
+    }
 
     private static JsonWebToken Jwt(string token) => new(token);
 
