@@ -140,7 +140,11 @@ public sealed class M2MClient : ComponentResource
             // Auth0 accepts, after it the primary; a run that stops between the two leaves both readable in one read.
             // A disabled client's Auth0 secret is a fresh value no document ever holds, and its document holds none.
             primary = definition.Disabled ? Output.Create((string?)null) : slots[SecretSlots.Active(definition.Rotation)].Apply(s => (string?)s);
-            fallback = definition.Disabled || definition.Rotation == 0 ? Output.Create((string?)null) : slots[SecretSlots.Other(definition.Rotation)].Apply(s => (string?)s);
+            fallback = definition.Disabled || definition.Rotation == 0
+                ? Output.Create((string?)null)
+                : definition.ImportId is not null && definition.Rotation == 1
+                    ? LiveSecret(key, client, configPath)
+                    : slots[SecretSlots.Other(definition.Rotation)].Apply(s => (string?)s);
             document = DeclareDocument(secretName, client.ClientId, primary, fallback, definition, context, grants);
             credentials = new ClientCredentials(key, new ClientCredentialsArgs
             {
@@ -195,6 +199,19 @@ public sealed class M2MClient : ComponentResource
     /// <summary>The Key Vault URI of that secret (without version).</summary>
     [Output("secretUri")]
     public Output<string> SecretUri { get; }
+
+    /// <summary>
+    /// At an adopted client's first rotation the secret Auth0 holds is the one it came with, which no slot has: it is
+    /// read from Auth0 (a read, not a managed resource) before the document is written, to be the fallback while Auth0
+    /// switches. Reading it needs read:client_keys.
+    /// </summary>
+    private Output<string?> LiveSecret(string key, Client client, string configPath)
+    {
+        var live = ClientCredentials.Get($"{key}--live", client.ClientId, options: new CustomResourceOptions { Parent = this });
+        return Output.CreateSecret(live.ClientSecret).Apply(secret => string.IsNullOrEmpty(secret)
+            ? throw new ResourceException(EmptySecretMessage(key, configPath), live, hideStack: true)
+            : (string?)secret);
+    }
 
     /// <summary>The one secret a consumer reads: its credentials document, a Pulumi secret as a whole.</summary>
     private Secret DeclareDocument(string name, Output<string> clientId, Output<string?> primary, Output<string?> fallback, M2MClientDefinition definition, M2MClientContext context, List<Resource> dependsOn)

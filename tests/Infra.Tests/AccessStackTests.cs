@@ -29,9 +29,9 @@ public class AccessStackTests
                 [ResourceTypes.Client] = 3,
                 [ResourceTypes.ClientCredentials] = 3,
                 [ResourceTypes.ClientGrant] = 4,
-                [ResourceTypes.Secret] = 16,
-                [ResourceTypes.RoleAssignment] = 6 + 5 + (2 * 5),
-                [ResourceTypes.RandomPassword] = 3,
+                [ResourceTypes.Secret] = 3,
+                [ResourceTypes.RoleAssignment] = 1 + 1 + 2,
+                [ResourceTypes.RandomPassword] = 3 * 2,
                 [CredentialExchangePolicy.TypeToken] = 1,
                 [ResourceTypes.Action] = 1,
                 [ResourceTypes.TriggerAction] = 1,
@@ -54,32 +54,34 @@ public class AccessStackTests
             """{"identifier":"https://api.acme.example/inventory","scopes":["stock:adjust","stock:read"]}""",
             outputs.GetProperty("apis").GetProperty("inventory-api").GetRawText());
         Assert.Equal(DevClients, outputs.GetProperty("clients").EnumerateObject().Select(c => c.Name));
-        var checkout = outputs.GetProperty("clients").GetProperty("checkout-service");
-        Assert.Equal(["clientId", "grantedScopes", "keyVaultSecretNames", "keyVaultSecretUris", "owner"], checkout.EnumerateObject().Select(p => p.Name));
-        Assert.Equal("cid_checkout-service", checkout.GetProperty("clientId").GetString());
-        Assert.Equal("team-checkout", checkout.GetProperty("owner").GetString());
         Assert.Equal(
-            """{"inventory-api":["stock:read"],"orders-api":["orders:read","orders:write"]}""",
-            checkout.GetProperty("grantedScopes").GetRawText());
+            """{"clientId":"cid_checkout-service","disabled":false,"grantedScopes":{"inventory-api":["stock:read"],"orders-api":["orders:read","orders:write"]},"keyVaultSecretName":"m2m--checkout-service","keyVaultSecretUri":"https://kv-acme-m2m-dev.vault.azure.net/secrets/m2m--checkout-service","owner":"team-checkout"}""",
+            outputs.GetProperty("clients").GetProperty("checkout-service").GetRawText());
+    }
+
+    [Fact]
+    public async Task A_disabled_client_stays_in_the_outputs_marked_disabled()
+    {
+        var run = await StackHarness.RunAsync(Dev.Edit("infra:clients", c => c[2]!["disabled"] = true));
+
+        var (outputs, isSecret) = await StackHarness.StackOutputsAsync(run);
+        Assert.False(isSecret);
         Assert.Equal(
-            """{"audience:inventory-api":"m2m--checkout-service--Audience--inventory-api","audience:orders-api":"m2m--checkout-service--Audience--orders-api","clientId":"m2m--checkout-service--ClientId","clientSecret":"m2m--checkout-service--ClientSecret","clientSecretNext":"m2m--checkout-service--ClientSecretNext","tokenEndpoint":"m2m--checkout-service--TokenEndpoint"}""",
-            checkout.GetProperty("keyVaultSecretNames").GetRawText());
-        Assert.Equal(
-            "https://kv-acme-m2m-dev.vault.azure.net/secrets/m2m--checkout-service--ClientSecret",
-            checkout.GetProperty("keyVaultSecretUris").GetProperty("clientSecret").GetString());
-        Assert.Equal(6, checkout.GetProperty("keyVaultSecretUris").EnumerateObject().Count());
+            """{"clientId":"cid_partner-globex","disabled":true,"grantedScopes":{"orders-api":["orders:read"]},"keyVaultSecretName":"m2m--partner-globex","keyVaultSecretUri":"https://kv-acme-m2m-dev.vault.azure.net/secrets/m2m--partner-globex","owner":"partnerships@acme.example"}""",
+            outputs.GetProperty("clients").GetProperty("partner-globex").GetRawText());
     }
 
     [Fact]
     public async Task No_output_of_the_stack_or_any_component_holds_or_is_secret_material()
     {
         var run = await StackHarness.RunAsync(Dev);
+        // Every generated value contains its client's base secret, so this covers both slots.
         var secrets = DevClients.Select(StackHarness.SecretOf).ToList();
 
         var (stackOutputs, stackIsSecret) = await StackHarness.StackOutputsAsync(run);
         Assert.False(stackIsSecret);
         Assert.DoesNotContain(secrets, s => stackOutputs.ToString().Contains(s, StringComparison.Ordinal));
-        Assert.Contains("m2m--partner-globex--ClientSecret", stackOutputs.ToString(), StringComparison.Ordinal);
+        Assert.Contains("m2m--partner-globex", stackOutputs.ToString(), StringComparison.Ordinal);
 
         var registered = run.Fakes.RegisteredOutputs.Where(o => !o.Key.EndsWith("::pulumi:pulumi:Stack::infra-dev", StringComparison.Ordinal)).ToList();
         Assert.Equal(1 + 2 + 3, registered.Count); // the Action's component, the APIs, the clients
@@ -141,8 +143,8 @@ public class AccessStackTests
             await Deployment.TestAsync(fakes.Mock.Object, StackHarness.Options("dev"), AccessStack.Define);
         }
 
-        var endpoint = fakes.Registered.Single(r => r.Name == "m2m--partner-globex--TokenEndpoint").Map("properties")["value"];
-        Assert.Equal("https://acme-ci.us.auth0.com/oauth/token", endpoint);
+        var document = (string)fakes.Registered.Single(r => r.Name == "m2m--partner-globex").Map("properties")["value"];
+        Assert.Equal("https://acme-ci.us.auth0.com/oauth/token", ConsumerCredentials.Parse(document).TokenEndpoint);
     }
 
     [Fact]

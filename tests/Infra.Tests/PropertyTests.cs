@@ -13,7 +13,7 @@ public partial class PropertyTests
 {
     private sealed record GeneratedApi(string Key, string Identifier, string[] Scopes, int TokenLifetime);
 
-    private sealed record GeneratedClient(string Key, string Owner, (int Api, int[] Scopes)[] Grants, (Guid Id, string Type)[] Readers);
+    private sealed record GeneratedClient(string Key, string Owner, (int Api, int[] Scopes)[] Grants, (Guid Id, string Type)[] Readers, int Rotation, bool Disabled);
 
     private sealed record GeneratedStack(GeneratedApi[] Apis, GeneratedClient[] Clients, bool Protect)
     {
@@ -39,12 +39,14 @@ public partial class PropertyTests
                     ["scopes"] = new JsonArray(g.Scopes.Select(s => (JsonNode)Apis[g.Api].Scopes[s]).ToArray()),
                 }).ToArray()),
                 ["readers"] = c.Readers.Length == 0 ? null : new JsonArray(c.Readers.Select(r => (JsonNode)new JsonObject { ["objectId"] = r.Id.ToString(), ["principalType"] = r.Type }).ToArray()),
+                ["rotation"] = c.Rotation == 0 ? null : c.Rotation,
+                ["disabled"] = c.Disabled ? true : null,
             }).ToArray());
             foreach (var client in clients)
             {
-                if (client!["readers"] is null)
+                foreach (var unset in client!.AsObject().Where(kv => kv.Value is null).Select(kv => kv.Key).ToList())
                 {
-                    client.AsObject().Remove("readers");
+                    client.AsObject().Remove(unset);
                 }
             }
 
@@ -80,7 +82,9 @@ public partial class PropertyTests
         from granted in Subset(apis.Length)
         from masks in Gen.UInt.Array[apis.Length]
         from readers in Gen.Select(Gen.Guid, Gen.OneOf("ServicePrincipal", "Group")).Array[0, 2]
-        select new GeneratedClient(key, owner, granted.Select(a => (a, ScopesFromMask(masks[a], apis[a].Scopes.Length))).ToArray(), readers.DistinctBy(r => r.Item1).ToArray());
+        from rotation in Gen.Int[0, 3]
+        from disabled in Gen.Int[0, 3]
+        select new GeneratedClient(key, owner, granted.Select(a => (a, ScopesFromMask(masks[a], apis[a].Scopes.Length))).ToArray(), readers.DistinctBy(r => r.Item1).ToArray(), rotation, disabled == 0);
 
     /// <summary>A non-empty subset of 0..count-1 (count at most 5) from the bits of one generated number.</summary>
     private static int[] ScopesFromMask(uint mask, int count)
@@ -127,13 +131,46 @@ public partial class PropertyTests
 
         Assert.Equal(stack.Clients.Length, registered.Count(r => r.Type == ResourceTypes.ClientCredentials));
 
-        // Every client secret given to Key Vault (CURRENT and NEXT) is a Pulumi secret, and nothing else needs to be.
+        // Every client has one document: a Pulumi secret as a whole, holding the secret Auth0 gets and, after a
+        // rotation, the previous one; a disabled client's holds none, cannot be read, and has no reader.
+        var documents = new List<string>();
         foreach (var secret in captured.Where(c => c.Resource is AzureSecret))
         {
             var value = ((Output<Pulumi.AzureNative.KeyVault.Inputs.SecretPropertiesArgs>)((AzureSecretArgs)secret.Args!).Properties).Apply(p => p.Value!);
-            var isClientSecret = secret.Resource.GetResourceName().EndsWith("--ClientSecret", StringComparison.Ordinal)
-                || secret.Resource.GetResourceName().EndsWith("--ClientSecretNext", StringComparison.Ordinal);
-            Assert.Equal(isClientSecret, await Output.IsSecretAsync(value));
+            Assert.True(await Output.IsSecretAsync(value), secret.Resource.GetResourceName());
+        }
+
+        Assert.Equal(stack.Clients.Length, registered.Count(r => r.Type == ResourceTypes.Secret));
+        Assert.Equal(2 * stack.Clients.Length, registered.Count(r => r.Type == ResourceTypes.RandomPassword));
+        foreach (var client in stack.Clients)
+        {
+            var secret = registered.Single(r => r.Type == ResourceTypes.Secret && r.Name == $"m2m--{client.Key}");
+            var properties = secret.Map("properties");
+            documents.Add((string)properties["value"]);
+            var document = Infra.Config.ConsumerCredentials.Parse((string)properties["value"]);
+            var auth0Secret = registered.Single(r => r.Type == ResourceTypes.ClientCredentials && r.Name == client.Key).Input<string>("clientSecret");
+            var readers = registered.Where(r => r.Type == ResourceTypes.RoleAssignment && r.Input<string>("scope").EndsWith($"/secrets/m2m--{client.Key}", StringComparison.Ordinal)).ToList();
+            Assert.Equal((ProviderFakes.ClientIdOf(client.Key), client.Disabled, !client.Disabled), (document.ClientId, document.Disabled, (bool)((System.Collections.Immutable.ImmutableDictionary<string, object>)properties["attributes"])["enabled"]));
+            Assert.Equal(client.Grants.Select(g => stack.Apis[g.Api].Key).Order(StringComparer.Ordinal), document.Audiences.Keys.Order(StringComparer.Ordinal));
+            if (client.Disabled)
+            {
+                Assert.Equal((null, null), (document.ClientSecret, document.FallbackClientSecret));
+                Assert.Empty(readers);
+            }
+            else
+            {
+                Assert.Equal(auth0Secret, document.ClientSecret);
+                Assert.Equal(client.Rotation == 0, document.FallbackClientSecret is null);
+                Assert.NotEqual(document.ClientSecret, document.FallbackClientSecret);
+                Assert.Equal(client.Readers.Select(r => r.Id.ToString()).Order(StringComparer.Ordinal), readers.Select(r => r.Input<string>("principalId")).Order(StringComparer.Ordinal));
+            }
+        }
+
+        // A disabled client's Auth0 secret is in no document.
+        foreach (var client in stack.Clients.Where(c => c.Disabled))
+        {
+            var auth0Secret = registered.Single(r => r.Type == ResourceTypes.ClientCredentials && r.Name == client.Key).Input<string>("clientSecret");
+            Assert.DoesNotContain(documents, d => d.Contains(auth0Secret, StringComparison.Ordinal));
         }
 
         // Every name is valid and unique: logical names per type, Key Vault names case-insensitively, assignment ids.
@@ -143,7 +180,7 @@ public partial class PropertyTests
         Assert.Equal(secretNames.Count, secretNames.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         var assignments = registered.Where(r => r.Type == ResourceTypes.RoleAssignment).Select(r => r.Input<string>("roleAssignmentName")).ToList();
         Assert.Equal(assignments.Count, assignments.Distinct().Count());
-        Assert.Equal(stack.Clients.Sum(c => c.Readers.Length * (4 + c.Grants.Length)), assignments.Count);
+        Assert.Equal(stack.Clients.Where(c => !c.Disabled).Sum(c => c.Readers.Length), assignments.Count);
 
         // No resource name, tag or registered output carries a client secret.
         var secrets = stack.Clients.Select(c => StackHarness.SecretOf(c.Key)).ToList();
@@ -159,10 +196,12 @@ public partial class PropertyTests
             }
         }
 
-        // Protection covers what lives outside the state (never the password, the secrets or the assignments).
-        Assert.Equal(
-            stack.Protect,
-            captured.Where(c => c.Resource is CustomResource && c.Resource.GetResourceType() is not (ResourceTypes.RoleAssignment or ResourceTypes.RandomPassword or ResourceTypes.Secret)).All(c => c.Options.Protect == true));
+        // Protection covers what lives outside the state (never the passwords, the secrets or the assignments), except
+        // of a disabled client, whose removal is the next step.
+        var disabledKeys = stack.Clients.Where(c => c.Disabled).Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        Assert.All(
+            captured.Where(c => c.Resource is CustomResource && c.Resource.GetResourceType() is not (ResourceTypes.RoleAssignment or ResourceTypes.RandomPassword or ResourceTypes.Secret)),
+            c => Assert.Equal(stack.Protect && !disabledKeys.Contains(c.Options.Parent?.GetResourceName() ?? ""), c.Options.Protect == true));
         Assert.DoesNotContain(captured, c => c.Resource.GetResourceType() is ResourceTypes.RoleAssignment or ResourceTypes.RandomPassword or ResourceTypes.Secret && c.Options.Protect == true);
     }
 

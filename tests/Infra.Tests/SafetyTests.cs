@@ -30,8 +30,8 @@ public class ProtectionTests
                 ResourceTypes.ResourceGroup,
             ],
             protectedTypes);
-        // Unprotected, each for a reason the operations preview shows: rotating replaces the password; a key change
-        // deletes the secrets named after the old key; role assignments are recreated harmlessly.
+        // Unprotected, each for a reason the operations preview shows: rotating replaces a password; a key change
+        // deletes the secret named after the old key; role assignments are recreated harmlessly.
         Assert.All(
             custom.Where(c => c.Resource.GetResourceType() is ResourceTypes.RoleAssignment or ResourceTypes.RandomPassword or ResourceTypes.Secret),
             c => Assert.NotEqual(true, c.Options.Protect));
@@ -45,7 +45,16 @@ public class ProtectionTests
         var captured = await StackHarness.CaptureAsync(OwnVault.Set("infra:protect", "true").Edit("infra:clients", c => c[1]!["disabled"] = true));
 
         var reconciler = captured.Where(c => c.Resource is CustomResource && c.Options.Parent?.GetResourceName() == "nightly-reconciler").ToList();
-        Assert.Equal(4 + 5 + 5, reconciler.Count); // client, password, credentials, grant; 5 secrets; 5 reader assignments
+        Assert.Equal(
+            [
+                ResourceTypes.Client,
+                ResourceTypes.ClientCredentials,
+                ResourceTypes.ClientGrant,
+                ResourceTypes.Secret,
+                ResourceTypes.RandomPassword,
+                ResourceTypes.RandomPassword,
+            ],
+            reconciler.Select(c => c.Resource.GetResourceType()).Order(StringComparer.Ordinal)); // and no reader assignment
         Assert.All(reconciler, c => Assert.NotEqual(true, c.Options.Protect));
         Assert.True(captured.Single(c => c.Resource.GetResourceType() == ResourceTypes.Client && c.Resource.GetResourceName() == "checkout-service").Options.Protect);
     }
@@ -56,7 +65,8 @@ public class ProtectionTests
         var captured = await StackHarness.CaptureAsync(OwnVault.Set("infra:protect", "false"));
 
         Assert.DoesNotContain(captured, c => c.Options.Protect == true);
-        Assert.Equal(2 + 2 + 2 + 3 + 3 + 3 + 4 + 16 + 21 + 3, captured.Count(c => c.Resource is CustomResource));
+        // APIs, scopes, Action and binding, clients, credentials, passwords, grants, secrets, assignments, group+vault+officer.
+        Assert.Equal(2 + 2 + 2 + 3 + 3 + 6 + 4 + 3 + 4 + 3, captured.Count(c => c.Resource is CustomResource));
     }
 
     [Fact]
@@ -82,7 +92,7 @@ public class NoChurnTests
         var first = Snapshot.Of(await StackHarness.RunAsync(Dev));
         var second = Snapshot.Of(await StackHarness.RunAsync(Dev));
 
-        Assert.Equal(62, first.Count);
+        Assert.Equal(35, first.Count);
         Assert.Equal(first, second);
     }
 
@@ -214,9 +224,26 @@ public class AdoptionTests
         Assert.Equal("Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a", credentials.ImportId);
         Assert.False(credentials.Inputs.ContainsKey("clientSecret"));
         Assert.Equal(5, run.Registered.Count(r => r.ImportId is not null));
-        var live = ProviderFakes.LiveSecretOf(StackHarness.SecretOf("partner-globex"));
-        Assert.Equal(live, run.Single(ResourceTypes.Secret, "m2m--partner-globex--ClientSecret").Map("properties")["value"]);
-        Assert.Equal(live, run.Single(ResourceTypes.Secret, "m2m--partner-globex--ClientSecretNext").Map("properties")["value"]);
+        // The live secret read back from Auth0 goes into the document, with no fallback, once Auth0 has been read.
+        Assert.Equal("S3cr3t.partner-globex.xVq9Lr2pWm8Tz4Kd.live", ProviderFakes.LiveSecretOf(StackHarness.SecretOf("partner-globex")));
+        Assert.Equal(
+            """{"clientId":"cid_partner-globex","clientSecret":"S3cr3t.partner-globex.xVq9Lr2pWm8Tz4Kd.live","fallbackClientSecret":null,"tokenEndpoint":"https://acme-dev.eu.auth0.com/oauth/token","audiences":{"orders-api":"https://api.acme.example/orders"},"expires":"2026-12-20","disabled":false,"version":1}""",
+            Components.M2MClientTests.Value(run, "m2m--partner-globex"));
+    }
+
+    [Fact]
+    public async Task An_adopted_clients_document_waits_for_its_imported_credentials_not_the_other_way_round()
+    {
+        var captured = await StackHarness.CaptureAsync(StackHarness.StackConfig().Edit("infra:clients", c => c[2]!["import"] = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a"));
+
+        var document = captured.Single(c => c.Resource.GetResourceName() == "m2m--partner-globex");
+        var documentAfter = await StackHarness.ValueAsync(((InputList<Resource>)document.Options.DependsOn).ToOutput());
+        Assert.Equal(["partner-globex--orders-api", "partner-globex"], documentAfter.Select(r => r.GetResourceName()));
+        Assert.IsType<Pulumi.Auth0.ClientCredentials>(documentAfter[^1]);
+        var credentials = captured.Single(c => c.Resource is Pulumi.Auth0.ClientCredentials && c.Resource.GetResourceName() == "partner-globex");
+        Assert.Empty(await StackHarness.ValueAsync(((InputList<Resource>)credentials.Options.DependsOn).ToOutput()));
+        var value = ((Pulumi.AzureNative.KeyVault.SecretArgs)document.Args!).Properties.Apply(p => p.Value!);
+        Assert.True(await Output.IsSecretAsync(value));
     }
 
     [Fact]
@@ -233,9 +260,21 @@ public class AdoptionTests
 
         var credentials = run.Single(ResourceTypes.ClientCredentials, "partner-globex");
         Assert.Null(credentials.ImportId);
-        var generated = $"{StackHarness.SecretOf("partner-globex")}.r1";
-        Assert.Equal(generated, credentials.Input<string>("clientSecret"));
-        Assert.Equal(generated, run.Single(ResourceTypes.Secret, "m2m--partner-globex--ClientSecret").Map("properties")["value"]);
+        Assert.Equal("S3cr3t.partner-globex.xVq9Lr2pWm8Tz4Kd.slot1.1", credentials.Input<string>("clientSecret"));
+        Assert.Contains("\"clientSecret\":\"S3cr3t.partner-globex.xVq9Lr2pWm8Tz4Kd.slot1.1\",", Components.M2MClientTests.Value(run, "m2m--partner-globex"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_adopted_clients_first_rotation_keeps_the_secret_auth0_still_holds_as_the_fallback()
+    {
+        var adopted = StackHarness.StackConfig().Edit("infra:clients", c => c[2]!["import"] = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a");
+        var before = await StackHarness.RunAsync(adopted);
+        var after = await StackHarness.RunAsync(adopted.Edit("infra:clients", c => c[2]!["rotation"] = 1));
+
+        var live = Infra.Config.ConsumerCredentials.Parse(Components.M2MClientTests.Value(before, "m2m--partner-globex")).ClientSecret;
+        var document = Infra.Config.ConsumerCredentials.Parse(Components.M2MClientTests.Value(after, "m2m--partner-globex"));
+        Assert.Equal(ProviderFakes.LiveSecretOf(StackHarness.SecretOf("partner-globex")), live);
+        Assert.Equal(live, document.FallbackClientSecret);
     }
 
     [Fact]
@@ -249,7 +288,7 @@ public class AdoptionTests
             "Auth0 returned an empty client secret for client 'nightly-reconciler' (infra:clients[1]). The Auth0 management client that Pulumi deploys with lacks the read:client_keys or read:client_credentials scope",
             error.Message,
             StringComparison.Ordinal);
-        Assert.DoesNotContain(fakes.Registered, r => r.Name == "m2m--nightly-reconciler--ClientSecret");
-        Assert.DoesNotContain(fakes.Registered, r => r.Name == "m2m--nightly-reconciler--ClientSecretNext");
+        Assert.DoesNotContain(fakes.Registered, r => r.Name == "m2m--nightly-reconciler");
+        Assert.Contains(fakes.Registered, r => r.Type == ResourceTypes.ClientCredentials && r.Name == "nightly-reconciler");
     }
 }

@@ -18,108 +18,113 @@ public class CredentialLifecycleTests
         return a.Keys.Where(k => a[k] != b[k]).Order(StringComparer.Ordinal).ToList();
     }
 
+    private static string Value(StackRun run, string secretName) => M2MClientTests.Value(run, secretName);
+
     [Fact]
-    public async Task Raising_the_rotation_counter_changes_exactly_the_secret_and_where_it_is_written()
+    public async Task Raising_the_rotation_counter_draws_one_secret_and_rewrites_the_document_and_auth0s_secret()
     {
-        var changed = await ChangedResources(Dev, Dev.Edit("infra:clients", c => c[1]!["rotation"] = 1));
+        var after = Dev.Edit("infra:clients", c => c[1]!["rotation"] = 1);
+
+        var changed = await ChangedResources(Dev, after);
+        var run = await StackHarness.RunAsync(after);
 
         Assert.Equal(
             [
                 $"{ResourceTypes.ClientCredentials} nightly-reconciler",
-                $"{ResourceTypes.Secret} m2m--nightly-reconciler--ClientSecret",
-                $"{ResourceTypes.Secret} m2m--nightly-reconciler--ClientSecretNext",
-                $"{ResourceTypes.RandomPassword} nightly-reconciler",
+                $"{ResourceTypes.Secret} m2m--nightly-reconciler",
+                $"{ResourceTypes.RandomPassword} nightly-reconciler--slot1",
             ],
             changed);
+        // The new secret (rotation 1, slot 1) in force, the previous one (rotation 0, slot 0) as the fallback.
+        Assert.Equal(
+            """{"clientId":"cid_nightly-reconciler","clientSecret":"S3cr3t.nightly-reconciler.xVq9Lr2pWm8Tz4Kd.slot1.1","fallbackClientSecret":"S3cr3t.nightly-reconciler.xVq9Lr2pWm8Tz4Kd.slot0.0","tokenEndpoint":"https://acme-dev.eu.auth0.com/oauth/token","audiences":{"inventory-api":"https://api.acme.example/inventory"},"expires":"2027-05-31","disabled":false,"version":1}""",
+            Value(run, "m2m--nightly-reconciler"));
+        Assert.Equal("S3cr3t.nightly-reconciler.xVq9Lr2pWm8Tz4Kd.slot1.1", run.Single(ResourceTypes.ClientCredentials, "nightly-reconciler").Input<string>("clientSecret"));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Every_rotation_document_holds_both_the_secret_auth0_has_before_the_switch_and_the_one_after(int rotation)
+    {
+        // The document is written before the credentials: until Auth0 switches, the consumer's fallback must be the
+        // secret Auth0 still holds, and afterwards its primary is the one Auth0 got.
+        var before = await StackHarness.RunAsync(Dev.Edit("infra:clients", c => c[1]!["rotation"] = rotation - 1));
+        var after = await StackHarness.RunAsync(Dev.Edit("infra:clients", c => c[1]!["rotation"] = rotation));
+
+        var document = Infra.Config.ConsumerCredentials.Parse(Value(after, "m2m--nightly-reconciler"));
+        var auth0Before = before.Single(ResourceTypes.ClientCredentials, "nightly-reconciler").Input<string>("clientSecret");
+        var auth0After = after.Single(ResourceTypes.ClientCredentials, "nightly-reconciler").Input<string>("clientSecret");
+        Assert.NotEqual(auth0Before, auth0After);
+        Assert.Equal((auth0After, auth0Before), (document.ClientSecret, document.FallbackClientSecret));
     }
 
     [Fact]
-    public async Task The_secret_is_a_64_character_random_password_kept_until_the_counter_or_the_disabled_flag_changes()
+    public async Task Each_client_has_two_64_character_random_passwords_kept_until_what_their_slot_holds_changes()
     {
         var run = await StackHarness.RunAsync(Dev);
 
-        var password = run.Single(ResourceTypes.RandomPassword, "checkout-service");
+        var snapshot = Snapshot.ByResource(run);
         Assert.Equal(
-            """{"keepers":{"disabled":"false","rotation":"2"},"length":64,"lower":true,"numeric":true,"overrideSpecial":"-_","special":true,"upper":true}""",
-            Snapshot.ByResource(run)[$"{ResourceTypes.RandomPassword} checkout-service"]["import= ".Length..]);
-        Assert.Equal(64, password.Input<double>("length"));
-        Assert.Equal(StackHarness.SecretOf("checkout-service") + ".r2", run.Single(ResourceTypes.ClientCredentials, "checkout-service").Input<string>("clientSecret"));
+            """import= {"keepers":{"holds":"2"},"length":64,"lower":true,"numeric":true,"overrideSpecial":"-_","special":true,"upper":true}""",
+            snapshot[$"{ResourceTypes.RandomPassword} checkout-service--slot0"]);
+        Assert.Equal(
+            """import= {"keepers":{"holds":"1"},"length":64,"lower":true,"numeric":true,"overrideSpecial":"-_","special":true,"upper":true}""",
+            snapshot[$"{ResourceTypes.RandomPassword} checkout-service--slot1"]);
+        Assert.Equal(
+            ["checkout-service--slot0", "checkout-service--slot1", "nightly-reconciler--slot0", "nightly-reconciler--slot1", "partner-globex--slot0", "partner-globex--slot1"],
+            run.OfType(ResourceTypes.RandomPassword).Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.All(run.OfType(ResourceTypes.RandomPassword), p => Assert.Equal(64, p.Input<double>("length")));
     }
 
     [Fact]
-    public async Task Next_is_written_before_auth0_switches_and_current_after()
+    public async Task The_document_gets_the_new_secret_before_auth0_switches_and_not_from_the_providers_read_back()
     {
         var captured = await StackHarness.CaptureAsync(Dev);
 
         var credentials = captured.Single(c => c.Resource is ClientCredentials && c.Resource.GetResourceName() == "partner-globex");
         var before = await StackHarness.ValueAsync(((InputList<Resource>)credentials.Options.DependsOn).ToOutput());
-        Assert.Contains(before, r => r.GetResourceName() == "m2m--partner-globex--ClientSecretNext");
+        Assert.Equal(["m2m--partner-globex"], before.Select(r => r.GetResourceName()));
         Assert.True(await Output.IsSecretAsync(((ClientCredentialsArgs)credentials.Args!).ClientSecret!.ToOutput()));
 
-        // CURRENT depends on the credentials, so the engine writes it only after Auth0 has the new secret. Its value is
-        // the one the program set, not the provider's read-back (empty for an identity without read:client_keys).
-        var current = captured.Single(c => c.Resource.GetResourceName() == "m2m--partner-globex--ClientSecret");
-        var after = await StackHarness.ValueAsync(((InputList<Resource>)current.Options.DependsOn).ToOutput());
-        Assert.Contains(after, r => r is ClientCredentials && r.GetResourceName() == "partner-globex");
-        var value = ((Pulumi.AzureNative.KeyVault.SecretArgs)current.Args!).Properties.Apply(p => p.Value!);
+        // The document's value is what the program generated, never the provider's read-back (empty for an identity
+        // without read:client_keys), so it does not wait for the credentials.
+        var document = captured.Single(c => c.Resource.GetResourceName() == "m2m--partner-globex");
+        var value = ((Pulumi.AzureNative.KeyVault.SecretArgs)document.Args!).Properties.Apply(p => p.Value!);
         Assert.DoesNotContain(await Pulumi.Utilities.OutputUtilities.GetDependenciesAsync(value), r => r is ClientCredentials);
         Assert.True(await Output.IsSecretAsync(value));
     }
 
     [Fact]
-    public async Task The_expiry_date_goes_into_the_clients_metadata_and_the_key_vault_expiry_of_its_secrets()
+    public async Task The_expiry_date_goes_into_the_clients_metadata_its_document_and_the_key_vault_expiry_of_its_secret()
     {
         var run = await StackHarness.RunAsync(Dev);
 
         Assert.Equal("2026-12-20", run.Single(ResourceTypes.Client, "partner-globex").Map("clientMetadata")["expires_at"]);
         var expires = new DateTimeOffset(2026, 12, 20, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
-        foreach (var name in new[] { "m2m--partner-globex--ClientSecret", "m2m--partner-globex--ClientSecretNext" })
-        {
-            var attributes = (System.Collections.Immutable.ImmutableDictionary<string, object>)run.Single(ResourceTypes.Secret, name).Map("properties")["attributes"];
-            Assert.Equal((double)expires, attributes["expires"]);
-        }
+        Assert.Equal(
+            [("enabled", (object)true), ("expires", (double)expires)],
+            M2MClientTests.Attributes(run, "m2m--partner-globex").OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)));
+        Assert.Contains("\"expires\":\"2026-12-20\"", Value(run, "m2m--partner-globex"), StringComparison.Ordinal);
 
-        Assert.False(run.Single(ResourceTypes.Secret, "m2m--partner-globex--ClientId").Map("properties").ContainsKey("attributes"));
         var noExpiry = await StackHarness.RunAsync(Dev.Edit("infra:clients", c => c[2]!.AsObject().Remove("expires")));
         Assert.False(noExpiry.Single(ResourceTypes.Client, "partner-globex").Map("clientMetadata").ContainsKey("expires_at"));
+        Assert.Equal([("enabled", (object)true)], M2MClientTests.Attributes(noExpiry, "m2m--partner-globex").Select(kv => (kv.Key, kv.Value)));
+        Assert.Contains("\"expires\":null,", Value(noExpiry, "m2m--partner-globex"), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Disabling_a_client_marks_it_for_the_action_and_replaces_its_secret()
-    {
-        var disabled = Dev.Edit("infra:clients", c => c[2]!["disabled"] = true);
-
-        var changed = await ChangedResources(Dev, disabled);
-        var run = await StackHarness.RunAsync(disabled);
-
-        Assert.Equal(
-            [
-                $"{ResourceTypes.Client} partner-globex",
-                $"{ResourceTypes.ClientCredentials} partner-globex",
-                $"{ResourceTypes.Secret} m2m--partner-globex--ClientSecret",
-                $"{ResourceTypes.Secret} m2m--partner-globex--ClientSecretNext",
-                $"{ResourceTypes.RandomPassword} partner-globex",
-            ],
-            changed);
-        Assert.Equal("true", run.Single(ResourceTypes.Client, "partner-globex").Map("clientMetadata")["disabled"]);
-        Assert.Equal(StackHarness.SecretOf("partner-globex") + ".r0.off", run.Single(ResourceTypes.ClientCredentials, "partner-globex").Input<string>("clientSecret"));
-    }
-
-    [Fact]
-    public async Task Removing_a_grant_removes_it_and_the_audience_secret_and_nothing_else_of_the_client()
+    public async Task Removing_a_grant_removes_it_and_its_audience_from_the_document_and_nothing_else_of_the_client()
     {
         var a = Snapshot.ByResource(await StackHarness.RunAsync(Dev));
-        var b = Snapshot.ByResource(await StackHarness.RunAsync(Dev.Edit("infra:clients", c => c[0]!["grants"]!.AsArray().RemoveAt(1))));
+        var run = await StackHarness.RunAsync(Dev.Edit("infra:clients", c => c[0]!["grants"]!.AsArray().RemoveAt(1)));
+        var b = Snapshot.ByResource(run);
 
-        Assert.Equal(
-            [
-                $"{ResourceTypes.ClientGrant} checkout-service--inventory-api",
-                $"{ResourceTypes.RoleAssignment} m2m--checkout-service--Audience--inventory-api--0f8d5a3e-6b1c-4e2a-9d7f-3c5b8a1e4f60",
-                $"{ResourceTypes.Secret} m2m--checkout-service--Audience--inventory-api",
-            ],
-            a.Keys.Except(b.Keys).Order(StringComparer.Ordinal));
+        Assert.Equal([$"{ResourceTypes.ClientGrant} checkout-service--inventory-api"], a.Keys.Except(b.Keys));
         Assert.Empty(b.Keys.Except(a.Keys));
-        Assert.All(b.Keys, k => Assert.Equal(a[k], b[k]));
+        Assert.Equal([$"{ResourceTypes.Secret} m2m--checkout-service"], b.Keys.Where(k => a[k] != b[k]));
+        Assert.Contains("\"audiences\":{\"orders-api\":\"https://api.acme.example/orders\"},", Value(run, "m2m--checkout-service"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public class ManagedKeyVaultTests
         Assert.Equal(KeyVaultRoles.AssignmentName(scope, configured, KeyVaultRoles.SecretsOfficer), officer.Input<string>("roleAssignmentName"));
 
         var secrets = captured.Where(c => c.Resource is Pulumi.AzureNative.KeyVault.Secret).ToList();
-        Assert.Equal(16, secrets.Count);
+        Assert.Equal(3, secrets.Count);
         foreach (var secret in secrets)
         {
             var dependsOn = await StackHarness.ValueAsync(((InputList<Resource>)secret.Options.DependsOn).ToOutput());

@@ -109,6 +109,20 @@ internal sealed class ProviderFakes
     /// <summary>The secret an adopted client already has in Auth0, distinct from any the program generates.</summary>
     public static string LiveSecretOf(string generated) => $"{generated}.live";
 
+    /// <summary>
+    /// What the fake random provider generates for a client whose base secret is <paramref name="secret"/>, in
+    /// <paramref name="slot"/> while its keeper <c>holds</c> is <paramref name="holds"/>.
+    /// </summary>
+    public static string Generated(string secret, int slot, string holds) => $"{secret}.slot{slot}.{holds}";
+
+    /// <summary>A password's client key and slot, from its logical name <c>{key}--slot{N}</c>.</summary>
+    private static (string ClientKey, int Slot) SlotOf(string name)
+    {
+        var at = name.LastIndexOf("--slot", StringComparison.Ordinal);
+        Assert.True(at > 0, $"a random password named '{name}', not '{{client}}--slot{{N}}'");
+        return (name[..at], int.Parse(name[(at + "--slot".Length)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     private (string? Id, object State) Respond(MockResourceArgs args, Func<string, string> clientSecretFor)
     {
         var type = args.Type!;
@@ -125,19 +139,20 @@ internal sealed class ProviderFakes
                 state["clientId"] = ClientIdOf(name);
                 break;
             case ResourceTypes.RandomPassword:
-                // What the random provider would generate: one value per client, another whenever a keeper changes.
+                // What the random provider would generate: one value per client, slot and keeper, so a test can tell
+                // from a value which slot it came from and what the slot held (another keeper draws another value).
                 var keepers = (ImmutableDictionary<string, object>)args.Inputs["keepers"];
-                var secret = clientSecretFor(name);
-                state["result"] = secret.Length == 0 || (string)keepers["rotation"] == "0" && (string)keepers["disabled"] == "false"
-                    ? secret
-                    : $"{secret}.r{keepers["rotation"]}{((string)keepers["disabled"] == "true" ? ".off" : "")}";
+                var (clientKey, slot) = SlotOf(name);
+                var secret = clientSecretFor(clientKey);
+                state["result"] = secret.Length == 0 ? secret : Generated(secret, slot, (string)keepers["holds"]);
                 break;
             case ResourceTypes.ClientCredentials when CredentialsReadBackEmpty:
                 state["clientSecret"] = "";
                 break;
             case ResourceTypes.ClientCredentials when !args.Inputs.ContainsKey("clientSecret"):
-                // Credentials imported without a secret of the program's: the provider reads back the live one.
-                var live = clientSecretFor(name);
+                // Credentials imported without a secret of the program's, or read (ClientCredentials.Get, named
+                // {key}--live): the provider reads back the live one.
+                var live = clientSecretFor(name.EndsWith("--live", StringComparison.Ordinal) ? name[..^"--live".Length] : name);
                 state["clientSecret"] = live.Length == 0 ? "" : LiveSecretOf(live);
                 break;
             case ResourceTypes.ResourceGroup:

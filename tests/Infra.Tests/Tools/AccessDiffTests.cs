@@ -52,22 +52,6 @@ public sealed class AccessDiffTests : IDisposable
         Assert.Equal(AccessDiffReport.PrivilegeIncreaseExitCode, AccessDiffReport.ExitCode(diff));
     }
 
-    [Fact]
-    public void Disabling_is_a_decrease_and_enabling_again_an_increase_that_needs_approval()
-    {
-        var disabled = DevFile.Replace("    - key: nightly-reconciler\n", "    - key: nightly-reconciler\n      disabled: true\n", StringComparison.Ordinal);
-
-        var disabling = Diff(disabled);
-        Assert.Equal(["ClientDisabled False nightly-reconciler  [inventory-api: stock:adjust stock:read] →"], disabling.Changes.Select(Line));
-        Assert.Equal(0, AccessDiffReport.ExitCode(disabling));
-        Assert.Equal("`nightly-reconciler` disabled: no more tokens for `inventory-api: stock:adjust stock:read`, its secret unreadable", AccessDiffReport.Describe(disabling.Changes[0], markdown: true));
-
-        _base.Write("Pulumi.dev.yaml", disabled);
-        var enabling = Diff(DevFile);
-        Assert.Equal(["ClientEnabled True nightly-reconciler  [inventory-api: stock:adjust stock:read] →"], enabling.Changes.Select(Line));
-        Assert.Equal(AccessDiffReport.PrivilegeIncreaseExitCode, AccessDiffReport.ExitCode(enabling));
-    }
-
     [Theory]
     [InlineData("      expires: 2027-05-31\n", "      expires: 2030-05-31\n", true, "2027-05-31→2030-05-31", "`nightly-reconciler`'s credentials expire on 2030-05-31 instead of 2027-05-31")]
     [InlineData("      expires: 2027-05-31\n", "", true, "2027-05-31→never", "`nightly-reconciler`'s credentials expire never instead of 2027-05-31")]
@@ -159,6 +143,28 @@ public sealed class AccessDiffTests : IDisposable
                 "GrantAdded True nightly-reconciler orders-api [orders:read] →",
             ],
             diff.Changes.Select(Line));
+    }
+
+    [Fact]
+    public void Disabling_a_client_is_a_reduction_and_enabling_it_again_a_privilege_increase()
+    {
+        var disabled = DevFile.Replace("      owner: partnerships@acme.example\n", "      owner: partnerships@acme.example\n      disabled: true\n", StringComparison.Ordinal);
+        Assert.NotEqual(DevFile, disabled);
+
+        var disabling = Diff(disabled);
+        _base.Write("Pulumi.dev.yaml", disabled);
+        var enabling = Diff(DevFile);
+
+        Assert.Equal(["ClientDisabled False partner-globex  [orders-api: orders:read] →"], disabling.Changes.Select(Line));
+        Assert.Equal(0, AccessDiffReport.ExitCode(disabling));
+        Assert.Equal(["ClientEnabled True partner-globex  [orders-api: orders:read] →"], enabling.Changes.Select(Line));
+        Assert.Equal(AccessDiffReport.PrivilegeIncreaseExitCode, AccessDiffReport.ExitCode(enabling));
+        Assert.Equal(
+            "Access changes in stack dev:\n  PRIVILEGE INCREASES (1):\n    + client partner-globex enabled again: tokens for orders-api: orders:read, its secret readable by its readers\n",
+            AccessDiffReport.Render(enabling, OutputFormat.Text).ReplaceLineEndings("\n"));
+        Assert.Equal(
+            "Access changes in stack dev:\n  other changes (1):\n    - client partner-globex disabled: no tokens for orders-api: orders:read, its secret unreadable\n",
+            AccessDiffReport.Render(disabling, OutputFormat.Text).ReplaceLineEndings("\n"));
     }
 
     [Fact]

@@ -1,11 +1,4 @@
-using System.Diagnostics;
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Core;
-using Azure.Core.Pipeline;
-using Azure.Security.KeyVault.Secrets;
 using Infra.Config;
 using Infra.Tests.Support;
 using Infra.Tool.Verify;
@@ -14,25 +7,29 @@ namespace Infra.Tests.Tools;
 
 /// <summary>
 /// The verify command against a real OAuth 2.0 server (oauth2-mock-server, installed by .ci/run into tests/verify)
-/// configured to grant like Auth0, with the Key Vault reads served at the HTTP level.
+/// configured to grant like Auth0, with each client's one credentials document served by a fake Key Vault.
 /// </summary>
 public sealed class CredentialVerifierTests
 {
-    private static readonly AccessConfig Dev = AccessConfigParser.Parse(Config.AccessConfigParserTests.Raw(StackHarness.StackConfig()));
+    private static readonly AccessConfig Dev = Parse(StackHarness.StackConfig());
+
+    private const string RefusedButFallbackAccepted = "the primary client secret is refused and the fallback accepted: the last rotation did not reach Auth0 (run `pulumi up` again)";
+
+    private static AccessConfig Parse(IReadOnlyDictionary<string, string> config) => AccessConfigParser.Parse(Config.AccessConfigParserTests.Raw(config));
 
     private static string SecretOf(string client) => $"vault-secret-of-{client}-Zx81Qp";
 
     /// <summary>The grants Auth0 would hold for the dev stack: client id → secret and audience → scopes.</summary>
-    private static JsonObject TenantGrants(Action<JsonObject>? change = null)
+    internal static JsonObject TenantGrants(AccessConfig access, Action<JsonObject>? change = null)
     {
         var clients = new JsonObject();
-        foreach (var client in Dev.Clients)
+        foreach (var client in access.Clients)
         {
             clients[$"id-{client.Key}"] = new JsonObject
             {
                 ["secret"] = SecretOf(client.Key),
                 ["grants"] = new JsonObject(client.Grants.Select(g => KeyValuePair.Create(
-                    Dev.Apis.Single(a => a.Key == g.ApiKey).Identifier,
+                    access.Apis.Single(a => a.Key == g.ApiKey).Identifier,
                     (JsonNode?)string.Join(' ', g.Scopes)))),
             };
         }
@@ -41,34 +38,42 @@ public sealed class CredentialVerifierTests
         return clients;
     }
 
-    private static async Task<(IReadOnlyList<VerifiedGrant> Results, KeyVaultHandler Vault)> VerifyAgainst(JsonObject tenant, Func<string, string?>? overrideSecret = null)
-    {
-        await using var server = await OAuthServer.StartAsync(tenant);
-        var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var client in Dev.Clients)
-        {
-            foreach (var secret in ConsumerSecretLayout.For(Dev.KeyVault, client))
-            {
-                secrets[secret.Name] = secret.Kind switch
-                {
-                    ConsumerSecretKind.ClientId => $"id-{client.Key}",
-                    ConsumerSecretKind.ClientSecret or ConsumerSecretKind.ClientSecretNext => overrideSecret?.Invoke(client.Key) ?? SecretOf(client.Key),
-                    ConsumerSecretKind.TokenEndpoint => $"{server.Issuer}/token",
-                    _ => Dev.Apis.Single(a => a.Key == secret.ApiKey).Identifier,
-                };
-            }
-        }
+    /// <summary>The document the program writes for <paramref name="client"/> after a finished deploy.</summary>
+    internal static ConsumerCredentials Document(AccessConfig access, M2MClientDefinition client, string tokenEndpoint) => new(
+        $"id-{client.Key}",
+        client.Disabled ? null : SecretOf(client.Key),
+        null,
+        tokenEndpoint,
+        client.Grants.ToDictionary(g => g.ApiKey, g => access.Apis.Single(a => a.Key == g.ApiKey).Identifier, StringComparer.Ordinal),
+        client.Expires?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        client.Disabled);
 
-        var vault = new KeyVaultHandler(secrets);
-        var client2 = new SecretClient(new Uri(Dev.KeyVault.Uri), new StaticCredential(), new SecretClientOptions { Transport = new HttpClientTransport(new HttpClient(vault)) });
+    private static async Task<(IReadOnlyList<VerifiedGrant> Results, FakeKeyVault Vault)> VerifyAgainst(
+        JsonObject tenant,
+        Func<ConsumerCredentials, string>? document = null,
+        AccessConfig? access = null,
+        string? missing = null)
+    {
+        access ??= Dev;
+        await using var server = await OAuthServer.StartAsync(tenant);
+        var secrets = access.Clients.Where(c => c.Key != missing).ToDictionary(
+            c => ConsumerSecretLayout.SecretName(access.KeyVault, c),
+            c =>
+            {
+                var written = Document(access, c, server.TokenEndpoint);
+                return new VaultSecret(document?.Invoke(written) ?? written.ToJson(), Enabled: !c.Disabled);
+            },
+            StringComparer.Ordinal);
+
+        using var vault = new FakeKeyVault(secrets);
         using var http = new HttpClient();
-        return (await new CredentialVerifier(client2, http).VerifyAsync(Dev), vault);
+        return (await new CredentialVerifier(vault.Client(access.KeyVault.Uri), http).VerifyAsync(access), vault);
     }
 
     [Fact]
-    public async Task Every_dev_client_gets_a_signed_token_with_exactly_its_audience_and_scopes()
+    public async Task Every_dev_client_gets_a_signed_token_with_exactly_its_audience_and_scopes_from_one_read()
     {
-        var (results, vault) = await VerifyAgainst(TenantGrants());
+        var (results, vault) = await VerifyAgainst(TenantGrants(Dev));
 
         Assert.Equal(
             ["checkout-service orders-api", "checkout-service inventory-api", "nightly-reconciler inventory-api", "partner-globex orders-api"],
@@ -77,12 +82,14 @@ public sealed class CredentialVerifierTests
         Assert.Equal("ok    checkout-service → inventory-api", VerifyReport.Render(results).Split('\n')[0]);
         Assert.EndsWith("4 of 4 grants verified\n", VerifyReport.Render(results).ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.True(vault.ChallengesAnswered > 0, "the Key Vault client authenticated through the bearer challenge");
+        // One read per client, of its one secret, however many APIs it is granted.
+        Assert.Equal(["m2m--checkout-service", "m2m--nightly-reconciler", "m2m--partner-globex"], vault.Reads);
     }
 
     [Fact]
     public async Task A_scope_the_tenant_grants_beyond_config_is_a_mismatch()
     {
-        var (results, _) = await VerifyAgainst(TenantGrants(t => t["id-nightly-reconciler"]!["grants"]!["https://api.acme.example/inventory"] = "stock:read stock:adjust stock:delete"));
+        var (results, _) = await VerifyAgainst(TenantGrants(Dev, t => t["id-nightly-reconciler"]!["grants"]!["https://api.acme.example/inventory"] = "stock:read stock:adjust stock:delete"));
 
         var failure = Assert.Single(results, r => !r.Ok);
         Assert.Equal(("nightly-reconciler", "inventory-api"), (failure.Client, failure.Api));
@@ -94,8 +101,8 @@ public sealed class CredentialVerifierTests
     public async Task A_wrong_secret_in_the_vault_and_a_missing_grant_are_reported_without_printing_a_secret_or_a_token()
     {
         var (results, _) = await VerifyAgainst(
-            TenantGrants(t => t["id-checkout-service"]!["grants"]!.AsObject().Remove("https://api.acme.example/inventory")),
-            overrideSecret: client => client == "partner-globex" ? "stale-secret-Qm7Tn3" : null);
+            TenantGrants(Dev, t => t["id-checkout-service"]!["grants"]!.AsObject().Remove("https://api.acme.example/inventory")),
+            document: d => (d.ClientId == "id-partner-globex" ? d with { ClientSecret = "stale-secret-Qm7Tn3" } : d).ToJson());
 
         var report = VerifyReport.Render(results);
         Assert.Equal(
@@ -110,94 +117,141 @@ public sealed class CredentialVerifierTests
         Assert.DoesNotContain("eyJ", report, StringComparison.Ordinal);
     }
 
-    /// <summary>Key Vault's data plane at the HTTP level: a bearer challenge, then secrets by name.</summary>
-    internal sealed class KeyVaultHandler(IReadOnlyDictionary<string, string> secrets) : HttpMessageHandler
+    [Fact]
+    public async Task A_primary_refused_and_a_fallback_accepted_is_a_rotation_that_did_not_reach_auth0()
     {
-        public int ChallengesAnswered { get; private set; }
+        // The document was written (new secret, previous as fallback) but the run stopped before Auth0 switched.
+        var (results, _) = await VerifyAgainst(
+            TenantGrants(Dev),
+            document: d => (d.ClientId == "id-checkout-service" ? d with { ClientSecret = "rotated-not-yet-in-auth0-Vb5", FallbackClientSecret = d.ClientSecret } : d).ToJson());
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            if (request.Headers.Authorization is not { Scheme: "Bearer", Parameter: StaticCredential.Token })
-            {
-                var challenge = new HttpResponseMessage(HttpStatusCode.Unauthorized);
-                challenge.Headers.Add("WWW-Authenticate", "Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001\", resource=\"https://vault.azure.net\"");
-                return Task.FromResult(challenge);
-            }
-
-            ChallengesAnswered++;
-            var name = request.RequestUri!.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries) is ["secrets", var n, ..] ? n : "";
-            if (!secrets.TryGetValue(name, out var value))
-            {
-                return Task.FromResult(Json(HttpStatusCode.NotFound, new JsonObject { ["error"] = new JsonObject { ["code"] = "SecretNotFound", ["message"] = $"A secret with (name/id) {name} was not found in this key vault." } }));
-            }
-
-            return Task.FromResult(Json(HttpStatusCode.OK, new JsonObject
-            {
-                ["value"] = value,
-                ["id"] = $"{request.RequestUri.GetLeftPart(UriPartial.Authority)}/secrets/{name}/0123456789abcdef",
-                ["attributes"] = new JsonObject { ["enabled"] = true },
-            }));
-        }
-
-        private static HttpResponseMessage Json(HttpStatusCode status, JsonObject body)
-            => new(status) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+        Assert.Equal(
+            [
+                $"checkout-service orders-api {RefusedButFallbackAccepted}",
+                $"checkout-service inventory-api {RefusedButFallbackAccepted}",
+            ],
+            results.Where(r => !r.Ok).Select(r => $"{r.Client} {r.Api} {string.Join("; ", r.Problems)}"));
+        Assert.EndsWith("2 of 4 grants verified\n", VerifyReport.Render(results).ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.DoesNotContain("rotated-not-yet", VerifyReport.Render(results), StringComparison.Ordinal);
     }
 
-    private sealed class StaticCredential : TokenCredential
+    [Fact]
+    public async Task A_finished_rotation_whose_primary_works_is_ok_with_a_fallback_present()
     {
-        public const string Token = "test-access-token-for-key-vault";
+        var (results, _) = await VerifyAgainst(
+            TenantGrants(Dev),
+            document: d => (d with { FallbackClientSecret = "previous-secret-no-longer-in-auth0-Kp2" }).ToJson());
 
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => new(Token, DateTimeOffset.UtcNow.AddHours(1));
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) => new(GetToken(requestContext, cancellationToken));
+        Assert.All(results, r => Assert.True(r.Ok, string.Join("; ", r.Problems)));
+        Assert.Equal(4, results.Count);
     }
 
-    /// <summary>tests/verify/oauth-server.mjs in a child process, for one test.</summary>
-    private sealed class OAuthServer : IAsyncDisposable
+    [Fact]
+    public async Task A_primary_and_a_fallback_both_refused_is_the_refusal_alone()
     {
-        private readonly Process _process;
+        var (results, _) = await VerifyAgainst(
+            TenantGrants(Dev),
+            document: d => (d.ClientId == "id-nightly-reconciler" ? d with { ClientSecret = "wrong-one-Tt4", FallbackClientSecret = "wrong-two-Tt5" } : d).ToJson());
 
-        private OAuthServer(Process process, string issuer)
-        {
-            _process = process;
-            Issuer = issuer;
-        }
+        var failure = Assert.Single(results, r => !r.Ok);
+        Assert.Equal(("nightly-reconciler", "inventory-api"), (failure.Client, failure.Api));
+        Assert.Equal(["token request refused: 401 access_denied Unauthorized"], failure.Problems);
+    }
 
-        public string Issuer { get; }
+    [Fact]
+    public async Task A_secret_that_is_not_a_credentials_document_is_a_problem_for_each_of_its_grants_and_is_not_printed()
+    {
+        var (results, _) = await VerifyAgainst(
+            TenantGrants(Dev),
+            document: d => d.ClientId == "id-checkout-service" ? "plain-Secret-from-an-old-layout-Hj6" : d.ToJson());
 
-        public static async Task<OAuthServer> StartAsync(JsonObject clients)
-        {
-            var folder = Path.Combine(StackHarness.RepositoryRoot(), "tests", "verify");
-            Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "oauth2-mock-server")), "run `npm ci --prefix tests/verify` first (.ci/run does)");
-            var start = new ProcessStartInfo("node", "oauth-server.mjs")
+        Assert.Equal(
+            [
+                "checkout-service orders-api Key Vault: the client's secret is not a credentials document ('p' is an invalid start of a value. Path: $ | LineNumber: 0 | BytePositionInLine: 0.)",
+                "checkout-service inventory-api Key Vault: the client's secret is not a credentials document ('p' is an invalid start of a value. Path: $ | LineNumber: 0 | BytePositionInLine: 0.)",
+            ],
+            results.Where(r => !r.Ok).Select(r => $"{r.Client} {r.Api} {string.Join("; ", r.Problems)}"));
+        Assert.DoesNotContain("plain-Secret", VerifyReport.Render(results), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_document_of_another_version_or_with_an_unknown_key_is_not_read()
+    {
+        var (results, _) = await VerifyAgainst(
+            TenantGrants(Dev),
+            document: d => d.ClientId switch
             {
-                WorkingDirectory = folder,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            start.Environment["VERIFY_CLIENTS"] = clients.ToJsonString();
-            var process = Process.Start(start)!;
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
-                ?? throw new InvalidOperationException("oauth-server.mjs exited: " + await process.StandardError.ReadToEndAsync(timeout.Token));
-            return new OAuthServer(process, JsonDocument.Parse(line).RootElement.GetProperty("issuer").GetString()!);
-        }
+                "id-nightly-reconciler" => d.ToJson().Replace("\"version\":1", "\"version\":2", StringComparison.Ordinal),
+                "id-partner-globex" => d.ToJson().Replace("\"version\":1", "\"version\":1,\"clientSecretNext\":null", StringComparison.Ordinal),
+                _ => d.ToJson(),
+            });
 
-        public async ValueTask DisposeAsync()
-        {
-            _process.StandardInput.Close();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
+        Assert.Equal(
+            [
+                "nightly-reconciler inventory-api Key Vault: the client's secret is not a credentials document (The credentials document has version 2; this reader knows version 1.)",
+                "partner-globex orders-api Key Vault: the client's secret is not a credentials document (The JSON property 'clientSecretNext' could not be mapped to any .NET member contained in type 'Infra.Config.ConsumerCredentials'.)",
+            ],
+            results.Where(r => !r.Ok).Select(r => $"{r.Client} {r.Api} {string.Join("; ", r.Problems)}"));
+    }
 
-            _process.Dispose();
-        }
+    [Fact]
+    public async Task A_json_object_that_lacks_the_documents_keys_is_not_a_credentials_document()
+    {
+        // JSON that parses but names no client: nothing to request a token with, and no crash either.
+        var (results, _) = await VerifyAgainst(
+            TenantGrants(Dev),
+            document: d => d.ClientId == "id-partner-globex" ? """{"version":1}""" : d.ToJson());
+
+        Assert.Equal(
+            ["partner-globex orders-api Key Vault: the client's secret is not a credentials document (it lacks clientId, tokenEndpoint or audiences)"],
+            results.Where(r => !r.Ok).Select(r => $"{r.Client} {r.Api} {string.Join("; ", r.Problems)}"));
+    }
+
+    [Fact]
+    public async Task A_document_without_a_secret_or_with_another_audience_for_an_enabled_client_is_reported()
+    {
+        var (results, _) = await VerifyAgainst(
+            TenantGrants(Dev),
+            document: d => d.ClientId switch
+            {
+                "id-nightly-reconciler" => (d with { ClientSecret = null }).ToJson(),
+                "id-partner-globex" => (d with { Audiences = new Dictionary<string, string> { ["orders-api"] = "https://api.acme.example/other" } }).ToJson(),
+                _ => d.ToJson(),
+            });
+
+        Assert.Equal(
+            [
+                "nightly-reconciler inventory-api Key Vault holds no client secret for an enabled client",
+                "partner-globex orders-api Key Vault audience is 'https://api.acme.example/other', expected 'https://api.acme.example/orders'",
+            ],
+            results.Where(r => !r.Ok).Select(r => $"{r.Client} {r.Api} {string.Join("; ", r.Problems)}"));
+    }
+
+    [Fact]
+    public async Task A_missing_secret_is_reported_with_key_vaults_error_code()
+    {
+        var (results, vault) = await VerifyAgainst(TenantGrants(Dev), missing: "checkout-service");
+
+        Assert.Equal(
+            [
+                "checkout-service orders-api Key Vault: 404 SecretNotFound reading the client's secret",
+                "checkout-service inventory-api Key Vault: 404 SecretNotFound reading the client's secret",
+            ],
+            results.Where(r => !r.Ok).Select(r => $"{r.Client} {r.Api} {string.Join("; ", r.Problems)}"));
+        Assert.Equal(["m2m--checkout-service", "m2m--nightly-reconciler", "m2m--partner-globex"], vault.Reads);
+    }
+
+    [Fact]
+    public async Task A_disabled_client_is_skipped_and_its_secret_is_not_read()
+    {
+        var access = Parse(StackHarness.StackConfig().Edit("infra:clients", c => c[2]!["disabled"] = true));
+
+        var (results, vault) = await VerifyAgainst(TenantGrants(access), access: access);
+
+        Assert.Equal(
+            ["checkout-service orders-api", "checkout-service inventory-api", "nightly-reconciler inventory-api"],
+            results.Select(r => $"{r.Client} {r.Api}"));
+        Assert.All(results, r => Assert.True(r.Ok, string.Join("; ", r.Problems)));
+        Assert.Equal(["m2m--checkout-service", "m2m--nightly-reconciler"], vault.Reads);
     }
 }

@@ -11,10 +11,10 @@ public class OfflinePlanTests
 
     [Theory]
     // APIs (component, server, scopes) + the Action (component, action, binding) + clients (component, client,
-    // credentials, password) + grants + secrets (4 + grants per client) + readers' assignments (per secret).
-    [InlineData("dev", (2 * 3) + 3 + (3 * 4) + 4 + 16 + 21, false)]
-    [InlineData("staging", (2 * 3) + 3 + (3 * 4) + 5 + 17 + 17, false)]
-    [InlineData("prod", (2 * 3) + 3 + (3 * 4) + 4 + 16 + 16 + 4, true)] // + the vault component, group, vault, officer
+    // credentials, two passwords) + grants + one secret per client + one assignment per reader.
+    [InlineData("dev", (2 * 3) + 3 + (3 * 5) + 4 + 3 + 4, false)]
+    [InlineData("staging", (2 * 3) + 3 + (3 * 5) + 5 + 3 + 3, false)]
+    [InlineData("prod", (2 * 3) + 3 + (3 * 5) + 4 + 3 + 3 + 4, true)] // + the vault component, group, vault, officer
     public async Task Every_example_stack_validates_and_plans_offline(string stack, int resources, bool isProtected)
     {
         var plan = await OfflinePlan.RunAsync(Stack(stack), PulumiConfigScope.Today);
@@ -22,8 +22,9 @@ public class OfflinePlanTests
         Assert.True(plan.Valid, string.Join("\n", plan.Problems));
         Assert.Equal(resources, plan.Resources.Count);
         Assert.Equal(isProtected, plan.Resources.Any(r => r.Protect));
-        Assert.All(plan.Resources.Where(r => r.Type == "azure-native:keyvault:Secret" && r.Name.EndsWith("--ClientSecret", StringComparison.Ordinal)),
-            r => Assert.Equal("[secret]", r.Inputs["properties"]!["value"]!.GetValue<string>()));
+        Assert.Equal(
+            ["m2m--checkout-service", "m2m--nightly-reconciler", stack == "staging" ? "m2m--load-test-runner" : "m2m--partner-globex"],
+            plan.Resources.Where(r => r.Type == "azure-native:keyvault:Secret").Select(r => r.Name));
     }
 
     [Fact]
@@ -48,11 +49,11 @@ public class OfflinePlanTests
         var text = PlanReport.Render(await OfflinePlan.RunAsync(Stack("dev"), PulumiConfigScope.Today), OutputFormat.Text);
 
         var lines = text.Split('\n');
-        Assert.Equal("Stack infra/dev: 62 resources", lines[0]);
         Assert.Equal("infra:auth0:CredentialExchangePolicy credential-lifecycle {}", lines[1]);
         Assert.Equal("infra:auth0:ApiResourceServer orders-api {}", lines[4]);
         Assert.StartsWith("  auth0:index/resourceServer:ResourceServer orders-api {\"allowOfflineAccess\":false,\"identifier\":\"https://api.acme.example/orders\"", lines[5], StringComparison.Ordinal);
-        Assert.Contains("  azure-native:keyvault:Secret m2m--checkout-service--ClientSecret {\"properties\":{\"attributes\":{\"expires\":1802649600},\"contentType\":\"text/plain\",\"value\":\"[secret]\"}", text, StringComparison.Ordinal);
+        Assert.Equal("Stack infra/dev: 35 resources", lines[0]);
+        Assert.Contains("  azure-native:keyvault:Secret m2m--checkout-service {\"properties\":{\"attributes\":{\"enabled\":true,\"expires\":1802649600},\"contentType\":\"application/json\",\"value\":", text, StringComparison.Ordinal);
         Assert.Contains("  partner-globex (partnerships@acme.example) → orders-api: orders:read\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain(PlanMocks.SecretMarker, text, StringComparison.Ordinal);
     }
@@ -74,8 +75,9 @@ public class OfflinePlanTests
     {
         var json = JsonDocument.Parse(PlanReport.Render(await OfflinePlan.RunAsync(Stack("dev"), PulumiConfigScope.Today), OutputFormat.Json)).RootElement;
 
-        Assert.Equal(["project", "stack", "valid", "problems", "warnings", "resources", "access"], json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["project", "stack", "valid", "problems", "warnings", "capacity", "resources", "access"], json.EnumerateObject().Select(p => p.Name));
         Assert.True(json.GetProperty("valid").GetBoolean());
+        Assert.Equal("""{"roleAssignments":4,"roleAssignmentBudget":4000,"auth0Clients":3,"auth0Grants":4,"auth0ResourceServers":2}""", JsonSerializer.Serialize(json.GetProperty("capacity")));
         var grant = json.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "partner-globex--orders-api");
         Assert.Equal(
             """{"type":"auth0:index/clientGrant:ClientGrant","name":"partner-globex--orders-api","parent":"infra:auth0:M2MClient::partner-globex","protect":false,"importId":null,"inputs":{"audience":"https://api.acme.example/orders","clientId":"(client id of partner-globex)","scopes":["orders:read"],"subjectType":"client"}}""",
@@ -100,14 +102,27 @@ public class OfflinePlanTests
     }
 
     [Fact]
-    public async Task The_generated_secret_is_a_secret_never_null()
+    public async Task The_credentials_document_is_shown_as_a_secret_never_as_its_text_or_null()
     {
         var plan = await OfflinePlan.RunAsync(Stack("dev"), PulumiConfigScope.Today);
 
-        Assert.All(
-            plan.Resources.Where(r => r.Name.EndsWith("--ClientSecretNext", StringComparison.Ordinal) || r.Name.EndsWith("--ClientSecret", StringComparison.Ordinal)),
-            r => Assert.Equal("[secret]", r.Inputs["properties"]!["value"]!.GetValue<string>()));
-        Assert.DoesNotContain("null", PlanReport.Render(plan, OutputFormat.Text), StringComparison.Ordinal);
+        var documents = plan.Resources.Where(r => r.Type == "azure-native:keyvault:Secret").ToList();
+        Assert.Equal(3, documents.Count);
+        Assert.All(documents, r => Assert.Equal("[secret]", r.Inputs["properties"]!["value"]!.GetValue<string>()));
+        var text = PlanReport.Render(plan, OutputFormat.Text);
+        Assert.Contains("  azure-native:keyvault:Secret m2m--checkout-service {\"properties\":{\"attributes\":{\"enabled\":true,\"expires\":1802649600},\"contentType\":\"application/json\",\"value\":\"[secret]\"}", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("null", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("generated password", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_generated_secrets_reach_auth0_as_secrets_never_null()
+    {
+        var plan = await OfflinePlan.RunAsync(Stack("dev"), PulumiConfigScope.Today);
+
+        var credentials = plan.Resources.Where(r => r.Type == "auth0:index/clientCredentials:ClientCredentials").ToList();
+        Assert.Equal(3, credentials.Count);
+        Assert.All(credentials, r => Assert.Equal("[secret]", r.Inputs["clientSecret"]!.GetValue<string>()));
     }
 
     [Fact]

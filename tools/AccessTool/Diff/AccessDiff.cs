@@ -23,10 +23,10 @@ public enum ChangeKind
     /// <summary>Scopes removed from an existing grant.</summary>
     ScopesRemoved,
 
-    /// <summary>Azure principals newly allowed to read a client's secrets.</summary>
+    /// <summary>Azure principals newly allowed to read a client's secret.</summary>
     ReadersAdded,
 
-    /// <summary>Azure principals no longer allowed to read a client's secrets.</summary>
+    /// <summary>Azure principals no longer allowed to read a client's secret.</summary>
     ReadersRemoved,
 
     /// <summary>A client disabled: no tokens, no readable secret.</summary>

@@ -110,6 +110,13 @@ public static class OfflinePlan
             var opts = record.Options;
             var parent = opts.Parent is { } p and not Pulumi.Stack ? $"{p.GetResourceType()}::{p.GetResourceName()}" : null;
             var inputs = (JsonObject)ToJson(r.Inputs, mask: true)!;
+            if (r.Type == "azure-native:keyvault:Secret" && inputs["properties"]?["value"] is not null)
+            {
+                // Every Key Vault secret this program writes is a Pulumi secret, also a disabled client's document that
+                // embeds no generated value.
+                inputs["properties"]!["value"] = "[secret]";
+            }
+
             if (inputs["roleAssignmentName"] is not null)
             {
                 // Derived from the subscription, which only the deploying identity knows.

@@ -1,0 +1,205 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Consumer;
+using Infra.Config;
+using Infra.Tests.Support;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Infra.Tests.Examples;
+
+/// <summary>
+/// The README's consumer example (examples/Consumer) against the real OAuth 2.0 server and a fake Key Vault that
+/// serves the document exactly as the program writes it.
+/// </summary>
+public sealed class TokenClientTests(TokenClientTests.Auth0Tenant tenant) : IClassFixture<TokenClientTests.Auth0Tenant>, IDisposable
+{
+    private const string SecretName = "m2m--checkout-service";
+    private const string ClientId = "cid_checkout-service";
+    private const string InAuth0 = "secret-auth0-holds-Rw3Jk9";
+    private const string Orders = "https://api.acme.example/orders";
+    private const string Inventory = "https://api.acme.example/inventory";
+    private static readonly DateTimeOffset Start = new(2026, 11, 28, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly Dictionary<string, VaultSecret> _secrets = new(StringComparer.Ordinal);
+    private readonly TokenRequestRecorder _recorder = new();
+    private readonly ManualClock _clock = new(Start);
+    private FakeKeyVault? _vault;
+    private HttpClient? _http;
+
+    /// <summary>One server for the class: every test sees the same tenant, and starting Node costs a second.</summary>
+    public sealed class Auth0Tenant : IAsyncLifetime
+    {
+        internal OAuthServer? Server { get; private set; }
+
+        public async Task InitializeAsync() => Server = await OAuthServer.StartAsync(new JsonObject
+        {
+            [ClientId] = new JsonObject
+            {
+                ["secret"] = InAuth0,
+                ["grants"] = new JsonObject { [Orders] = "orders:read orders:write", [Inventory] = "stock:read" },
+            },
+        });
+
+        public async Task DisposeAsync()
+        {
+            if (Server is not null)
+            {
+                await Server.DisposeAsync();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _http?.Dispose();
+        _vault?.Dispose();
+        _recorder.Dispose();
+    }
+
+    /// <summary>Puts the document into the vault as the program writes it (ConsumerCredentials.ToJson).</summary>
+    private void Store(string? clientSecret, string? fallback, bool disabled = false, bool enabledInVault = true)
+        => _secrets[SecretName] = new VaultSecret(
+            new ConsumerCredentials(ClientId, clientSecret, fallback, tenant.Server!.TokenEndpoint, new Dictionary<string, string> { ["orders-api"] = Orders, ["inventory-api"] = Inventory }, "2027-02-15", disabled).ToJson(),
+            enabledInVault);
+
+    private TokenClient Client()
+    {
+        _vault ??= new FakeKeyVault(_secrets);
+        _http ??= new HttpClient(_recorder, disposeHandler: false);
+        return new(_vault.Client("https://kv-acme-m2m-dev.vault.azure.net/"), SecretName, _http, _clock);
+    }
+
+    private static JsonWebToken Jwt(string token) => new(token);
+
+    [Fact]
+    public async Task A_token_for_an_api_key_carries_its_audience_and_scopes_from_one_read_of_the_one_secret()
+    {
+        Store(InAuth0, fallback: null);
+
+        var token = Jwt(await Client().GetTokenAsync("orders-api"));
+
+        Assert.Equal([Orders], token.Audiences);
+        Assert.Equal((ClientId, "orders:read orders:write"), (token.GetPayloadValue<string>("azp"), token.GetPayloadValue<string>("scope")));
+        Assert.Equal([SecretName], _vault!.Reads);
+        Assert.Equal([(ClientId, InAuth0, Orders)], _recorder.Requests);
+    }
+
+    [Fact]
+    public async Task The_token_is_cached_per_api_until_a_minute_before_it_expires()
+    {
+        Store(InAuth0, fallback: null);
+        var client = Client();
+
+        var first = await client.GetTokenAsync("orders-api");
+        _clock.Advance(TimeSpan.FromMinutes(58) + TimeSpan.FromSeconds(59));
+        var cached = await client.GetTokenAsync("orders-api");
+        var otherApi = Jwt(await client.GetTokenAsync("inventory-api"));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var renewed = await client.GetTokenAsync("orders-api");
+
+        Assert.Same(first, cached);
+        Assert.Equal([Inventory], otherApi.Audiences);
+        // oauth2-mock-server issues hour-long tokens: renewed from 59 minutes on, with a new read of the document.
+        Assert.Equal([Orders, Inventory, Orders], _recorder.Requests.Select(r => r.Audience));
+        Assert.Equal(3, _vault!.Reads.Count);
+        Assert.Equal([Orders], Jwt(renewed).Audiences);
+    }
+
+    [Fact]
+    public async Task Mid_rotation_a_refused_secret_is_retried_once_with_the_fallback()
+    {
+        // The document has the new secret; Auth0 still the previous one, now the fallback.
+        Store("new-secret-not-yet-in-auth0-Ux2", fallback: InAuth0);
+
+        var token = Jwt(await Client().GetTokenAsync("inventory-api"));
+
+        Assert.Equal([Inventory], token.Audiences);
+        Assert.Equal([(ClientId, "new-secret-not-yet-in-auth0-Ux2", Inventory), (ClientId, InAuth0, Inventory)], _recorder.Requests);
+        Assert.Equal([SecretName], _vault!.Reads);
+    }
+
+    [Fact]
+    public async Task After_the_switch_the_primary_works_and_the_fallback_is_not_tried()
+    {
+        Store(InAuth0, fallback: "previous-secret-Auth0-dropped-Pn8");
+
+        await Client().GetTokenAsync("orders-api");
+
+        Assert.Equal([(ClientId, InAuth0, Orders)], _recorder.Requests);
+    }
+
+    [Fact]
+    public async Task Each_new_token_rereads_the_document_so_a_rotation_reaches_a_running_consumer()
+    {
+        Store("new-secret-not-yet-in-auth0-Ux2", fallback: InAuth0);
+        var client = Client();
+        await client.GetTokenAsync("orders-api");
+
+        Store(InAuth0, fallback: "older-secret-Zq1");
+        _clock.Advance(TimeSpan.FromHours(1));
+        await client.GetTokenAsync("orders-api");
+
+        Assert.Equal(["new-secret-not-yet-in-auth0-Ux2", InAuth0, InAuth0], _recorder.Requests.Select(r => r.Secret));
+        Assert.Equal([SecretName, SecretName], _vault!.Reads);
+    }
+
+    [Fact]
+    public async Task Both_secrets_refused_is_auth0s_error_without_a_secret_in_it()
+    {
+        Store("wrong-one-Gh4", fallback: "wrong-two-Gh5");
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => Client().GetTokenAsync("orders-api"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+        Assert.Equal("""Auth0 refused a token for API 'orders-api': 401 {"error":"access_denied","error_description":"Unauthorized"}""", error.Message);
+        Assert.Equal(2, _recorder.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_refused_secret_without_a_fallback_is_not_retried()
+    {
+        Store("wrong-one-Gh4", fallback: null);
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => Client().GetTokenAsync("orders-api"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+        Assert.Single(_recorder.Requests);
+    }
+
+    [Fact]
+    public async Task A_disabled_clients_document_is_a_clear_error_and_no_token_request()
+    {
+        // The document the program writes for a disabled client, were it still readable.
+        Store(null, null, disabled: true);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Client().GetTokenAsync("orders-api"));
+
+        Assert.Equal("Client 'cid_checkout-service' is disabled: 'm2m--checkout-service' holds no secret, and Auth0 refuses it tokens.", error.Message);
+        Assert.Empty(_recorder.Requests);
+    }
+
+    [Fact]
+    public async Task A_secret_disabled_in_key_vault_is_a_clear_error()
+    {
+        Store(null, null, disabled: true, enabledInVault: false);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Client().GetTokenAsync("orders-api"));
+
+        Assert.Equal("Key Vault refused to read 'm2m--checkout-service': the client is disabled, or this identity is not one of its readers.", error.Message);
+        Assert.Equal(403, Assert.IsType<Azure.RequestFailedException>(error.InnerException).Status);
+        Assert.Empty(_recorder.Requests);
+    }
+
+    [Fact]
+    public async Task An_api_the_client_is_not_granted_and_another_document_version_are_clear_errors()
+    {
+        Store(InAuth0, fallback: null);
+        var notGranted = await Assert.ThrowsAsync<InvalidOperationException>(() => Client().GetTokenAsync("billing-api"));
+        _secrets[SecretName] = new VaultSecret(_secrets[SecretName].Value.Replace("\"version\":1", "\"version\":2", StringComparison.Ordinal));
+        var otherVersion = await Assert.ThrowsAsync<InvalidOperationException>(() => Client().GetTokenAsync("orders-api"));
+
+        Assert.Equal("Client 'cid_checkout-service' is not granted access to API 'billing-api'.", notGranted.Message);
+        Assert.Equal("'m2m--checkout-service' does not hold a version 1 credentials document.", otherVersion.Message);
+        Assert.Empty(_recorder.Requests);
+    }
+}
