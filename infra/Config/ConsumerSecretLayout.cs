@@ -28,6 +28,7 @@ public sealed record ConsumerCredentials(
     bool Disabled)
 {
     /// <summary>The layout version; a consumer that finds another one must not guess.</summary>
+    [JsonRequired]
     public int Version { get; init; } = CurrentVersion;
 
     /// <summary>The version this program writes.</summary>
@@ -38,6 +39,9 @@ public sealed record ConsumerCredentials(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
+        // Every field is written, null or not; one missing means the document is not one of ours.
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
         // Written always in the same form, so that the same credentials give the same value (no churn).
         WriteIndented = false,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,

@@ -304,6 +304,8 @@ public class AccessConfigParserTests
             ["infra:clients[0].rotation: must be a whole number (the rotation counter); found a string."]),
         ["disabled a string"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["disabled"] = "yes"),
             ["infra:clients[0].disabled: must be true or false; found a string."]),
+        ["secret prefix empty"] = (c => c.Edit("infra:keyVault", v => v["secretPrefix"] = ""),
+            ["infra:keyVault.secretPrefix: must not be blank: set the first segment of the secret names."]),
         ["secret prefix with a double hyphen"] = (c => c.Edit("infra:keyVault", v => v["secretPrefix"] = "m2m--acme"),
             ["infra:keyVault.secretPrefix: must be at most 32 letters and digits in groups joined by single hyphens, such as m2m or acme-api."]),
     };

@@ -107,6 +107,16 @@ public class ConsumerSecretLayoutTests
         Assert.Equal("The credentials document has version 2; this reader knows version 1.", error.Message);
     }
 
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"version\":1}")]
+    [InlineData("{\"clientId\":\"c\",\"clientSecret\":\"s\",\"fallbackClientSecret\":null,\"tokenEndpoint\":\"https://t/oauth/token\",\"audiences\":{},\"expires\":null,\"disabled\":false}")] // no version
+    [InlineData("{\"version\":1,\"clientId\":null,\"clientSecret\":\"s\",\"fallbackClientSecret\":null,\"tokenEndpoint\":\"https://t/oauth/token\",\"audiences\":{},\"expires\":null,\"disabled\":false}")] // null id
+    public void Parse_rejects_a_document_missing_a_field_or_with_a_null_where_none_belongs(string json)
+    {
+        Assert.ThrowsAny<JsonException>(() => ConsumerCredentials.Parse(json));
+    }
+
     [Fact]
     public void Parse_rejects_a_plain_string_secret()
     {

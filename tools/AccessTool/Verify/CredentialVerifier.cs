@@ -47,13 +47,6 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http)
             try
             {
                 credentials = ConsumerCredentials.Parse(await Read(ConsumerSecretLayout.SecretName(access.KeyVault, client), cancellationToken).ConfigureAwait(false));
-
-                // Parse leaves a key that is missing null whatever its declared type; without these there is nothing to check.
-                if (credentials.ClientId is null || credentials.TokenEndpoint is null || credentials.Audiences is null)
-                {
-                    credentials = null;
-                    readProblem = "Key Vault: the client's secret is not a credentials document (it lacks clientId, tokenEndpoint or audiences)";
-                }
             }
             catch (RequestFailedException e)
             {
