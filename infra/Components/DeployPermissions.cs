@@ -3,7 +3,7 @@ namespace Infra.Components;
 /// <summary>
 /// The Auth0 Management API scopes the identities that run this program need, per resource type it declares: the
 /// deploy identity (<c>pulumi up</c>) and the read-only identity of previews and drift checks. Taken from the calls
-/// terraform-provider-auth0 v1.53.0 (bridged by pulumi-auth0 v3.49.0) makes for each resource; README lists the union.
+/// terraform-provider-auth0 v1.53.0 (bridged by pulumi-auth0 v3.49.0) makes for each resource; docs/identities.md lists the union.
 /// </summary>
 public static class DeployPermissions
 {

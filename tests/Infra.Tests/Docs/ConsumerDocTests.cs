@@ -5,18 +5,18 @@ using Infra.Tests.Support;
 
 namespace Infra.Tests.Docs;
 
-/// <summary>The README's consumer section is the compiled example and names exactly the document's fields.</summary>
+/// <summary>The credentials document's page shows the compiled consumer example and names exactly the document's fields.</summary>
 public partial class ConsumerDocTests
 {
     private static readonly string Root = StackHarness.RepositoryRoot();
-    private static readonly string Readme = File.ReadAllText(Path.Combine(Root, "README.md"));
+    private static readonly string Readme = File.ReadAllText(Path.Combine(Root, "docs", "credentials-document.md"));
 
     [Fact]
-    public void The_readmes_consumer_example_is_examples_consumer_token_client_exactly()
+    public void The_pages_consumer_example_is_examples_consumer_token_client_exactly()
     {
         var start = Readme.IndexOf("<!-- consumer-example -->\n```csharp\n", StringComparison.Ordinal);
         var end = Readme.IndexOf("```\n<!-- /consumer-example -->", StringComparison.Ordinal);
-        Assert.True(start >= 0 && end > start, "the README has one ```csharp block between <!-- consumer-example --> and <!-- /consumer-example -->");
+        Assert.True(start >= 0 && end > start, "the page has one ```csharp block between <!-- consumer-example --> and <!-- /consumer-example -->");
 
         var block = Readme[(start + "<!-- consumer-example -->\n```csharp\n".Length)..end];
 
@@ -25,9 +25,9 @@ public partial class ConsumerDocTests
     }
 
     [Fact]
-    public void The_readmes_field_table_lists_the_documents_keys_in_their_order()
+    public void The_pages_field_table_lists_the_documents_keys_in_their_order()
     {
-        var section = Readme[Readme.IndexOf("## Key Vault secrets: one document per client", StringComparison.Ordinal)..Readme.IndexOf("### Consumer example", StringComparison.Ordinal)];
+        var section = Readme[Readme.IndexOf("# Credentials in Key Vault: one document per client", StringComparison.Ordinal)..Readme.IndexOf("## Consumer example", StringComparison.Ordinal)];
         var documented = FieldRow().Matches(section).Select(m => m.Groups[1].Value).ToList();
         var written = JsonDocument.Parse(new ConsumerCredentials("c", "s", null, "https://t/oauth/token", new Dictionary<string, string>(), null, false).ToJson())
             .RootElement.EnumerateObject().Select(p => p.Name).ToList();
@@ -37,7 +37,7 @@ public partial class ConsumerDocTests
     }
 
     [Fact]
-    public void The_readmes_sample_document_parses_as_a_credentials_document()
+    public void The_pages_sample_document_parses_as_a_credentials_document()
     {
         var sample = Regex.Match(Readme, "```json\n(\\{\"clientId\".*?)\n```", RegexOptions.Singleline).Groups[1].Value;
 

@@ -7,7 +7,7 @@ namespace Infra.Tests.Docs;
 /// <summary>The Auth0 Management API scopes the README tells an operator to grant are exactly those the code needs.</summary>
 public partial class PermissionsDocTests
 {
-    private static readonly string Readme = File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "README.md"));
+    private static readonly string Readme = File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "docs", "identities.md"));
 
     [Fact]
     public void The_readme_lists_exactly_the_deploy_identitys_scopes()

@@ -354,7 +354,7 @@ public static class OperationsPreview
                     findings.Add(new(FindingSeverity.Warning, "soft-deleted-secret", urn,
                         (purgeProtected ? $"the vault has purge protection: the secret is soft-deleted and cannot be purged for {SoftDeleteRetentionDays} days" : "the secret is soft-deleted (and, if the vault has purge protection, cannot be purged until its retention ends)")
                         + "; until then its name stays taken.",
-                        "to re-add a client under the same key within that time, recover the deleted secret first (`az keyvault secret recover`) and let the next `pulumi up` overwrite it; see README \"A vault of the stack's own\"."));
+                        "to re-add a client under the same key within that time, recover the deleted secret first (`az keyvault secret recover`) and let the next `pulumi up` overwrite it; see docs/protection-and-keys.md."));
                     break;
             }
         }
