@@ -13,7 +13,8 @@ var format = new Option<OutputFormat>("--format") { Description = "text (default
 var project = new Option<DirectoryInfo>("--project") { Description = "the folder with Pulumi.yaml and the stack files", DefaultValueFactory = _ => new DirectoryInfo(".") };
 var today = new Option<DateOnly>("--today") { Description = "the day (UTC, YYYY-MM-DD) expiry dates are checked against; default: today", DefaultValueFactory = _ => FixedDayClock.Today() };
 
-var stack = new Argument<string>("stack") { Description = "the stack name, as in Pulumi.<stack>.yaml" };
+// dev by default: a first `plan` on a fresh clone shows the program at work without any argument or credentials.
+var stack = new Argument<string>("stack") { Description = "the stack name, as in Pulumi.<stack>.yaml; default: dev", DefaultValueFactory = _ => "dev" };
 var plan = new Command("plan", "Run the program offline under Pulumi's mock engine with a stack's config and print its resources and access matrix.")
 {
     stack, project, format, today,
