@@ -7,22 +7,41 @@ using Infra.Tool.Diff;
 using Infra.Tool.Expiry;
 using Infra.Tool.Plan;
 using Infra.Tool.Preview;
+using Infra.Tool.Rendering;
 using Infra.Tool.Verify;
+using Spectre.Console;
 
 var format = new Option<OutputFormat>("--format") { Description = "text (default), markdown or json", DefaultValueFactory = _ => OutputFormat.Text };
 var project = new Option<DirectoryInfo>("--project") { Description = "the folder with Pulumi.yaml and the stack files", DefaultValueFactory = _ => new DirectoryInfo(".") };
 var today = new Option<DateOnly>("--today") { Description = "the day (UTC, YYYY-MM-DD) expiry dates are checked against; default: today", DefaultValueFactory = _ => FixedDayClock.Today() };
 
 // dev by default: a first `plan` on a fresh clone shows the program at work without any argument or credentials.
+var details = new Option<bool>("--details") { Description = "text: every input of every resource, not only those that matter (secrets still masked)" };
+
+// Colour and Unicode on an interactive terminal; plain ASCII in a pipe, a file or CI.
+var stdout = ReportConsole.Detect(Console.Out);
+
+void WriteReport(OutputFormat format, Action<IAnsiConsole> text, Func<string> other)
+{
+    if (format == OutputFormat.Text)
+    {
+        text(stdout);
+    }
+    else
+    {
+        Console.Out.Write(other());
+    }
+}
+
 var stack = new Argument<string>("stack") { Description = "the stack name, as in Pulumi.<stack>.yaml; default: dev", DefaultValueFactory = _ => "dev" };
 var plan = new Command("plan", "Run the program offline under Pulumi's mock engine with a stack's config and print its resources and access matrix.")
 {
-    stack, project, format, today,
+    stack, project, format, today, details,
 };
 plan.SetAction(async (parse, _) =>
 {
     var result = await OfflinePlan.RunAsync(StackFiles.Load(parse.GetValue(project)!.FullName, parse.GetValue(stack)!), parse.GetValue(today)).ConfigureAwait(false);
-    Console.Out.Write(PlanReport.Render(result, parse.GetValue(format)));
+    WriteReport(parse.GetValue(format), console => PlanReport.Write(console, result, parse.GetValue(details)), () => PlanReport.Render(result, parse.GetValue(format)));
     return result.Valid ? 0 : 1;
 });
 
@@ -79,7 +98,7 @@ var previewBase = new Option<DirectoryInfo>("--base") { Description = "the folde
 var previewHead = new Option<DirectoryInfo>("--head") { Description = "the folder of the proposed version", DefaultValueFactory = _ => new DirectoryInfo(".") };
 var preview = new Command("preview", "Tell, offline, what `pulumi up` would do when a stack moves from --base to --head: create, update, replace, delete per resource, and where the real engine would refuse. Exit 3 when it would, 1 on invalid config.")
 {
-    previewStack, previewBase, previewHead, today, format,
+    previewStack, previewBase, previewHead, today, format, details,
 };
 preview.SetAction(async (parse, _) =>
 {
@@ -87,7 +106,7 @@ preview.SetAction(async (parse, _) =>
     var baseFolder = parse.GetValue(previewBase)!.FullName;
     var before = File.Exists(Path.Combine(baseFolder, $"Pulumi.{name}.yaml")) ? StackFiles.Load(baseFolder, name) : null;
     var result = await OperationsPreview.RunAsync(before, StackFiles.Load(parse.GetValue(previewHead)!.FullName, name), parse.GetValue(today)).ConfigureAwait(false);
-    Console.Out.Write(OperationsReport.Render(result, parse.GetValue(format)));
+    WriteReport(parse.GetValue(format), console => OperationsReport.Write(console, result, parse.GetValue(details)), () => OperationsReport.Render(result, parse.GetValue(format)));
     return OperationsReport.ExitCode(result);
 });
 

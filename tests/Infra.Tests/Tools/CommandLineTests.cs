@@ -31,4 +31,16 @@ public class CommandLineTests
         Assert.StartsWith("Stack infra/dev: ", run.Output, StringComparison.Ordinal);
         Assert.Contains("infra:keyVault: is required", run.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Text_in_a_pipe_is_plain_ascii_without_colour_even_where_TERM_promises_a_colour_terminal()
+    {
+        var run = await ToolProcess.RunAsync(new Dictionary<string, string?> { ["TERM"] = "xterm-256color", ["NO_COLOR"] = null }, "plan", "--details", "--today", "2026-11-28");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("Offline plan of infra/dev: what `pulumi up` would create in a new stack\n|-- + create   infra:auth0:CredentialExchangePolicy credential-lifecycle\n", run.Output, StringComparison.Ordinal);
+        Assert.Contains("|   |              properties.value: [secret]\n", run.Output, StringComparison.Ordinal);
+        Assert.All(run.Output, c => Assert.InRange(c, '\n', '~'));
+        Assert.Equal("", run.Error);
+    }
 }
