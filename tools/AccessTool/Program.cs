@@ -8,6 +8,7 @@ using Infra.Tool.Expiry;
 using Infra.Tool.Plan;
 using Infra.Tool.Preview;
 using Infra.Tool.Rendering;
+using Infra.Tool.Schema;
 using Infra.Tool.Verify;
 using Spectre.Console;
 
@@ -110,5 +111,34 @@ preview.SetAction(async (parse, _) =>
     return OperationsReport.ExitCode(result);
 });
 
-var root = new RootCommand("Tools for the Auth0 machine-to-machine access stacks: offline plan, access diff, operations preview and expiry report; verify against a deployed stack.") { plan, diff, preview, expiry, verify };
+var schemaOutput = new Option<FileInfo?>("--output") { Description = $"where to write it; default: {StackConfigSchema.RelativePath} in the --project folder" };
+var schemaCheck = new Option<bool>("--check") { Description = "write nothing; exit 1 if the file differs from what would be generated" };
+var schema = new Command("schema", "Generate the JSON Schema of the stack files (Pulumi.<stack>.yaml) from the keys the config parser declares, for editors' completion and checks.")
+{
+    project, schemaOutput, schemaCheck,
+};
+schema.SetAction(parse =>
+{
+    var folder = parse.GetValue(project)!.FullName;
+    var path = parse.GetValue(schemaOutput)?.FullName ?? Path.Combine(folder, StackConfigSchema.RelativePath);
+    var text = StackConfigSchema.Generate(folder);
+    if (parse.GetValue(schemaCheck))
+    {
+        if (File.Exists(path) && File.ReadAllText(path).ReplaceLineEndings("\n") == text)
+        {
+            Console.Out.WriteLine($"{path} is current.");
+            return 0;
+        }
+
+        Console.Error.WriteLine($"{path} is stale: run `{StackConfigSchema.Command}` and commit it.");
+        return 1;
+    }
+
+    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    File.WriteAllText(path, text);
+    Console.Out.WriteLine($"Wrote {path}");
+    return 0;
+});
+
+var root = new RootCommand("Tools for the Auth0 machine-to-machine access stacks: offline plan, access diff, operations preview and expiry report; verify against a deployed stack; the stack files' JSON Schema.") { plan, diff, preview, expiry, verify, schema };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

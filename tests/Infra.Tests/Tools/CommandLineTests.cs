@@ -43,4 +43,27 @@ public class CommandLineTests
         Assert.All(run.Output, c => Assert.InRange(c, '\n', '~'));
         Assert.Equal("", run.Error);
     }
+
+    [Fact]
+    public async Task Schema_writes_the_committed_schema_and_check_tells_a_current_file_from_a_stale_one()
+    {
+        var committed = Path.Combine(StackHarness.RepositoryRoot(), "schema", "stack-config.schema.json");
+        var output = Path.Combine(Path.GetTempPath(), $"stack-config-{Guid.NewGuid():N}.schema.json");
+        try
+        {
+            var written = await ToolProcess.RunAsync("schema", "--output", output);
+            var current = await ToolProcess.RunAsync("schema", "--check");
+            File.AppendAllText(output, " ");
+            var stale = await ToolProcess.RunAsync("schema", "--check", "--output", output);
+
+            Assert.Equal((0, $"Wrote {output}\n"), (written.ExitCode, written.Output));
+            Assert.Equal(File.ReadAllText(committed), File.ReadAllText(output)[..^1]);
+            Assert.Equal(0, current.ExitCode);
+            Assert.Equal((1, $"{output} is stale: run `dotnet run --project tools/AccessTool -- schema` and commit it.\n"), (stale.ExitCode, stale.Error));
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
 }
