@@ -22,6 +22,9 @@ var details = new Option<bool>("--details") { Description = "text: every input o
 // Colour and Unicode on an interactive terminal; plain ASCII in a pipe, a file or CI.
 var stdout = ReportConsole.Detect(Console.Out);
 
+// Progress of long runs on standard error, live only when that is an interactive terminal.
+var stderr = ReportConsole.ForProgress();
+
 void WriteReport(OutputFormat format, Action<IAnsiConsole> text, Func<string> other)
 {
     if (format == OutputFormat.Text)
@@ -41,7 +44,8 @@ var plan = new Command("plan", "Run the program offline under Pulumi's mock engi
 };
 plan.SetAction(async (parse, _) =>
 {
-    var result = await OfflinePlan.RunAsync(StackFiles.Load(parse.GetValue(project)!.FullName, parse.GetValue(stack)!), parse.GetValue(today)).ConfigureAwait(false);
+    var config = StackFiles.Load(parse.GetValue(project)!.FullName, parse.GetValue(stack)!);
+    var result = await ProgressDisplay.RunAsync(stderr, $"Planning {config.Project}/{config.Stack} offline", progress => OfflinePlan.RunAsync(config, parse.GetValue(today), progress)).ConfigureAwait(false);
     WriteReport(parse.GetValue(format), console => PlanReport.Write(console, result, parse.GetValue(details)), () => PlanReport.Render(result, parse.GetValue(format)));
     return result.Valid ? 0 : 1;
 });
@@ -89,7 +93,7 @@ verify.SetAction(async (parse, cancellationToken) =>
     var access = AccessConfigParser.Parse(RawStackConfig.FromMap(config.Project, config.Stack, config.Values, Environment.GetEnvironmentVariable("AUTH0_DOMAIN")));
     using var http = new HttpClient();
     var vault = new SecretClient(new Uri(access.KeyVault.Uri), new DefaultAzureCredential());
-    var results = await new CredentialVerifier(vault, http).VerifyAsync(access, parse.GetValue(verifyClient), cancellationToken).ConfigureAwait(false);
+    var results = await ProgressDisplay.RunAsync(stderr, $"Verifying {config.Project}/{config.Stack}", progress => new CredentialVerifier(vault, http).VerifyAsync(access, parse.GetValue(verifyClient), progress, cancellationToken)).ConfigureAwait(false);
     Console.Out.Write(VerifyReport.Render(results));
     return results.All(r => r.Ok) ? 0 : 1;
 });

@@ -29,6 +29,19 @@ public static class ReportConsole
         return console.Profile.Out.IsTerminal ? console : Plain(writer);
     }
 
+    /// <summary>
+    /// The console progress goes to: standard error, so that the report on standard output stays whole in a file
+    /// or a pipe. It counts as interactive when standard error is a terminal, whatever standard output is
+    /// (Spectre.Console's own detection also wants standard input and output to be terminals).
+    /// </summary>
+    public static IAnsiConsole ForProgress() => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Ansi = AnsiSupport.Detect,
+        ColorSystem = ColorSystemSupport.Detect,
+        Interactive = Console.IsErrorRedirected ? InteractionSupport.No : InteractionSupport.Yes,
+        Out = new AnsiConsoleOutput(Console.Error),
+    });
+
     /// <summary>A console writing plain ASCII text without colour to <paramref name="writer"/>, whatever TERM says.</summary>
     public static IAnsiConsole Plain(TextWriter writer) => Plain(AnsiConsole.Create(new AnsiConsoleSettings
     {
