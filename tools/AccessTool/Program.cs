@@ -16,7 +16,6 @@ var format = new Option<OutputFormat>("--format") { Description = "text (default
 var project = new Option<DirectoryInfo>("--project") { Description = "the folder with Pulumi.yaml and the stack files", DefaultValueFactory = _ => new DirectoryInfo(".") };
 var today = new Option<DateOnly>("--today") { Description = "the day (UTC, YYYY-MM-DD) expiry dates are checked against; default: today", DefaultValueFactory = _ => FixedDayClock.Today() };
 
-// dev by default: a first `plan` on a fresh clone shows the program at work without any argument or credentials.
 var details = new Option<bool>("--details") { Description = "text: every input of every resource, not only those that matter (secrets still masked)" };
 
 // Colour and Unicode on an interactive terminal; plain ASCII in a pipe, a file or CI.
@@ -25,9 +24,9 @@ var stdout = ReportConsole.Detect(Console.Out);
 // Progress of long runs on standard error, live only when that is an interactive terminal.
 var stderr = ReportConsole.ForProgress();
 
-void WriteReport(OutputFormat format, Action<IAnsiConsole> text, Func<string> other)
+void WriteReport(OutputFormat chosen, Action<IAnsiConsole> text, Func<string> other)
 {
-    if (format == OutputFormat.Text)
+    if (chosen == OutputFormat.Text)
     {
         text(stdout);
     }
@@ -37,7 +36,8 @@ void WriteReport(OutputFormat format, Action<IAnsiConsole> text, Func<string> ot
     }
 }
 
-var stack = new Argument<string>("stack") { Description = "the stack name, as in Pulumi.<stack>.yaml; default: dev", DefaultValueFactory = _ => "dev" };
+// dev by default: a first `plan` on a fresh clone shows the program at work without any argument or credentials.
+var stack = new Argument<string>("stack") { Description = "the stack name, as in Pulumi.<stack>.yaml", DefaultValueFactory = _ => "dev" };
 var plan = new Command("plan", "Run the program offline under Pulumi's mock engine with a stack's config and print its resources and access matrix.")
 {
     stack, project, format, today, details,
