@@ -75,8 +75,8 @@ public static class AccessConfigParser
     /// <summary>The only signing algorithm allowed: RS256 tokens are verified with the tenant's public keys, HS256 would need the signing secret in every API.</summary>
     public const string SigningAlgorithm = "RS256";
 
-    /// <summary>The keys this program reads under the project namespace.</summary>
-    public static readonly IReadOnlyList<string> ProjectKeys = ["keyVault", "apis", "clients", "protect", "production", "tokenLifetime", "maxCredentialLifetimeDays", "roleAssignmentBudget"];
+    /// <summary>The keys this program reads under the project namespace, as <see cref="StackConfigKeys.Project"/> declares them.</summary>
+    public static readonly IReadOnlyList<string> ProjectKeys = [.. StackConfigKeys.Project.Select(k => k.Name)];
 
     /// <summary>Parses and validates; throws <see cref="ConfigValidationException"/> listing every problem.</summary>
     public static AccessConfig Parse(RawStackConfig raw)
@@ -92,21 +92,20 @@ public static class AccessConfigParser
             problems.Add(new($"{ns}:{key}", $"unknown key; {fix}"));
         }
 
-
-        var tokenLifetime = WholeNumber(raw.TokenLifetime, $"{ns}:tokenLifetime", problems) ?? DefaultTokenLifetimeSeconds;
+        var tokenLifetime = WholeNumber(raw.TokenLifetime, ns, "tokenLifetime", problems) ?? DefaultTokenLifetimeSeconds;
         var policy = new StackPolicy(
-            Boolean(raw.Protect, $"{ns}:protect", problems),
-            Boolean(raw.Production, $"{ns}:production", problems),
+            Boolean(raw.Protect, ns, "protect", problems),
+            Boolean(raw.Production, ns, "production", problems),
             tokenLifetime)
         {
-            MaxCredentialLifetimeDays = WholeNumber(raw.MaxCredentialLifetimeDays, $"{ns}:maxCredentialLifetimeDays", problems, "days"),
-            RoleAssignmentBudget = WholeNumber(raw.RoleAssignmentBudget, $"{ns}:roleAssignmentBudget", problems, "role assignments") ?? StackPolicy.AzureRoleAssignmentLimit,
+            MaxCredentialLifetimeDays = WholeNumber(raw.MaxCredentialLifetimeDays, ns, "maxCredentialLifetimeDays", problems),
+            RoleAssignmentBudget = WholeNumber(raw.RoleAssignmentBudget, ns, "roleAssignmentBudget", problems) ?? StackPolicy.AzureRoleAssignmentLimit,
         };
         var keyVault = ParseKeyVault(Document(raw.KeyVault), $"{ns}:keyVault", problems);
-        var apis = StrictObject.List(Document(raw.Apis), $"{ns}:apis", "APIs ({key, name, identifier, scopes})", problems)
+        var apis = StrictObject.List(Document(raw.Apis), $"{ns}:apis", StackConfigKeys.ProjectKey("apis").Listed, problems)
             .Select(a => ParseApi(a.Item, a.Path, tokenLifetime, problems))
             .ToList();
-        var clients = StrictObject.List(Document(raw.Clients), $"{ns}:clients", "clients ({key, name, description, owner, grants})", problems)
+        var clients = StrictObject.List(Document(raw.Clients), $"{ns}:clients", StackConfigKeys.ProjectKey("clients").Listed, problems)
             .Select(c => ParseClient(c.Item, c.Path, problems))
             .ToList();
 
@@ -118,6 +117,13 @@ public static class AccessConfigParser
         }
 
         return config;
+    }
+
+    /// <summary>A top-level key's declaration, which must match how it is read (its type; all are optional as text).</summary>
+    private static ConfigKey Declared(string key, ConfigType type)
+    {
+        var declared = StackConfigKeys.ProjectKey(key);
+        return declared.Type == type ? declared : throw new InvalidOperationException($"'{key}' is declared as {declared.Type} but read as {type}.");
     }
 
     private static JsonElement Document(string? text)
@@ -140,8 +146,9 @@ public static class AccessConfigParser
         }
     }
 
-    private static int? WholeNumber(string? text, string path, List<ConfigProblem> problems, string unit = "seconds")
+    private static int? WholeNumber(string? text, string ns, string key, List<ConfigProblem> problems)
     {
+        var declared = Declared(key, ConfigType.Integer);
         if (text is null)
         {
             return null;
@@ -152,12 +159,13 @@ public static class AccessConfigParser
             return number;
         }
 
-        problems.Add(new(path, $"must be a whole number of {unit}."));
+        problems.Add(new($"{ns}:{key}", $"must be a whole number of {declared.What}."));
         return null;
     }
 
-    private static bool Boolean(string? text, string path, List<ConfigProblem> problems)
+    private static bool Boolean(string? text, string ns, string key, List<ConfigProblem> problems)
     {
+        Declared(key, ConfigType.Boolean);
         switch (text)
         {
             case null or "false":
@@ -165,7 +173,7 @@ public static class AccessConfigParser
             case "true":
                 return true;
             default:
-                problems.Add(new(path, "must be true or false."));
+                problems.Add(new($"{ns}:{key}", "must be true or false."));
                 return false;
         }
     }
@@ -174,95 +182,90 @@ public static class AccessConfigParser
     {
         if (element.ValueKind is JsonValueKind.Undefined)
         {
-            problems.Add(new(path, "is required: set the existing vault as {name, resourceGroup} in Pulumi.<stack>.yaml."));
+            problems.Add(new(path, $"is required: set {StackConfigKeys.ProjectKey("keyVault").What} as {StackConfigKeys.KeyVault.RequiredKeys} in Pulumi.<stack>.yaml."));
             return new KeyVaultTarget("", "", DefaultSecretPrefix);
         }
 
-        var vault = StrictObject.Open(element, path, problems, "name", "resourceGroup", "secretPrefix", "create");
+        var vault = StrictObject.Open(element, path, problems, StackConfigKeys.KeyVault);
         if (vault is null)
         {
             return new KeyVaultTarget("", "", DefaultSecretPrefix);
         }
 
-        var create = vault.OptionalObject("create", "location", "publicNetworkAccess", "deployerObjectId");
+        var create = vault.OptionalObject("create");
         return new KeyVaultTarget(
-            vault.RequiredString("name", "the name of the Key Vault"),
-            vault.RequiredString("resourceGroup", "the vault's resource group"),
-            vault.OptionalString("secretPrefix", DefaultSecretPrefix, "the first segment of the secret names"))
+            vault.RequiredString("name"),
+            vault.RequiredString("resourceGroup"),
+            vault.OptionalString("secretPrefix", DefaultSecretPrefix))
         {
             Create = create is null
                 ? null
                 : new ManagedVaultSettings(
-                    create.RequiredString("location", "the Azure region, such as westeurope"),
-                    create.OptionalString("publicNetworkAccess", "Enabled", "Enabled or Disabled"),
-                    create.RequiredString("deployerObjectId", "the object id of the identity that runs pulumi up (`az ad sp show --id <app id> --query id`)")),
+                    create.RequiredString("location"),
+                    create.OptionalString("publicNetworkAccess", "Enabled"),
+                    create.RequiredString("deployerObjectId")),
         };
     }
 
-    private static IReadOnlyList<string> Strings(StrictObject owner, string key, string what, List<ConfigProblem> problems)
-        => owner.OptionalList(key, what)
-            .Select(item => StrictObject.StringItem(item.Item, item.Path, what, problems))
-            .ToList();
-
     private static ApiDefinition ParseApi(JsonElement element, string path, int defaultTokenLifetime, List<ConfigProblem> problems)
     {
-        var api = StrictObject.Open(element, path, problems, "key", "name", "identifier", "scopes", "tokenLifetime", "signingAlg", "previousKeys", "import");
+        var api = StrictObject.Open(element, path, problems, StackConfigKeys.Api);
         if (api is null)
         {
             return new ApiDefinition("", "", "", [], defaultTokenLifetime, SigningAlgorithm);
         }
 
-        var scopes = api.RequiredList("scopes", "scopes ({value, description})")
+        var scopes = api.RequiredList("scopes")
             .Select(s => ParseScope(s.Item, s.Path, problems))
             .ToList();
         return new ApiDefinition(
-            api.RequiredString("key", "a stable key such as orders-api"),
-            api.RequiredString("name", "the display name"),
-            api.RequiredString("identifier", "the audience, such as https://orders.example.com"),
+            api.RequiredString("key"),
+            api.RequiredString("name"),
+            api.RequiredString("identifier"),
             scopes,
-            api.OptionalInt("tokenLifetime", defaultTokenLifetime, "seconds") ?? defaultTokenLifetime,
-            api.OptionalString("signingAlg", SigningAlgorithm, "RS256"))
+            api.OptionalInt("tokenLifetime", defaultTokenLifetime) ?? defaultTokenLifetime,
+            api.OptionalString("signingAlg", SigningAlgorithm))
         {
-            PreviousKeys = Strings(api, "previousKeys", "keys this API had before", problems),
-            ImportId = api.OptionalString("import", "the Auth0 id of the resource server to adopt"),
+            PreviousKeys = api.Strings("previousKeys"),
+            ImportId = api.OptionalString("import"),
         };
     }
 
     private static ApiScope ParseScope(JsonElement element, string path, List<ConfigProblem> problems)
     {
-        var scope = StrictObject.Open(element, path, problems, "value", "description");
+        var scope = StrictObject.Open(element, path, problems, StackConfigKeys.Scope);
         return scope is null
             ? new ApiScope("", "")
             : new ApiScope(
-                scope.RequiredString("value", "the scope, such as orders:read"),
-                scope.RequiredString("description", "what the scope allows"));
+                scope.RequiredString("value"),
+                scope.RequiredString("description"));
     }
 
     private static M2MClientDefinition ParseClient(JsonElement element, string path, List<ConfigProblem> problems)
     {
-        var client = StrictObject.Open(element, path, problems, "key", "name", "description", "owner", "grants", "readers", "previousKeys", "import", "expires", "rotation", "disabled");
+        var client = StrictObject.Open(element, path, problems, StackConfigKeys.Client);
         if (client is null)
         {
             return new M2MClientDefinition("", "", "", "", []);
         }
 
-        var grants = client.RequiredList("grants", "grants ({api, scopes})")
+        var grants = client.RequiredList("grants")
             .Select(g => ParseGrant(g.Item, g.Path, problems))
             .ToList();
         return new M2MClientDefinition(
-            client.RequiredString("key", "a stable key such as orders-sync"),
-            client.RequiredString("name", "the display name"),
-            client.RequiredString("description", "what the consumer is"),
-            client.RequiredString("owner", "the accountable team or person"),
+            client.RequiredString("key"),
+            client.RequiredString("name"),
+            client.RequiredString("description"),
+            client.RequiredString("owner"),
             grants)
         {
-            Readers = client.OptionalList("readers", "readers ({objectId, principalType})")
+            Readers = client.OptionalList("readers")
                 .Select(r => ParseReader(r.Item, r.Path, problems))
                 .ToList(),
-            PreviousKeys = Strings(client, "previousKeys", "keys this client had before", problems),
-            ImportId = client.OptionalString("import", "the Auth0 client id of the application to adopt"),
-            Expires = Date(client.OptionalString("expires", "the expiry date, such as 2027-03-31"), $"{path}.expires", problems),
-            Rotation = client.OptionalInt("rotation", 0, "the rotation counter") ?? 0,
+            PreviousKeys = client.Strings("previousKeys"),
+            ImportId = client.OptionalString("import"),
+            Expires = Date(client.OptionalString("expires"), $"{path}.expires", problems),
+            Rotation = client.OptionalInt("rotation", 0) ?? 0,
             Disabled = client.OptionalBool("disabled", false),
         };
     }
@@ -285,28 +288,26 @@ public static class AccessConfigParser
 
     private static SecretReader ParseReader(JsonElement element, string path, List<ConfigProblem> problems)
     {
-        var reader = StrictObject.Open(element, path, problems, "objectId", "principalType");
+        var reader = StrictObject.Open(element, path, problems, StackConfigKeys.Reader);
         return reader is null
             ? new SecretReader("", "")
             : new SecretReader(
-                reader.RequiredString("objectId", "the principal's object id (a GUID)"),
-                reader.RequiredString("principalType", "ServicePrincipal or Group"));
+                reader.RequiredString("objectId"),
+                reader.RequiredString("principalType"));
     }
 
     private static ClientGrantPlan ParseGrant(JsonElement element, string path, List<ConfigProblem> problems)
     {
-        var grant = StrictObject.Open(element, path, problems, "api", "scopes", "import");
+        var grant = StrictObject.Open(element, path, problems, StackConfigKeys.Grant);
         if (grant is null)
         {
             return new ClientGrantPlan("", []);
         }
 
-        var scopes = grant.RequiredList("scopes", "scope values")
-            .Select(s => StrictObject.StringItem(s.Item, s.Path, "a scope value declared on the API", problems))
-            .ToList();
-        return new ClientGrantPlan(grant.RequiredString("api", "the key of an API under apis"), scopes)
+        var scopes = grant.Strings("scopes");
+        return new ClientGrantPlan(grant.RequiredString("api"), scopes)
         {
-            ImportId = grant.OptionalString("import", "the Auth0 id (cgr_…) of the grant to adopt"),
+            ImportId = grant.OptionalString("import"),
         };
     }
 }

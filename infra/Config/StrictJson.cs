@@ -9,11 +9,13 @@ namespace Infra.Config;
 internal sealed class StrictObject
 {
     private readonly JsonElement _element;
+    private readonly ConfigShape _shape;
     private readonly List<ConfigProblem> _problems;
 
-    private StrictObject(JsonElement element, string path, List<ConfigProblem> problems)
+    private StrictObject(JsonElement element, ConfigShape shape, string path, List<ConfigProblem> problems)
     {
         _element = element;
+        _shape = shape;
         Path = path;
         _problems = problems;
     }
@@ -21,9 +23,10 @@ internal sealed class StrictObject
     /// <summary>The config path of this object.</summary>
     public string Path { get; }
 
-    /// <summary>Opens <paramref name="element"/> as an object with exactly the given keys; null (and a problem) if it is not an object.</summary>
-    public static StrictObject? Open(JsonElement element, string path, List<ConfigProblem> problems, params string[] keys)
+    /// <summary>Opens <paramref name="element"/> as an object with exactly the keys <paramref name="shape"/> declares; null (and a problem) if it is not an object.</summary>
+    public static StrictObject? Open(JsonElement element, string path, List<ConfigProblem> problems, ConfigShape shape)
     {
+        var keys = shape.Names;
         if (element.ValueKind != JsonValueKind.Object)
         {
             problems.Add(new(path, $"must be an object with the keys {string.Join(", ", keys)}; found {Describe(element)}."));
@@ -44,48 +47,68 @@ internal sealed class StrictObject
             problems.Add(new($"{path}.{property.Name}", $"unknown key; {fix}"));
         }
 
-        return new StrictObject(element, path, problems);
+        return new StrictObject(element, shape, path, problems);
     }
 
     /// <summary>A required, non-blank string; "" (and a problem) when absent or of another type.</summary>
-    public string RequiredString(string key, string what)
+    public string RequiredString(string key)
     {
+        var declared = Declared(key, ConfigType.String, required: true);
         if (!_element.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
         {
-            _problems.Add(new($"{Path}.{key}", $"is required: set {what}."));
+            _problems.Add(new($"{Path}.{key}", $"is required: set {declared.What}."));
             return "";
         }
 
-        return StringValue(value, $"{Path}.{key}", what);
+        return StringValue(value, $"{Path}.{key}", declared.What);
     }
 
     /// <summary>An optional string; <paramref name="fallback"/> when absent.</summary>
-    public string OptionalString(string key, string fallback, string what)
-        => _element.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null
-            ? StringValue(value, $"{Path}.{key}", what)
-            : fallback;
+    public string OptionalString(string key, string fallback) => OptionalString(key) ?? fallback;
 
     /// <summary>An optional string; null when absent.</summary>
-    public string? OptionalString(string key, string what)
-        => _element.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null
-            ? StringValue(value, $"{Path}.{key}", what)
+    public string? OptionalString(string key)
+    {
+        var declared = Declared(key, ConfigType.String, required: false);
+        return _element.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null
+            ? StringValue(value, $"{Path}.{key}", declared.What)
             : null;
+    }
 
-    /// <summary>An optional object with exactly the given keys; null when absent.</summary>
-    public StrictObject? OptionalObject(string key, params string[] keys)
-        => _element.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null
-            ? Open(value, $"{Path}.{key}", _problems, keys)
+    /// <summary>An optional object with exactly the keys its declaration's shape has; null when absent.</summary>
+    public StrictObject? OptionalObject(string key)
+    {
+        var declared = Declared(key, ConfigType.Object, required: false);
+        return _element.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null
+            ? Open(value, $"{Path}.{key}", _problems, declared.Shape!)
             : null;
+    }
 
     /// <summary>An optional list: empty when absent, but never empty when present (an empty list says nothing).</summary>
-    public IReadOnlyList<(JsonElement Item, string Path)> OptionalList(string key, string what)
-        => _element.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null
-            ? List(value, $"{Path}.{key}", what, _problems)
+    public IReadOnlyList<(JsonElement Item, string Path)> OptionalList(string key)
+    {
+        var declared = Declared(key, ConfigType.List, required: false);
+        return _element.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null
+            ? List(value, $"{Path}.{key}", declared.Listed, _problems)
             : [];
+    }
+
+    /// <summary>A required, non-empty list; each item with its own path. Empty (and a problem) when absent, empty or not a list.</summary>
+    public IReadOnlyList<(JsonElement Item, string Path)> RequiredList(string key)
+        => List(_element.TryGetProperty(key, out var value) ? value : default, $"{Path}.{key}", Declared(key, ConfigType.List, required: true).Listed, _problems);
+
+    /// <summary>The non-blank strings of a list of strings; a problem for each item that is not one.</summary>
+    public IReadOnlyList<string> Strings(string key)
+    {
+        var declared = _shape[key];
+        var items = declared.Required ? RequiredList(key) : OptionalList(key);
+        return [.. items.Select(item => StringItem(item.Item, item.Path, declared.ItemWhat ?? declared.What, _problems))];
+    }
 
     /// <summary>An optional whole number; <paramref name="fallback"/> when absent, null (and a problem) when of another type.</summary>
-    public int? OptionalInt(string key, int fallback, string what)
+    public int? OptionalInt(string key, int fallback)
     {
+        var declared = Declared(key, ConfigType.Integer, required: false);
         if (!_element.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return fallback;
@@ -96,13 +119,14 @@ internal sealed class StrictObject
             return number;
         }
 
-        _problems.Add(new($"{Path}.{key}", $"must be a whole number ({what}); found {Describe(value)}."));
+        _problems.Add(new($"{Path}.{key}", $"must be a whole number ({declared.What}); found {Describe(value)}."));
         return null;
     }
 
     /// <summary>An optional boolean; <paramref name="fallback"/> when absent, and (with a problem) when of another type.</summary>
     public bool OptionalBool(string key, bool fallback)
     {
+        Declared(key, ConfigType.Boolean, required: false);
         if (!_element.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return fallback;
@@ -117,9 +141,17 @@ internal sealed class StrictObject
         return fallback;
     }
 
-    /// <summary>A required, non-empty list; each item with its own path. Empty (and a problem) when absent, empty or not a list.</summary>
-    public IReadOnlyList<(JsonElement Item, string Path)> RequiredList(string key, string what)
-        => List(_element.TryGetProperty(key, out var value) ? value : default, $"{Path}.{key}", what, _problems);
+    /// <summary>
+    /// The declaration of <paramref name="key"/>, which must match how it is read: the reader and the generated schema
+    /// then cannot disagree on a key's type or on whether it is required.
+    /// </summary>
+    private ConfigKey Declared(string key, ConfigType type, bool required)
+    {
+        var declared = _shape[key];
+        return declared.Type == type && declared.Required == required
+            ? declared
+            : throw new InvalidOperationException($"'{_shape.Name}.{key}' is declared as {(declared.Required ? "a required" : "an optional")} {declared.Type} but read as {(required ? "a required" : "an optional")} {type}.");
+    }
 
     /// <summary>Reads a required, non-empty list at <paramref name="path"/>.</summary>
     public static IReadOnlyList<(JsonElement Item, string Path)> List(JsonElement value, string path, string what, List<ConfigProblem> problems)

@@ -71,6 +71,16 @@ public static class StackFiles
         return new StackConfig(projectName, stack, values, secretKeys);
     }
 
+    /// <summary>What the project file alone provides: its name and the <c>value</c>s and <c>default</c>s it declares.</summary>
+    public static StackConfig ProjectDefaults(string projectDirectory)
+        => Load(Path.Combine(projectDirectory, "Pulumi.yaml"), stackFile: "", stack: "");
+
+    /// <summary>
+    /// A whole YAML file as JSON, scalars typed as YAML reads them (as an editor's YAML language server does):
+    /// what a JSON Schema of the file is checked against.
+    /// </summary>
+    public static JsonNode? ReadAsJson(string path) => ToJson(ReadYaml(path));
+
     /// <summary>The map as the <c>PULUMI_CONFIG</c> environment variable carries it.</summary>
     public static string ToEnvironmentValue(IReadOnlyDictionary<string, string> values) => JsonSerializer.Serialize(values);
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Infra.Tests.Support;
 using Infra.Tool;
@@ -210,18 +209,7 @@ public sealed class AccessDiffTests : IDisposable
 
     private static async Task<(int ExitCode, string Output)> RunToolAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = StackHarness.RepositoryRoot(), RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "access-tool.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment.Remove("PULUMI_CONFIG");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
+        var run = await ToolProcess.RunAsync(args);
+        return (run.ExitCode, run.Output + run.Error);
     }
 }

@@ -52,7 +52,8 @@ public sealed class CredentialVerifierTests
         JsonObject tenant,
         Func<ConsumerCredentials, string>? document = null,
         AccessConfig? access = null,
-        string? missing = null)
+        string? missing = null,
+        IProgress<Infra.Tool.RunProgress>? progress = null)
     {
         access ??= Dev;
         await using var server = await OAuthServer.StartAsync(tenant);
@@ -67,7 +68,7 @@ public sealed class CredentialVerifierTests
 
         using var vault = new FakeKeyVault(secrets);
         using var http = new HttpClient();
-        return (await new CredentialVerifier(vault.Client(access.KeyVault.Uri), http).VerifyAsync(access), vault);
+        return (await new CredentialVerifier(vault.Client(access.KeyVault.Uri), http).VerifyAsync(access, progress: progress), vault);
     }
 
     [Fact]
@@ -84,6 +85,23 @@ public sealed class CredentialVerifierTests
         Assert.True(vault.ChallengesAnswered > 0, "the Key Vault client authenticated through the bearer challenge");
         // One read per client, of its one secret, however many APIs it is granted.
         Assert.Equal(["m2m--checkout-service", "m2m--nightly-reconciler", "m2m--partner-globex"], vault.Reads);
+    }
+
+    [Fact]
+    public async Task Verify_reports_which_client_of_how_many_it_is_on()
+    {
+        var progress = new RecordedProgress();
+
+        await VerifyAgainst(TenantGrants(Dev), progress: progress);
+
+        Assert.Equal(
+            [
+                new(0, 3, "client 1 of 3, checkout-service"),
+                new(1, 3, "client 2 of 3, nightly-reconciler"),
+                new(2, 3, "client 3 of 3, partner-globex"),
+                new(3, 3, ""),
+            ],
+            progress.Steps);
     }
 
     [Fact]

@@ -44,19 +44,33 @@ public class OfflinePlanTests
     }
 
     [Fact]
-    public async Task Text_shows_the_tree_and_the_matrix_without_the_secret()
+    public async Task Text_is_a_tree_of_operations_with_the_inputs_that_matter_and_the_matrix_without_the_secret()
     {
         var text = PlanReport.Render(await OfflinePlan.RunAsync(Stack("dev"), PulumiConfigScope.Today), OutputFormat.Text);
 
         var lines = text.Split('\n');
-        Assert.Equal("infra:auth0:CredentialExchangePolicy credential-lifecycle {}", lines[1]);
-        Assert.Equal("infra:auth0:ApiResourceServer orders-api {}", lines[4]);
-        Assert.StartsWith("  auth0:index/resourceServer:ResourceServer orders-api {\"allowOfflineAccess\":false,\"identifier\":\"https://api.acme.example/orders\"", lines[5], StringComparison.Ordinal);
-        Assert.Equal("Stack infra/dev: 35 resources", lines[0]);
-        Assert.Contains("  azure-native:keyvault:Secret m2m--checkout-service {\"properties\":{\"attributes\":{\"enabled\":true,\"expires\":1802649600},\"contentType\":\"application/json\",\"value\":", text, StringComparison.Ordinal);
-        Assert.Contains("  partner-globex (partnerships@acme.example) → orders-api: orders:read\n", text, StringComparison.Ordinal);
+        Assert.Equal(
+            [
+                "Offline plan of infra/dev: what `pulumi up` would create in a new stack",
+                "|-- + create   infra:auth0:CredentialExchangePolicy credential-lifecycle",
+                "|   |-- + create   auth0:index/action:Action credential-lifecycle",
+                "|   |              name: enforce-m2m-credential-lifecycle, runtime: node22, code: " + Infra.Tool.Rendering.InputDisplay.Digest(ActionCode()),
+                "|   `-- + create   auth0:index/triggerAction:TriggerAction credential-lifecycle",
+                "|                  trigger: credentials-exchange, actionId: (known after apply)",
+                "|-- + create   infra:auth0:ApiResourceServer orders-api",
+                "|   |-- + create   auth0:index/resourceServer:ResourceServer orders-api",
+                "|   |              identifier: https://api.acme.example/orders, tokenLifetime: 3600",
+            ],
+            lines[..9]);
+        Assert.Contains("|   |-- + create   azure-native:keyvault:Secret m2m--checkout-service\n|   |              secretName: m2m--checkout-service, contentType: application/json, expires: 2027-02-15, value: [secret]\n", text, StringComparison.Ordinal);
+        Assert.Contains("\nSummary: 35 to create\n", text, StringComparison.Ordinal);
+        Assert.Contains("\nAccess (client -> API: scopes):\n", text, StringComparison.Ordinal);
+        Assert.Contains("\n`-- partner-globex (partnerships@acme.example)\n    `-- orders-api: orders:read\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain(PlanMocks.SecretMarker, text, StringComparison.Ordinal);
     }
+
+    /// <summary>The Action's code as the program deploys it.</summary>
+    private static string ActionCode() => File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "infra", "Actions", "credentials-exchange.js"));
 
     [Fact]
     public async Task Markdown_puts_the_access_matrix_first_for_reviewers()
@@ -110,7 +124,11 @@ public class OfflinePlanTests
         Assert.Equal(3, documents.Count);
         Assert.All(documents, r => Assert.Equal("[secret]", r.Inputs["properties"]!["value"]!.GetValue<string>()));
         var text = PlanReport.Render(plan, OutputFormat.Text);
-        Assert.Contains("  azure-native:keyvault:Secret m2m--checkout-service {\"properties\":{\"attributes\":{\"enabled\":true,\"expires\":1802649600},\"contentType\":\"application/json\",\"value\":\"[secret]\"}", text, StringComparison.Ordinal);
+        Assert.Contains("secretName: m2m--checkout-service, contentType: application/json, expires: 2027-02-15, value: [secret]\n", text, StringComparison.Ordinal);
+        var details = PlanReport.Render(plan, OutputFormat.Text, details: true);
+        Assert.Contains("|   |              properties.attributes.expires: 1802649600\n|   |              properties.contentType: application/json\n|   |              properties.value: [secret]\n", details, StringComparison.Ordinal);
+        Assert.DoesNotContain("null", details, StringComparison.Ordinal);
+        Assert.DoesNotContain("generated password", details, StringComparison.Ordinal);
         Assert.DoesNotContain("null", text, StringComparison.Ordinal);
         Assert.DoesNotContain("generated password", text, StringComparison.Ordinal);
     }

@@ -215,7 +215,17 @@ public sealed class OperationsPreviewTests : IDisposable
 
         var text = OperationsReport.Render(preview, OutputFormat.Text);
         Assert.StartsWith(
-            "Operations preview of infra/prod (what `pulumi up` would do):\n  -  infra:auth0:M2MClient partner-globex\n    -  azure-native:authorization:RoleAssignment m2m--partner-globex--2d4f6a8c-0e1b-4d3f-a5c7-9e1b3d5f7a9c\n    -  auth0:index/clientCredentials:ClientCredentials partner-globex [protected]\n    -  azure-native:keyvault:Secret m2m--partner-globex [retained: dropped from the state, left in place]\n",
+            """
+            Operations preview of infra/prod (what `pulumi up` would do):
+            `-- - delete   infra:auth0:M2MClient partner-globex
+                |-- - delete   azure-native:authorization:RoleAssignment m2m--partner-globex--2d4f6a8c-0e1b-4d3f-a5c7-9e1b3d5f7a9c
+                |              principalId: 2d4f6a8c-0e1b-4d3f-a5c7-9e1b3d5f7a9c, principalType: ServicePrincipal, role: Key Vault Secrets User
+                |-- - delete   auth0:index/clientCredentials:ClientCredentials partner-globex [protected]
+                |              authenticationMethod: client_secret_post, clientSecret: [secret]
+                |-- - delete   azure-native:keyvault:Secret m2m--partner-globex [retained: dropped from the state, left in place]
+                |              secretName: m2m--partner-globex, contentType: application/json, expires: 2027-01-31, value: [secret]
+
+            """.ReplaceLineEndings("\n"),
             text,
             StringComparison.Ordinal);
         Assert.Contains("Summary: 0 to create, 0 to update, 0 to replace, 8 to delete, 30 unchanged\n", text, StringComparison.Ordinal);

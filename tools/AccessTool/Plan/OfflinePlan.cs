@@ -68,8 +68,11 @@ public sealed record PlanResult(
 /// </summary>
 public static class OfflinePlan
 {
-    /// <summary>Plans <paramref name="config"/> as of <paramref name="today"/> (UTC), which expiry dates are checked against.</summary>
-    public static async Task<PlanResult> RunAsync(StackConfig config, DateOnly today)
+    /// <summary>
+    /// Plans <paramref name="config"/> as of <paramref name="today"/> (UTC), which expiry dates are checked against,
+    /// telling <paramref name="progress"/> how many resources the program has declared, then read back.
+    /// </summary>
+    public static async Task<PlanResult> RunAsync(StackConfig config, DateOnly today, IProgress<RunProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(config);
 
@@ -84,7 +87,10 @@ public static class OfflinePlan
             return new PlanResult(config.Project, config.Stack, e.Problems, [], []);
         }
 
-        var mocks = new PlanMocks();
+        var mocks = new PlanMocks
+        {
+            OnRegistered = progress is null ? null : count => progress.Report(new RunProgress(count, null, Invariant($"resources declared: {count:N0}"))),
+        };
         var previous = Environment.GetEnvironmentVariable("PULUMI_CONFIG");
         Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.ToEnvironmentValue(config.Values));
         var clock = AccessStack.Clock;
@@ -103,8 +109,10 @@ public static class OfflinePlan
         var captured = RecordingStack.Captured.ToDictionary(c => (c.Args.Resource.GetResourceType(), c.Args.Resource.GetResourceName()));
         var addresses = new ResourceAddresses(config.Project, config.Stack, captured.Values);
         var resources = new List<PlannedResource>();
-        foreach (var r in mocks.Registered)
+        var registered = mocks.Registered;
+        foreach (var r in registered)
         {
+            progress?.Report(new RunProgress(resources.Count, registered.Count, Invariant($"resources read back: {resources.Count:N0} of {registered.Count:N0}")));
             var registration = captured[(r.Type, r.Name)];
             var record = registration.Args;
             var opts = record.Options;
@@ -136,13 +144,16 @@ public static class OfflinePlan
             });
         }
 
-        return new PlanResult(config.Project, config.Stack, [], resources, AccessMatrix(mocks.Registered))
+        progress?.Report(new RunProgress(resources.Count, registered.Count, Invariant($"resources: {resources.Count:N0}")));
+        return new PlanResult(config.Project, config.Stack, [], resources, AccessMatrix(registered))
         {
             Config = access,
             Warnings = AccessConfigValidator.Warnings(access, config.Project, today),
             Placeholders = mocks.Placeholders,
         };
     }
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 
     /// <summary>Client × API → scopes, read back from the grants the program registered (not from config).</summary>
     private static List<AccessEntry> AccessMatrix(IReadOnlyList<PlannedInput> registered)

@@ -20,6 +20,9 @@ internal sealed class PlanMocks : IMocks
         => value.Contains(SecretMarker, StringComparison.Ordinal) || value.Contains(EscapedSecretMarker, StringComparison.Ordinal);
 
     private readonly List<PlannedInput> _registered = [];
+
+    /// <summary>Called with the number registered so far after each registration, from the engine's threads.</summary>
+    public Action<int>? OnRegistered { get; init; }
     private readonly Dictionary<string, Placeholder> _placeholders = new(StringComparer.Ordinal);
 
     public IReadOnlyList<PlannedInput> Registered
@@ -52,10 +55,14 @@ internal sealed class PlanMocks : IMocks
         ArgumentNullException.ThrowIfNull(args);
         var type = args.Type!;
         var name = args.Name!;
+        int count;
         lock (_registered)
         {
             _registered.Add(new PlannedInput(type, name, args.Inputs, string.IsNullOrEmpty(args.Id) ? null : args.Id));
+            count = _registered.Count;
         }
+
+        OnRegistered?.Invoke(count);
 
         var state = args.Inputs.ToBuilder();
         string Issue(string what)

@@ -1,64 +1,99 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Infra.Tool.Rendering;
+using Spectre.Console;
 
 namespace Infra.Tool.Plan;
 
 /// <summary>Writes a <see cref="PlanResult"/> as text, Markdown or JSON.</summary>
 public static class PlanReport
 {
-    /// <summary>Renders the plan in <paramref name="format"/>.</summary>
-    public static string Render(PlanResult plan, OutputFormat format)
+    /// <summary>Renders the plan in <paramref name="format"/>; text as plain ASCII, every input with <paramref name="details"/>.</summary>
+    public static string Render(PlanResult plan, OutputFormat format, bool details = false)
     {
         ArgumentNullException.ThrowIfNull(plan);
         return format switch
         {
             OutputFormat.Markdown => Markdown(plan),
             OutputFormat.Json => Json(plan),
-            _ => Text(plan),
+            _ => ReportConsole.PlainText(console => Write(console, plan, details)),
         };
     }
 
-    private static string Text(PlanResult plan)
+    /// <summary>
+    /// Writes the plan as text: a tree of components and their resources, each with the inputs that matter for its
+    /// type (every input with <paramref name="details"/>), a summary, the access matrix, capacity and warnings.
+    /// </summary>
+    public static void Write(IAnsiConsole console, PlanResult plan, bool details = false)
     {
-        var text = new StringBuilder();
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(plan);
         if (!plan.Valid)
         {
-            text.AppendLine(Invariant($"Stack {plan.Project}/{plan.Stack}: {plan.Problems.Count} config problem(s); nothing would be deployed."));
+            console.WriteLine(Invariant($"Stack {plan.Project}/{plan.Stack}: {plan.Problems.Count} config problem(s); nothing would be deployed."));
             foreach (var problem in plan.Problems)
             {
-                text.AppendLine(ReportFormat.Problem(problem, markdown: false));
+                console.WriteLine(ReportFormat.Problem(problem, markdown: false));
             }
 
-            return text.ToString();
+            return;
         }
 
-        text.AppendLine(Invariant($"Stack {plan.Project}/{plan.Stack}: {plan.Resources.Count} resources"));
-        foreach (var (resource, depth) in Tree(plan.Resources))
+        var tree = ResourceTree(plan, Invariant($"Offline plan of {plan.Project}/{plan.Stack}: what `pulumi up` would create in a new stack"), ReportConsole.Guide(console), details);
+        console.Write(tree);
+        console.WriteLine(Invariant($"Summary: {plan.Resources.Count} to create"));
+
+        var arrow = ReportConsole.Arrow(console);
+        var access = new Tree(Invariant($"Access (client {arrow} API: scopes):")) { Guide = ReportConsole.Guide(console) };
+        foreach (var client in plan.Access.GroupBy(a => (a.Client, a.Owner)))
         {
-            text.Append(' ', 2 * depth).AppendLine(Invariant($"{resource.Type} {resource.Name}{Flags(resource)} {resource.Inputs.ToJsonString()}"));
+            var node = access.AddNode(new Text(Invariant($"{client.Key.Client} ({client.Key.Owner})")));
+            foreach (var entry in client)
+            {
+                node.AddNode(new Text(Invariant($"{entry.Api}: {string.Join(' ', entry.Scopes)}")));
+            }
         }
 
-        text.AppendLine().AppendLine("Access (client → API: scopes):");
-        foreach (var entry in plan.Access)
-        {
-            text.AppendLine(Invariant($"  {entry.Client} ({entry.Owner}) → {entry.Api}: {string.Join(' ', entry.Scopes)}"));
-        }
+        console.WriteLine();
+        console.Write(access);
 
         if (plan.Config is { } config)
         {
-            text.AppendLine().AppendLine(Capacity(config, plan.Project));
+            console.WriteLine();
+            console.WriteLine(Capacity(config, plan.Project));
         }
 
         if (plan.Warnings.Count > 0)
         {
-            text.AppendLine().AppendLine("Warnings (the deploy goes ahead):");
+            console.WriteLine();
+            console.WriteLine("Warnings (the deploy goes ahead):");
             foreach (var warning in plan.Warnings)
             {
-                text.AppendLine(ReportFormat.Problem(warning, markdown: false));
+                console.WriteLine(ReportFormat.Problem(warning, markdown: false));
+            }
+        }
+    }
+
+    /// <summary>Components and their resources, each a node with the operation (create), type, name and inputs.</summary>
+    private static Tree ResourceTree(PlanResult plan, string title, TreeGuide guide, bool details)
+    {
+        var placeholders = plan.Placeholders.Keys.ToHashSet(StringComparer.Ordinal);
+        var tree = new Tree(title) { Guide = guide };
+        TreeNode? component = null;
+        foreach (var (resource, depth) in InTreeOrder(plan.Resources))
+        {
+            var node = Rendering.ResourceTree.Node(Preview.OperationKind.Create, resource.Type, resource.Name, Flags(resource), resource.Inputs, placeholders, details);
+            if (depth == 0)
+            {
+                component = tree.AddNode(node);
+            }
+            else
+            {
+                component!.AddNode(node);
             }
         }
 
-        return text.ToString();
+        return tree;
     }
 
     /// <summary>What the stack declares against the providers' limits, and the stack's role-assignment budget.</summary>
@@ -104,12 +139,10 @@ public static class PlanReport
             }
         }
 
+        // The same tree as the text output, in ASCII: a pull-request comment renders code blocks in any font.
+        var tree = ReportConsole.PlainText(console => console.Write(ResourceTree(plan, Invariant($"{plan.Project}/{plan.Stack}"), TreeGuide.Ascii, details: false)));
         md.AppendLine().AppendLine(Invariant($"<details><summary>{plan.Resources.Count} resources</summary>")).AppendLine().AppendLine("```");
-        foreach (var (resource, depth) in Tree(plan.Resources))
-        {
-            md.Append(' ', 2 * depth).AppendLine(Invariant($"{resource.Type} {resource.Name}{Flags(resource)}"));
-        }
-
+        md.Append(tree.ReplaceLineEndings("\n"));
         md.AppendLine("```").AppendLine().AppendLine("</details>");
         return md.ToString();
     }
@@ -155,7 +188,7 @@ public static class PlanReport
     };
 
     /// <summary>Components first, each followed by its children, in registration order.</summary>
-    private static IEnumerable<(PlannedResource Resource, int Depth)> Tree(IReadOnlyList<PlannedResource> resources)
+    private static IEnumerable<(PlannedResource Resource, int Depth)> InTreeOrder(IReadOnlyList<PlannedResource> resources)
     {
         var children = resources.Where(r => r.Parent is not null).ToLookup(r => r.Parent!);
         foreach (var top in resources.Where(r => r.Parent is null))

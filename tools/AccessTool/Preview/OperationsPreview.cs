@@ -46,6 +46,9 @@ public sealed record Operation(OperationKind Kind, string Urn, string Type, stri
 
     /// <summary>The base URN when the resource was found through an alias.</summary>
     public string? PreviousUrn { get; init; }
+
+    /// <summary>Its inputs as the plan shows them, secrets masked: the proposed ones, or for a delete the base's.</summary>
+    public JsonObject Inputs { get; init; } = [];
 }
 
 /// <summary>How serious a finding is: an error is a change the real engine or provider refuses or gets wrong.</summary>
@@ -82,6 +85,9 @@ public sealed record OperationsPreviewResult(
 
     /// <summary>Whether the real engine would refuse (or a provider break) the change.</summary>
     public bool Refused => Findings.Any(f => f.Severity == FindingSeverity.Error);
+
+    /// <summary>The provider placeholders either plan's inputs contain: values known only after apply.</summary>
+    internal IReadOnlySet<string> Placeholders { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>How many resources get <paramref name="kind"/>.</summary>
     public int Count(OperationKind kind) => Operations.Count(o => o.Kind == kind);
@@ -131,7 +137,11 @@ public static class OperationsPreview
 
         var operations = Operations(before?.Resources ?? [], after);
         var findings = Findings(operations, before?.Resources ?? [], before?.Config ?? after.Config!);
-        return new OperationsPreviewResult(after.Project, after.Stack, [], operations, findings) { Warnings = after.Warnings };
+        return new OperationsPreviewResult(after.Project, after.Stack, [], operations, findings)
+        {
+            Warnings = after.Warnings,
+            Placeholders = (before?.Placeholders.Keys ?? []).Concat(after.Placeholders.Keys).ToHashSet(StringComparer.Ordinal),
+        };
     }
 
     /// <summary>A renewed or new expiry date that has already passed would deploy a client dead on arrival; an old one may stay.</summary>
@@ -247,6 +257,7 @@ public static class OperationsPreview
                 Protect = resource.Protect,
                 DeleteBeforeReplace = resource.DeleteBeforeReplace,
                 RetainOnDelete = resource.RetainOnDelete,
+                Inputs = resource.Inputs,
             });
         }
 
@@ -257,6 +268,7 @@ public static class OperationsPreview
             Protect = o.Protect,
             DeleteBeforeReplace = o.DeleteBeforeReplace,
             RetainOnDelete = o.RetainOnDelete,
+            Inputs = o.Inputs,
         }));
         return operations;
     }

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Infra.Tool.Plan;
+using Infra.Tool.Rendering;
+using Spectre.Console;
 
 namespace Infra.Tool.Preview;
 
@@ -21,15 +23,15 @@ public static class OperationsReport
         return !preview.Valid ? InvalidConfigExitCode : preview.Refused ? RefusedExitCode : 0;
     }
 
-    /// <summary>Renders the preview in <paramref name="format"/>.</summary>
-    public static string Render(OperationsPreviewResult preview, OutputFormat format)
+    /// <summary>Renders the preview in <paramref name="format"/>; text as plain ASCII, every input with <paramref name="details"/>.</summary>
+    public static string Render(OperationsPreviewResult preview, OutputFormat format, bool details = false)
     {
         ArgumentNullException.ThrowIfNull(preview);
         return format switch
         {
             OutputFormat.Markdown => Markdown(preview),
             OutputFormat.Json => Json(preview),
-            _ => Text(preview),
+            _ => ReportConsole.PlainText(console => Write(console, preview, details)),
         };
     }
 
@@ -50,29 +52,44 @@ public static class OperationsReport
         _ => " ",
     };
 
-    private static string Text(OperationsPreviewResult preview)
+    /// <summary>
+    /// Writes the preview as text: a tree of the operations that do something, under their components, each with the
+    /// inputs that matter for its type (every input with <paramref name="details"/>); a summary; findings and warnings.
+    /// </summary>
+    public static void Write(IAnsiConsole console, OperationsPreviewResult preview, bool details = false)
     {
-        var text = new StringBuilder();
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(preview);
         if (!preview.Valid)
         {
-            text.AppendLine(Invariant($"Stack {preview.Project}/{preview.Stack}: {preview.Problems.Count} config problem(s); nothing would be deployed."));
+            console.WriteLine(Invariant($"Stack {preview.Project}/{preview.Stack}: {preview.Problems.Count} config problem(s); nothing would be deployed."));
             foreach (var problem in preview.Problems)
             {
-                text.AppendLine(ReportFormat.Problem(problem, markdown: false));
+                console.WriteLine(ReportFormat.Problem(problem, markdown: false));
             }
 
-            return text.ToString();
+            return;
         }
 
-        text.AppendLine(Invariant($"Operations preview of {preview.Project}/{preview.Stack} (what `pulumi up` would do):"));
+        var tree = new Tree(Invariant($"Operations preview of {preview.Project}/{preview.Stack} (what `pulumi up` would do):")) { Guide = ReportConsole.Guide(console) };
+        TreeNode? component = null;
         foreach (var (op, depth) in Changed(preview))
         {
-            text.Append(' ', 2 * (depth + 1)).AppendLine(Invariant($"{Symbol(op.Kind),-2} {op.Type} {op.Name}{Detail(op)}"));
+            var node = ResourceTree.Node(op.Kind, op.Type, op.Name, Detail(op), op.Inputs, preview.Placeholders, details);
+            if (depth == 0)
+            {
+                component = tree.AddNode(node);
+            }
+            else
+            {
+                component!.AddNode(node);
+            }
         }
 
-        text.AppendLine(Invariant($"Summary: {Summary(preview)}"));
+        console.Write(tree);
+        var text = new StringBuilder().AppendLine(Invariant($"Summary: {Summary(preview)}"));
         AppendFindings(text, preview, markdown: false);
-        return text.ToString();
+        console.Write(new Text(text.ToString()));
     }
 
     private static string Markdown(OperationsPreviewResult preview)

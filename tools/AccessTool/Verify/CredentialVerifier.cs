@@ -28,18 +28,20 @@ public sealed record VerifiedGrant(string Client, string Api, IReadOnlyList<stri
 /// </summary>
 public sealed class CredentialVerifier(SecretClient vault, HttpClient http)
 {
-    /// <summary>Verifies every enabled client of <paramref name="access"/>, or only <paramref name="onlyClient"/>.</summary>
-    public async Task<IReadOnlyList<VerifiedGrant>> VerifyAsync(AccessConfig access, string? onlyClient = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Verifies every enabled client of <paramref name="access"/>, or only <paramref name="onlyClient"/>, telling
+    /// <paramref name="progress"/> which client of how many it is on.
+    /// </summary>
+    public async Task<IReadOnlyList<VerifiedGrant>> VerifyAsync(AccessConfig access, string? onlyClient = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(access);
         var results = new List<VerifiedGrant>();
         var identifiers = access.Apis.ToDictionary(a => a.Key, a => a.Identifier, StringComparer.Ordinal);
-        foreach (var client in access.Clients.Where(c => onlyClient is null || c.Key == onlyClient))
+        // A disabled client is meant to fail (the Action refuses it): it is not verified.
+        var clients = access.Clients.Where(c => (onlyClient is null || c.Key == onlyClient) && !c.Disabled).ToList();
+        foreach (var (client, done) in clients.Select((c, i) => (c, i)))
         {
-            if (client.Disabled)
-            {
-                continue; // a disabled client is meant to fail: the Action refuses it
-            }
+            progress?.Report(new RunProgress(done, clients.Count, FormattableString.Invariant($"client {done + 1:N0} of {clients.Count:N0}, {client.Key}")));
 
             // One read per client: the document holds everything, so the set is consistent.
             ConsumerCredentials? credentials = null;
@@ -66,6 +68,7 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http)
             }
         }
 
+        progress?.Report(new RunProgress(clients.Count, clients.Count, ""));
         return results;
     }
 

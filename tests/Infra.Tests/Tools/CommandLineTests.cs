@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Infra.Tests.Support;
+
+namespace Infra.Tests.Tools;
+
+public class CommandLineTests
+{
+    [Fact]
+    public async Task Plan_without_a_stack_plans_the_dev_stack_of_the_current_folder()
+    {
+        var implicitDev = await ToolProcess.RunAsync("plan", "--format", "json", "--today", "2026-11-28");
+        var explicitDev = await ToolProcess.RunAsync("plan", "dev", "--format", "json", "--today", "2026-11-28");
+
+        Assert.Equal(0, implicitDev.ExitCode);
+        Assert.Equal("", implicitDev.Error);
+        var json = JsonDocument.Parse(implicitDev.Output).RootElement;
+        Assert.Equal(("infra", "dev", true), (json.GetProperty("project").GetString(), json.GetProperty("stack").GetString(), json.GetProperty("valid").GetBoolean()));
+        Assert.Equal(35, json.GetProperty("resources").GetArrayLength());
+        Assert.Equal(explicitDev.Output, implicitDev.Output);
+    }
+
+    [Fact]
+    public async Task Plan_of_a_stack_without_a_file_of_its_own_is_invalid_not_a_crash()
+    {
+        // The default names a file; another folder without one gets the parser's problems, not an exception.
+        using var folder = new TemporaryProject();
+
+        var run = await ToolProcess.RunAsync("plan", "--project", folder.Path, "--today", "2026-11-28");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("Stack infra/dev: ", run.Output, StringComparison.Ordinal);
+        Assert.Contains("infra:keyVault: is required", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Text_in_a_pipe_is_plain_ascii_without_colour_even_where_TERM_promises_a_colour_terminal()
+    {
+        var run = await ToolProcess.RunAsync(new Dictionary<string, string?> { ["TERM"] = "xterm-256color", ["NO_COLOR"] = null }, "plan", "--details", "--today", "2026-11-28");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("Offline plan of infra/dev: what `pulumi up` would create in a new stack\n|-- + create   infra:auth0:CredentialExchangePolicy credential-lifecycle\n", run.Output, StringComparison.Ordinal);
+        Assert.Contains("|   |              properties.value: [secret]\n", run.Output, StringComparison.Ordinal);
+        Assert.All(run.Output, c => Assert.InRange(c, '\n', '~'));
+        Assert.Equal("", run.Error);
+    }
+
+    [Fact]
+    public async Task Schema_writes_the_committed_schema_and_check_tells_a_current_file_from_a_stale_one()
+    {
+        var committed = Path.Combine(StackHarness.RepositoryRoot(), "schema", "stack-config.schema.json");
+        var output = Path.Combine(Path.GetTempPath(), $"stack-config-{Guid.NewGuid():N}.schema.json");
+        try
+        {
+            var written = await ToolProcess.RunAsync("schema", "--output", output);
+            var current = await ToolProcess.RunAsync("schema", "--check");
+            File.AppendAllText(output, " ");
+            var stale = await ToolProcess.RunAsync("schema", "--check", "--output", output);
+
+            Assert.Equal((0, $"Wrote {output}\n"), (written.ExitCode, written.Output));
+            Assert.Equal(File.ReadAllText(committed), File.ReadAllText(output)[..^1]);
+            Assert.Equal(0, current.ExitCode);
+            Assert.Equal((1, $"{output} is stale: run `dotnet run --project tools/AccessTool -- schema` and commit it.\n"), (stale.ExitCode, stale.Error));
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+using Infra.Tests.Support;
+using Infra.Tool;
+using Infra.Tool.Plan;
+using Infra.Tool.Rendering;
+using Spectre.Console;
+using Spectre.Console.Testing;
+
+namespace Infra.Tests.Tools;
+
+public class TextReportTests
+{
+    private static readonly HashSet<string> Placeholders = new(StringComparer.Ordinal) { "(client id of checkout-service)", "(id of Action credential-lifecycle)" };
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("staging")]
+    [InlineData("prod")]
+    public async Task Every_resource_the_example_stacks_plan_is_a_component_or_has_the_inputs_that_matter_chosen(string stack)
+    {
+        var plan = await OfflinePlan.RunAsync(StackFiles.Load(StackHarness.RepositoryRoot(), stack), PulumiConfigScope.Today);
+
+        Assert.All(plan.Resources.Where(r => r.Inputs.Count > 0), r => Assert.True(InputDisplay.Chooses(r.Type), $"{r.Type}: choose its inputs in InputDisplay.KeyInputs"));
+        Assert.All(plan.Resources.Where(r => r.Inputs.Count > 0), r => Assert.NotEqual("", InputDisplay.Summary(r.Type, r.Inputs, new HashSet<string>())));
+    }
+
+    [Theory]
+    [InlineData("(client id of checkout-service)", "(known after apply)")]
+    [InlineData("/actions/(id of Action credential-lifecycle)/bindings", "(known after apply)")]
+    [InlineData("(client id of someone-else)", "\"(client id of someone-else)\"")] // shaped like one, but no placeholder
+    [InlineData("[secret]", "[secret]")]
+    [InlineData("Checkout service", "Checkout service")]
+    [InlineData("orders, stock", "\"orders, stock\"")]
+    [InlineData("", "\"\"")]
+    [InlineData("abc\ndef", "<7 bytes, sha256 d53d6b91>")]
+    public void A_value_is_shown_bare_quoted_as_known_after_apply_or_as_its_size_and_hash(string value, string shown)
+    {
+        Assert.Equal(shown, InputDisplay.Value(JsonValue.Create(value), Placeholders));
+    }
+
+    [Fact]
+    public void A_long_value_is_its_size_and_a_sha256_prefix_and_lists_and_maps_are_inline()
+    {
+        Assert.Equal("<3 bytes, sha256 ba7816bf>", InputDisplay.Digest("abc"));
+        Assert.Equal("<2,000 bytes, sha256 " + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(new byte[2000].Select(_ => (byte)'x').ToArray()))[..8] + ">", InputDisplay.Value(JsonValue.Create(new string('x', 2000)), Placeholders));
+        Assert.Equal(new string('x', InputDisplay.LongValueLength), InputDisplay.Value(JsonValue.Create(new string('x', InputDisplay.LongValueLength)), Placeholders));
+        Assert.Equal("{holds: 2, scopes: [orders:read, (known after apply)], n: 64, on: true, gone: (none)}", InputDisplay.Value(new JsonObject { ["holds"] = "2", ["scopes"] = new JsonArray("orders:read", "(client id of checkout-service)"), ["n"] = 64, ["on"] = true, ["gone"] = null }, Placeholders));
+    }
+
+    [Fact]
+    public void The_inputs_that_matter_are_on_one_line_and_details_has_every_input_on_its_own()
+    {
+        var secret = new JsonObject
+        {
+            ["properties"] = new JsonObject { ["attributes"] = new JsonObject { ["enabled"] = true, ["expires"] = 1802649600 }, ["contentType"] = "application/json", ["value"] = "[secret]" },
+            ["secretName"] = "m2m--checkout-service",
+            ["tags"] = new JsonObject { ["owner"] = "team-checkout" },
+        };
+
+        Assert.Equal("secretName: m2m--checkout-service, contentType: application/json, expires: 2027-02-15, value: [secret]", InputDisplay.Summary("azure-native:keyvault:Secret", secret, Placeholders));
+        Assert.Equal(
+            ["properties.attributes.enabled: true", "properties.attributes.expires: 1802649600", "properties.contentType: application/json", "properties.value: [secret]", "secretName: m2m--checkout-service", "tags.owner: team-checkout"],
+            InputDisplay.Details(secret, Placeholders));
+        Assert.Empty(InputDisplay.Details([], Placeholders));
+    }
+
+    [Fact]
+    public async Task On_a_colour_terminal_the_tree_has_line_guides_and_colour_and_elsewhere_neither()
+    {
+        var plan = await OfflinePlan.RunAsync(StackFiles.Load(StackHarness.RepositoryRoot(), "dev"), PulumiConfigScope.Today);
+        using var terminal = new TestConsole().Width(300).SupportsUnicode(true).Colors(ColorSystem.Standard).EmitAnsiSequences();
+
+        PlanReport.Write(terminal, plan);
+
+        Assert.Contains("├── \u001b[32m+ create   \u001b[0minfra:auth0:CredentialExchangePolicy \u001b[1mcredential-lifecycle\u001b[0m", terminal.Output, StringComparison.Ordinal);
+        Assert.Contains("Access (client → API: scopes):", terminal.Output, StringComparison.Ordinal);
+        var plain = PlanReport.Render(plan, OutputFormat.Text);
+        Assert.Contains("|-- + create   infra:auth0:CredentialExchangePolicy credential-lifecycle\n", plain, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', plain);
+    }
+
+    [Fact]
+    public void A_console_on_anything_but_a_terminal_is_plain_ascii_wide_and_without_colour()
+    {
+        using var file = new StringWriter();
+
+        var console = ReportConsole.Detect(file);
+
+        Assert.False(console.Profile.Out.IsTerminal);
+        Assert.Equal((false, false, ColorSystem.NoColors, ReportConsole.PlainWidth), (console.Profile.Capabilities.Ansi, console.Profile.Capabilities.Unicode, console.Profile.Capabilities.ColorSystem, console.Profile.Width));
+    }
+}
