@@ -53,7 +53,8 @@ public sealed class CredentialVerifierTests
         Func<ConsumerCredentials, string>? document = null,
         AccessConfig? access = null,
         string? missing = null,
-        IProgress<Infra.Tool.RunProgress>? progress = null)
+        IProgress<Infra.Tool.RunProgress>? progress = null,
+        string? onlyClient = null)
     {
         access ??= Dev;
         await using var server = await OAuthServer.StartAsync(tenant);
@@ -68,7 +69,7 @@ public sealed class CredentialVerifierTests
 
         using var vault = new FakeKeyVault(secrets);
         using var http = new HttpClient();
-        return (await new CredentialVerifier(vault.Client(access.KeyVault.Uri), http).VerifyAsync(access, progress: progress), vault);
+        return (await new CredentialVerifier(vault.Client(access.KeyVault.Uri), http).VerifyAsync(access, onlyClient, progress: progress), vault);
     }
 
     [Fact]
@@ -85,6 +86,15 @@ public sealed class CredentialVerifierTests
         Assert.True(vault.ChallengesAnswered > 0, "the Key Vault client authenticated through the bearer challenge");
         // One read per client, of its one secret, however many APIs it is granted.
         Assert.Equal(["m2m--checkout-service", "m2m--nightly-reconciler", "m2m--partner-globex"], vault.Reads);
+    }
+
+    [Fact]
+    public async Task With_a_client_named_only_that_client_is_read_and_verified()
+    {
+        var (results, vault) = await VerifyAgainst(TenantGrants(Dev), onlyClient: "nightly-reconciler");
+
+        Assert.Equal(["nightly-reconciler inventory-api True"], results.Select(r => $"{r.Client} {r.Api} {r.Ok}"));
+        Assert.Equal(["m2m--nightly-reconciler"], vault.Reads);
     }
 
     [Fact]
