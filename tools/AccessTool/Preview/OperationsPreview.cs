@@ -146,21 +146,9 @@ public static class OperationsPreview
 
     /// <summary>A renewed or new expiry date that has already passed would deploy a client dead on arrival; an old one may stay.</summary>
     private static IEnumerable<ConfigProblem> ExpiriesSetInThePast(AccessConfig? before, AccessConfig after, string ns, DateOnly today)
-    {
-        var previous = before?.Clients
-            .SelectMany(c => c.PreviousKeys.Prepend(c.Key).Select(k => (Key: k, c.Expires)))
-            .GroupBy(c => c.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First().Expires, StringComparer.Ordinal) ?? [];
-        for (var i = 0; i < after.Clients.Count; i++)
-        {
-            var client = after.Clients[i];
-            var was = client.PreviousKeys.Prepend(client.Key).Select(k => previous.TryGetValue(k, out var e) ? (true, e) : (false, null)).FirstOrDefault(p => p.Item1);
-            if (client.Expires is { } expires && expires <= today && (!was.Item1 || was.Item2 != expires))
-            {
-                yield return AccessConfigValidator.ExpiryAlreadyPast(ns, i, expires, today);
-            }
-        }
-    }
+        => WithBaseVersions(before, after)
+            .Where(c => c.Client.Expires is { } expires && expires <= today && c.Was?.Expires != expires)
+            .Select(c => AccessConfigValidator.ExpiryAlreadyPast(ns, c.Index, c.Client.Expires!.Value, today));
 
     /// <summary>
     /// A rotation is safe one step at a time: the document keeps the secret Auth0 holds as the fallback while Auth0
@@ -168,22 +156,20 @@ public static class OperationsPreview
     /// and either way a consumer is locked out between the document's write and Auth0's switch (RotationProofTests).
     /// </summary>
     private static IEnumerable<ConfigProblem> RotationsOtherThanOneStep(AccessConfig? before, AccessConfig after, string ns)
+        => WithBaseVersions(before, after)
+            .Where(c => c.Was is { Disabled: false } was && !c.Client.Disabled && c.Client.Rotation - was.Rotation is not (0 or 1))
+            .Select(c => new ConfigProblem(
+                $"{ns}:clients[{c.Index}].rotation",
+                $"goes from {c.Was!.Rotation} to {c.Client.Rotation} in one change: raise it by exactly one per deploy (to {c.Was.Rotation + 1}), so that the secret Auth0 holds stays the fallback while it switches; a lower value would put an old secret back."));
+
+    /// <summary>Each client of the head with its index and the client it was in the base (by its key or a previous key), if any.</summary>
+    private static IEnumerable<(int Index, M2MClientDefinition Client, M2MClientDefinition? Was)> WithBaseVersions(AccessConfig? before, AccessConfig after)
     {
-        var previous = before?.Clients
+        var byKey = before?.Clients
             .SelectMany(c => c.PreviousKeys.Prepend(c.Key).Select(k => (Key: k, Client: c)))
             .GroupBy(c => c.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First().Client, StringComparer.Ordinal) ?? [];
-        for (var i = 0; i < after.Clients.Count; i++)
-        {
-            var client = after.Clients[i];
-            var was = client.PreviousKeys.Prepend(client.Key).Select(k => previous.GetValueOrDefault(k)).FirstOrDefault(c => c is not null);
-            if (was is not null && !was.Disabled && !client.Disabled && client.Rotation - was.Rotation is not (0 or 1))
-            {
-                yield return new ConfigProblem(
-                    $"{ns}:clients[{i}].rotation",
-                    $"goes from {was.Rotation} to {client.Rotation} in one change: raise it by exactly one per deploy (to {was.Rotation + 1}), so that the secret Auth0 holds stays the fallback while it switches; a lower value would put an old secret back.");
-            }
-        }
+        return after.Clients.Select((client, i) => (i, client, client.PreviousKeys.Prepend(client.Key).Select(byKey.GetValueOrDefault).FirstOrDefault(c => c is not null)));
     }
 
     private static List<Operation> Operations(IReadOnlyList<PlannedResource> olds, PlanResult after)
