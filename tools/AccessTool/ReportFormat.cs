@@ -13,6 +13,30 @@ internal static class ReportFormat
     public static string Problem(ConfigProblem problem, bool markdown)
         => markdown ? $"- `{problem.Path}`: {Escape(problem.Message)}" : $"  - {problem}";
 
+    /// <summary>
+    /// The body of a report whose config is invalid: a heading naming the stack (text) or a bold line (Markdown), then
+    /// every problem; nothing else is reported then.
+    /// </summary>
+    public static string InvalidConfig(string project, string stack, IReadOnlyList<ConfigProblem> problems, bool markdown)
+    {
+        var text = new System.Text.StringBuilder();
+        if (markdown)
+        {
+            text.AppendLine(FormattableString.Invariant($"**{problems.Count} config problem(s); nothing would be deployed.**")).AppendLine();
+        }
+        else
+        {
+            text.AppendLine(FormattableString.Invariant($"Stack {project}/{stack}: {problems.Count} config problem(s); nothing would be deployed."));
+        }
+
+        foreach (var problem in problems)
+        {
+            text.AppendLine(Problem(problem, markdown));
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>The problems as the JSON reports carry them: <c>[{path, message}]</c>.</summary>
     public static JsonArray Problems(IEnumerable<ConfigProblem> problems)
         => new(problems.Select(p => (JsonNode)new JsonObject { ["path"] = p.Path, ["message"] = p.Message }).ToArray());

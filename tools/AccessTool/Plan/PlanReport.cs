@@ -30,12 +30,7 @@ public static class PlanReport
         ArgumentNullException.ThrowIfNull(plan);
         if (!plan.Valid)
         {
-            console.WriteLine(Invariant($"Stack {plan.Project}/{plan.Stack}: {plan.Problems.Count} config problem(s); nothing would be deployed."));
-            foreach (var problem in plan.Problems)
-            {
-                console.WriteLine(ReportFormat.Problem(problem, markdown: false));
-            }
-
+            console.Write(ReportFormat.InvalidConfig(plan.Project, plan.Stack, plan.Problems, markdown: false));
             return;
         }
 
@@ -110,13 +105,7 @@ public static class PlanReport
         md.AppendLine(Invariant($"### Offline plan: `{plan.Project}/{plan.Stack}`")).AppendLine();
         if (!plan.Valid)
         {
-            md.AppendLine(Invariant($"**{plan.Problems.Count} config problem(s); nothing would be deployed.**")).AppendLine();
-            foreach (var problem in plan.Problems)
-            {
-                md.AppendLine(ReportFormat.Problem(problem, markdown: true));
-            }
-
-            return md.ToString();
+            return md.Append(ReportFormat.InvalidConfig(plan.Project, plan.Stack, plan.Problems, markdown: true)).ToString();
         }
 
         md.AppendLine("| client | owner | API | scopes |").AppendLine("|---|---|---|---|");

@@ -62,12 +62,7 @@ public static class OperationsReport
         ArgumentNullException.ThrowIfNull(preview);
         if (!preview.Valid)
         {
-            console.WriteLine(Invariant($"Stack {preview.Project}/{preview.Stack}: {preview.Problems.Count} config problem(s); nothing would be deployed."));
-            foreach (var problem in preview.Problems)
-            {
-                console.WriteLine(ReportFormat.Problem(problem, markdown: false));
-            }
-
+            console.Write(ReportFormat.InvalidConfig(preview.Project, preview.Stack, preview.Problems, markdown: false));
             return;
         }
 
@@ -98,13 +93,7 @@ public static class OperationsReport
         md.AppendLine(Invariant($"### Operations preview: `{preview.Project}/{preview.Stack}`")).AppendLine();
         if (!preview.Valid)
         {
-            md.AppendLine(Invariant($"**{preview.Problems.Count} config problem(s); nothing would be deployed.**")).AppendLine();
-            foreach (var problem in preview.Problems)
-            {
-                md.AppendLine(ReportFormat.Problem(problem, markdown: true));
-            }
-
-            return md.ToString();
+            return md.Append(ReportFormat.InvalidConfig(preview.Project, preview.Stack, preview.Problems, markdown: true)).ToString();
         }
 
         md.AppendLine(Invariant($"**{Summary(preview)}**")).AppendLine();
