@@ -92,8 +92,8 @@ public sealed class M2MClient : ComponentResource
         // and rotating is exactly that replacement, so they are never protected: the engine refuses to replace a
         // protected resource (pulumi/pulumi v3.259.0 pkg/resource/deploy/step_generator.go:1951-1972). Nothing of theirs
         // lives outside the state; the client and its credentials, which do, stay protected.
-        var slots = Enumerable.Range(0, SecretSlots.Count)
-            .Select(slot => Output.CreateSecret(new RandomPassword($"{key}--slot{slot}", new RandomPasswordArgs
+        var slots = SecretSlots.InUse(definition.Rotation, definition.Disabled, adopted: definition.ImportId is not null)
+            .ToDictionary(slot => slot, slot => Output.CreateSecret(new RandomPassword($"{key}--slot{slot}", new RandomPasswordArgs
             {
                 Length = SecretLength,
                 Upper = true,
@@ -102,8 +102,7 @@ public sealed class M2MClient : ComponentResource
                 Special = true,
                 OverrideSpecial = "-_",
                 Keepers = { ["holds"] = SecretSlots.Keeper(slot, definition.Rotation, definition.Disabled) },
-            }, new CustomResourceOptions { Parent = this }).Result))
-            .ToList();
+            }, new CustomResourceOptions { Parent = this }).Result));
 
         // An adopted client keeps the secret its consumer already has until its first rotation: the credentials are
         // imported without a secret of ours, and the live one is read into Key Vault. Since pulumi/pulumi#19339 (CLI

@@ -106,6 +106,22 @@ public static class SecretSlots
     public static int Other(int rotation) => (rotation + 1) % Count;
 
     /// <summary>
+    /// The slots a client needs: the active one always, except for an adopted client that still keeps its live secret;
+    /// the other one only once it holds something, the previous rotation's secret or, while disabled, Auth0's. A client
+    /// that never rotated has no fallback, so its other slot is not declared: the first rotation creates it rather than
+    /// replacing a secret nobody used, and a stack of new clients has one resource fewer per client.
+    /// </summary>
+    /// <param name="rotation">The client's rotation counter.</param>
+    /// <param name="disabled">Whether the client is disabled.</param>
+    /// <param name="adopted">Whether the client was imported (its first secret is the live one, not a slot's).</param>
+    public static IReadOnlyList<int> InUse(int rotation, bool disabled, bool adopted)
+        => disabled ? [Active(rotation), Other(rotation)]
+            : adopted && rotation == 0 ? []
+            // An adopted client's fallback at its first rotation is the live secret it came with, read from Auth0.
+            : rotation == 0 || (adopted && rotation == 1) ? [Active(rotation)]
+            : [Active(rotation), Other(rotation)];
+
+    /// <summary>
     /// What slot <paramref name="slot"/> holds at this rotation, as the keeper of its generated secret: a change of it
     /// draws a new secret. Values are stable, so an unchanged config draws nothing.
     /// </summary>

@@ -31,7 +31,8 @@ public class AccessStackTests
                 [ResourceTypes.ClientGrant] = 4,
                 [ResourceTypes.Secret] = 3,
                 [ResourceTypes.RoleAssignment] = 1 + 1 + 2,
-                [ResourceTypes.RandomPassword] = 3 * 2,
+                // Both slots for the client on its second rotation; one for each client that never rotated.
+                [ResourceTypes.RandomPassword] = 2 + 1 + 1,
                 [CredentialExchangePolicy.TypeToken] = 1,
                 [ResourceTypes.Action] = 1,
                 [ResourceTypes.TriggerAction] = 1,

@@ -141,7 +141,13 @@ public partial class PropertyTests
         }
 
         Assert.Equal(stack.Clients.Length, registered.Count(r => r.Type == ResourceTypes.Secret));
-        Assert.Equal(2 * stack.Clients.Length, registered.Count(r => r.Type == ResourceTypes.RandomPassword));
+        // Two slots once a client has a fallback or is disabled; one for a client that never rotated.
+        foreach (var client in stack.Clients)
+        {
+            Assert.Equal(
+                client.Rotation == 0 && !client.Disabled ? [$"{client.Key}--slot0"] : [$"{client.Key}--slot0", $"{client.Key}--slot1"],
+                registered.Where(r => r.Type == ResourceTypes.RandomPassword && r.Name.StartsWith($"{client.Key}--slot", StringComparison.Ordinal)).Select(r => r.Name).Order(StringComparer.Ordinal));
+        }
         foreach (var client in stack.Clients)
         {
             var secret = registered.Single(r => r.Type == ResourceTypes.Secret && r.Name == $"m2m--{client.Key}");

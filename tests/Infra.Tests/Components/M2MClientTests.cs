@@ -73,7 +73,7 @@ public class M2MClientTests
         Assert.All(captured.Where(c => c.Resource is Client or ClientCredentials), c => Assert.NotEqual(true, ((CustomResourceOptions)c.Options).DeleteBeforeReplace));
 
         var children = captured.Where(c => c.Options.Parent is M2MClient).ToList();
-        Assert.Equal(3 + 3 + 6 + 4 + 3 + 4, children.Count); // clients, credentials, passwords, grants, secrets, assignments
+        Assert.Equal(3 + 3 + 4 + 4 + 3 + 4, children.Count); // clients, credentials, passwords, grants, secrets, assignments
         Assert.All(children, c => Assert.StartsWith(c.Options.Parent!.GetResourceName(), c.Resource.GetResourceName().Replace("m2m--", "", StringComparison.Ordinal), StringComparison.Ordinal));
     }
 

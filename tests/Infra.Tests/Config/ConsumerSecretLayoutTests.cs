@@ -143,6 +143,22 @@ public class ConsumerSecretLayoutTests
     }
 
     [Theory]
+    // Never rotated: no fallback, so no second slot; adopted and never rotated: the live secret, no slot at all.
+    [InlineData(0, false, false, new[] { 0 })]
+    [InlineData(0, false, true, new int[0])]
+    // Rotated: the secret in force and the previous one; an adopted client's first fallback is its live secret.
+    [InlineData(1, false, false, new[] { 1, 0 })]
+    [InlineData(1, false, true, new[] { 1 })]
+    [InlineData(2, false, false, new[] { 0, 1 })]
+    [InlineData(2, false, true, new[] { 0, 1 })]
+    // Disabled: the kept active secret and the one only Auth0 holds, whatever the rotation or origin.
+    [InlineData(0, true, false, new[] { 0, 1 })]
+    [InlineData(0, true, true, new[] { 0, 1 })]
+    [InlineData(3, true, false, new[] { 1, 0 })]
+    public void A_client_declares_only_the_slots_that_hold_something(int rotation, bool disabled, bool adopted, int[] slots)
+        => Assert.Equal(slots, SecretSlots.InUse(rotation, disabled, adopted));
+
+    [Theory]
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]

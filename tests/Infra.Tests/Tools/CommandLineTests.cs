@@ -15,7 +15,7 @@ public class CommandLineTests
         Assert.Equal("", implicitDev.Error);
         var json = JsonDocument.Parse(implicitDev.Output).RootElement;
         Assert.Equal(("infra", "dev", true), (json.GetProperty("project").GetString(), json.GetProperty("stack").GetString(), json.GetProperty("valid").GetBoolean()));
-        Assert.Equal(35, json.GetProperty("resources").GetArrayLength());
+        Assert.Equal(33, json.GetProperty("resources").GetArrayLength());
         Assert.Equal(explicitDev.Output, implicitDev.Output);
     }
 

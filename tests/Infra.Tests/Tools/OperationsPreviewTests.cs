@@ -43,25 +43,30 @@ public sealed class OperationsPreviewTests : IDisposable
 
     private static string AddAfterKey(string text, string key, string lines) => Replace(text, $"    - key: {key}\n", $"    - key: {key}\n{lines}");
 
-    /// <summary>A new secret drawn in the slot that was not in force, the document rewritten, then Auth0 switched.</summary>
-    private static string[] NewSecret(string client, int slot) =>
+    /// <summary>
+    /// A new secret drawn in the slot that was not in force (created, when the client never rotated and so had no
+    /// such slot), the document rewritten, then Auth0 switched.
+    /// </summary>
+    private static string[] NewSecret(string client, int slot, bool firstInSlot) =>
     [
-        $"Replace random:index/randomPassword:RandomPassword {client}--slot{slot} [keepers]",
+        firstInSlot ? $"Create random:index/randomPassword:RandomPassword {client}--slot{slot} []" : $"Replace random:index/randomPassword:RandomPassword {client}--slot{slot} [keepers]",
         $"Update azure-native:keyvault:Secret m2m--{client} [properties]",
         $"Update auth0:index/clientCredentials:ClientCredentials {client} [clientSecret]",
     ];
 
     [Theory]
-    [InlineData("dev", "      rotation: 2\n", "      rotation: 3\n", 1)]
-    [InlineData("prod", "      expires: 2027-02-20\n", "      expires: 2027-02-20\n      rotation: 1\n", 1)]
-    public async Task Rotating_a_secret_replaces_one_password_and_updates_the_rest_in_place_even_when_protected(string stack, string from, string to, int slot)
+    [InlineData("dev", "      rotation: 2\n", "      rotation: 3\n", 1, false)]
+    [InlineData("prod", "      expires: 2027-02-20\n", "      expires: 2027-02-20\n      rotation: 1\n", 1, true)]
+    public async Task Rotating_a_secret_draws_one_password_and_updates_the_rest_in_place_even_when_protected(string stack, string from, string to, int slot, bool first)
     {
         var preview = await Preview(stack, f => Replace(f, from, to));
 
-        Assert.Equal(NewSecret("checkout-service", slot), Operations(preview));
+        Assert.Equal(NewSecret("checkout-service", slot, first), Operations(preview));
         Assert.Empty(preview.Findings);
         Assert.Equal(0, OperationsReport.ExitCode(preview));
-        Assert.Equal($"0 to create, 2 to update, 1 to replace, 0 to delete, {preview.Operations.Count - 3} unchanged", OperationsReport.Summary(preview));
+        Assert.Equal(
+            first ? $"1 to create, 2 to update, 0 to replace, 0 to delete, {preview.Operations.Count - 3} unchanged" : $"0 to create, 2 to update, 1 to replace, 0 to delete, {preview.Operations.Count - 3} unchanged",
+            OperationsReport.Summary(preview));
     }
 
     [Theory]
@@ -85,7 +90,7 @@ public sealed class OperationsPreviewTests : IDisposable
         Assert.Equal(
             [
                 "Update auth0:index/client:Client nightly-reconciler [clientMetadata]",
-                .. NewSecret("nightly-reconciler", 1),
+                .. NewSecret("nightly-reconciler", 1, firstInSlot: true),
                 $"Delete azure-native:authorization:RoleAssignment m2m--nightly-reconciler--{(stack == "dev" ? "7a2c9e14-5d3b-4f81-8e6a-1b9c0d2e3f47" : "8c1d3e5f-7a9b-4c2d-9e4f-6a8b0c2d4e6f")} []",
             ],
             Operations(preview));
@@ -150,7 +155,7 @@ public sealed class OperationsPreviewTests : IDisposable
     {
         var preview = await Preview("dev", f => f[..f.IndexOf("    - key: partner-globex", StringComparison.Ordinal)]);
 
-        Assert.Equal(1 + 5 + 1 + 2, preview.Count(OperationKind.Delete)); // component; client, 2 passwords, credentials, grant; secret; 2 readers
+        Assert.Equal(1 + 4 + 1 + 2, preview.Count(OperationKind.Delete)); // component; client, its one password, credentials, grant; secret; 2 readers
         Assert.Equal(preview.Operations.Count(o => o.Kind == OperationKind.Delete), Operations(preview).Count);
         Assert.Equal(["Warning soft-deleted-secret m2m--partner-globex"], Findings(preview));
         Assert.False(preview.Refused);
@@ -228,16 +233,16 @@ public sealed class OperationsPreviewTests : IDisposable
             """.ReplaceLineEndings("\n"),
             text,
             StringComparison.Ordinal);
-        Assert.Contains("Summary: 0 to create, 0 to update, 0 to replace, 8 to delete, 30 unchanged\n", text, StringComparison.Ordinal);
+        Assert.Contains("Summary: 0 to create, 0 to update, 0 to replace, 7 to delete, 28 unchanged\n", text, StringComparison.Ordinal);
         Assert.Contains("Errors (the real engine would refuse or break this):\n  - protected-delete urn:pulumi:prod::infra::infra:auth0:M2MClient$auth0:index/clientCredentials:ClientCredentials::partner-globex: deleting it is refused", text, StringComparison.Ordinal);
 
         var markdown = OperationsReport.Render(preview, OutputFormat.Markdown);
-        Assert.StartsWith("### Operations preview: `infra/prod`\n\n**0 to create, 0 to update, 0 to replace, 8 to delete, 30 unchanged**\n\n> [!CAUTION]\n", markdown, StringComparison.Ordinal);
+        Assert.StartsWith("### Operations preview: `infra/prod`\n\n**0 to create, 0 to update, 0 to replace, 7 to delete, 28 unchanged**\n\n> [!CAUTION]\n", markdown, StringComparison.Ordinal);
         Assert.Contains("| `-` delete | `auth0:index/client:Client` | `partner-globex` | [protected] |", markdown, StringComparison.Ordinal);
 
         var json = JsonNode.Parse(OperationsReport.Render(preview, OutputFormat.Json))!;
         Assert.Equal(["project", "stack", "valid", "refused", "problems", "summary", "operations", "findings", "warnings"], json.AsObject().Select(p => p.Key));
-        Assert.Equal("""{"create":0,"update":0,"replace":0,"delete":8,"same":30}""", json["summary"]!.ToJsonString());
+        Assert.Equal("""{"create":0,"update":0,"replace":0,"delete":7,"same":28}""", json["summary"]!.ToJsonString());
         Assert.Equal(preview.Operations.Count, json["operations"]!.AsArray().Count);
         Assert.True(json["refused"]!.GetValue<bool>());
     }

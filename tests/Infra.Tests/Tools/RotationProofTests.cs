@@ -70,9 +70,13 @@ public sealed class RotationProofTests : IDisposable
         Drawn? At(string? password) => password is null ? null : new Drawn(password, world.Generation[password]);
         switch (step.Type)
         {
+            case "random:index/randomPassword:RandomPassword" when step.Kind == OperationKind.Delete:
+                // A password lives only in the state: deleting one takes nothing from Auth0 or the document.
+                return world;
             case "random:index/randomPassword:RandomPassword":
-                // Create-before-delete: the new value exists from here on; the old one's delete comes last and changes nothing.
-                return world with { Generation = new(world.Generation) { [step.Name] = world.Generation[step.Name] + 1 } };
+                // Create-before-delete: the new value exists from here on; the old one's delete comes last and changes
+                // nothing. A slot created by this run (a first rotation, a disabling) draws its first value.
+                return world with { Generation = new(world.Generation) { [step.Name] = world.Generation.TryGetValue(step.Name, out var drawn) ? drawn + 1 : 0 } };
             case "azure-native:keyvault:Secret":
                 var (primary, fallback) = Read(Document(s.After, s.Client), s.After);
                 return world with { Primary = At(primary), Fallback = At(fallback) };
@@ -92,7 +96,8 @@ public sealed class RotationProofTests : IDisposable
             yield break;
         }
 
-        foreach (var step in steps.Where(s => !steps.Any(other => other != s && dependencies[s.Urn].Contains(other.Urn))))
+        // A deleted resource is not in the new graph: nothing waits for it, and it waits for nothing the proof models.
+        foreach (var step in steps.Where(s => !steps.Any(other => other != s && dependencies.TryGetValue(s.Urn, out var before) && before.Contains(other.Urn))))
         {
             foreach (var rest in Orders([.. steps.Where(s => s != step)], dependencies))
             {
