@@ -29,13 +29,13 @@ root.SetAction(async parse =>
     }
 
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {runs} runs per size after a warm-up; median shown"));
-    Console.WriteLine("| clients | grants | resources | wall time (median) | per client | allocated | peak working set |");
-    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine("| clients | grants | resources | wall time (median) | per client | CPU time (median) | allocated | peak working set |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var clients in parse.GetValue(sizesOption)!)
     {
         var result = JsonSerializer.Deserialize<SizeResult>(await RunSelf($"--child {clients} --runs {runs}", serverGc: true))!;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {result.Clients:N0} | {result.Grants:N0} | {result.Resources:N0} | {result.MedianSeconds:F2} s | {result.MedianSeconds / result.Clients * 1000:F3} ms | {result.AllocatedBytes / 1048576.0:N0} MiB | {result.PeakWorkingSetBytes / 1048576.0:N0} MiB |"));
+            $"| {result.Clients:N0} | {result.Grants:N0} | {result.Resources:N0} | {result.MedianSeconds:F2} s | {result.MedianSeconds / result.Clients * 1000:F3} ms | {result.MedianCpuSeconds:F2} s | {result.AllocatedBytes / 1048576.0:N0} MiB | {result.PeakWorkingSetBytes / 1048576.0:N0} MiB |"));
     }
 
     if (parse.GetValue(gcOption))
@@ -85,28 +85,36 @@ static async Task<SizeResult> Measure(int clients, int runs)
     Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.ToEnvironmentValue(config));
     var grants = JsonDocument.Parse(config["infra:clients"]).RootElement.EnumerateArray().Sum(c => c.GetProperty("grants").GetArrayLength());
     var times = new List<double>();
+    // CPU time of the whole process (all threads, the GC's included): on a machine that other work also loads, it
+    // moves far less than the wall time, which waits for the cores.
+    var cpu = new List<double>();
+    using var self = Process.GetCurrentProcess();
     long allocated = 0;
     var resources = 0;
     for (var run = 0; run <= runs; run++)
     {
         var mocks = new BenchMocks();
         var before = GC.GetTotalAllocatedBytes(precise: true);
+        self.Refresh();
+        var cpuBefore = self.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         await Deployment.TestAsync(mocks, new TestOptions { ProjectName = "infra", StackName = "bench", IsPreview = false }, AccessStack.Define);
         watch.Stop();
+        self.Refresh();
+        var cpuSpent = self.TotalProcessorTime - cpuBefore;
         if (run == 0)
         {
             continue; // warm-up: JIT and first-use costs
         }
 
         times.Add(watch.Elapsed.TotalSeconds);
+        cpu.Add(cpuSpent.TotalSeconds);
         allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         resources = mocks.Registered;
     }
 
-    using var self = Process.GetCurrentProcess();
     self.Refresh();
-    return new SizeResult(clients, grants, resources, Median(times), allocated, self.PeakWorkingSet64);
+    return new SizeResult(clients, grants, resources, Median(times), Median(cpu), allocated, self.PeakWorkingSet64);
 }
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
@@ -134,4 +142,4 @@ static async Task<string> RunProcess(string file, string arguments, bool serverG
 }
 
 /// <summary>One size's measurements.</summary>
-internal sealed record SizeResult(int Clients, int Grants, int Resources, double MedianSeconds, long AllocatedBytes, long PeakWorkingSetBytes);
+internal sealed record SizeResult(int Clients, int Grants, int Resources, double MedianSeconds, double MedianCpuSeconds, long AllocatedBytes, long PeakWorkingSetBytes);
