@@ -5,10 +5,18 @@
 //
 //   VERIFY_CLIENTS='{"<client id>": {"secret": "...", "grants": {"<audience>": "scope scope"}}}' node oauth-server.mjs
 //
+// VERIFY_MISBEHAVE makes it issue a token a verifier must not accept, otherwise well formed:
+//   foreign-key     signed by a key that is not in its JWKS (same issuer, same claims)
+//   foreign-issuer  an `iss` other than the one its discovery document names
+//   azp             `azp` naming another client
+//   gty             `gty` of another grant (password)
+//
 // Prints {"issuer": "http://127.0.0.1:<port>"} once listening; stops when its standard input closes.
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { OAuth2Server } from 'oauth2-mock-server';
 
 const clients = JSON.parse(process.env.VERIFY_CLIENTS ?? '{}');
+const misbehave = process.env.VERIFY_MISBEHAVE ?? '';
 const server = new OAuth2Server();
 await server.issuer.keys.generate('RS256');
 
@@ -22,6 +30,9 @@ server.service.on('beforeTokenSigning', (token, req) => {
     gty: 'client-credentials',
     scope: clients[clientId]?.grants?.[audience] ?? '',
   });
+  if (misbehave === 'foreign-issuer') token.payload.iss = 'https://another-tenant.example/';
+  if (misbehave === 'azp') token.payload.azp = 'another-client';
+  if (misbehave === 'gty') token.payload.gty = 'password';
 });
 
 server.service.on('beforeResponse', (response, req) => {
@@ -36,6 +47,18 @@ server.service.on('beforeResponse', (response, req) => {
     response.body.scope = client.grants[req.body.audience];
   }
 });
+
+if (misbehave === 'foreign-key') {
+  // The token as issued, header (with the published key's kid) and claims untouched, re-signed RS256 by a key the
+  // JWKS does not hold: only the signature tells it apart.
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  server.service.on('beforeResponse', (response) => {
+    if (response.statusCode !== 200) return;
+    const [header, payload] = response.body.access_token.split('.');
+    const signature = sign('sha256', Buffer.from(`${header}.${payload}`), privateKey).toString('base64url');
+    response.body.access_token = `${header}.${payload}.${signature}`;
+  });
+}
 
 await server.start(0, '127.0.0.1');
 // Name the address it listens on, not "localhost", which may resolve to ::1 first.

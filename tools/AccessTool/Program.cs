@@ -90,12 +90,37 @@ var verify = new Command("verify", "Check a deployed stack end to end: credentia
 verify.SetAction(async (parse, cancellationToken) =>
 {
     var config = StackFiles.Load(parse.GetValue(project)!.FullName, parse.GetValue(verifyStack)!);
-    var access = AccessConfigParser.Parse(RawStackConfig.FromMap(config.Project, config.Stack, config.Values, Environment.GetEnvironmentVariable("AUTH0_DOMAIN")));
+    AccessConfig access;
+    try
+    {
+        access = AccessConfigParser.Parse(RawStackConfig.FromMap(config.Project, config.Stack, config.Values, Environment.GetEnvironmentVariable("AUTH0_DOMAIN")));
+    }
+    catch (ConfigValidationException e)
+    {
+        Console.Error.Write(ReportFormat.InvalidConfig(config.Project, config.Stack, e.Problems, markdown: false));
+        return 1;
+    }
+
+    var only = parse.GetValue(verifyClient);
+    if (CredentialVerifier.UnknownClient(access, only) is { } unknown)
+    {
+        Console.Error.WriteLine(unknown);
+        return 1;
+    }
+
     using var http = new HttpClient();
     var vault = new SecretClient(new Uri(access.KeyVault.Uri), new DefaultAzureCredential());
-    var results = await ProgressDisplay.RunAsync(stderr, $"Verifying {config.Project}/{config.Stack}", progress => new CredentialVerifier(vault, http).VerifyAsync(access, parse.GetValue(verifyClient), progress, cancellationToken)).ConfigureAwait(false);
-    Console.Out.Write(VerifyReport.Render(results));
-    return results.All(r => r.Ok) ? 0 : 1;
+    try
+    {
+        var results = await ProgressDisplay.RunAsync(stderr, $"Verifying {config.Project}/{config.Stack}", progress => new CredentialVerifier(vault, http).VerifyAsync(access, only, progress, cancellationToken)).ConfigureAwait(false);
+        Console.Out.Write(VerifyReport.Render(results));
+        return results.All(r => r.Ok) ? 0 : 1;
+    }
+    catch (VerifyAbortedException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 1;
+    }
 });
 
 var previewStack = new Argument<string>("stack") { Description = "the stack name" };

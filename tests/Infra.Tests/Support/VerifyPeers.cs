@@ -35,8 +35,8 @@ internal sealed class FakeKeyVault(IReadOnlyDictionary<string, VaultSecret> secr
     }
 
     /// <summary>A <see cref="SecretClient"/> whose every request this vault answers.</summary>
-    public SecretClient Client(string vaultUri)
-        => new(new Uri(vaultUri), new StaticCredential(), new SecretClientOptions { Transport = new HttpClientTransport(new HttpClient(this, disposeHandler: false)) });
+    public SecretClient Client(string vaultUri, TokenCredential? credential = null)
+        => new(new Uri(vaultUri), credential ?? new StaticCredential(), new SecretClientOptions { Transport = new HttpClientTransport(new HttpClient(this, disposeHandler: false)) });
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -150,8 +150,11 @@ internal sealed class OAuthServer : IAsyncDisposable
 
     public string TokenEndpoint => $"{Issuer}/token";
 
-    /// <summary>Starts the server for these clients: client id → {secret, grants: audience → scopes}.</summary>
-    public static async Task<OAuthServer> StartAsync(JsonObject clients)
+    /// <summary>
+    /// Starts the server for these clients: client id → {secret, grants: audience → scopes}; with
+    /// <paramref name="misbehave"/> (see oauth-server.mjs) it issues tokens a verifier must refuse.
+    /// </summary>
+    public static async Task<OAuthServer> StartAsync(JsonObject clients, string? misbehave = null)
     {
         var folder = Path.Combine(StackHarness.RepositoryRoot(), "tests", "verify");
         Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "oauth2-mock-server")), "run `npm ci --prefix tests/verify` first (.ci/run does)");
@@ -163,6 +166,7 @@ internal sealed class OAuthServer : IAsyncDisposable
             RedirectStandardError = true,
         };
         start.Environment["VERIFY_CLIENTS"] = clients.ToJsonString();
+        start.Environment["VERIFY_MISBEHAVE"] = misbehave ?? "";
         var process = Process.Start(start)!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var line = await process.StandardOutput.ReadLineAsync(timeout.Token)

@@ -66,4 +66,38 @@ public class CommandLineTests
             File.Delete(output);
         }
     }
+    [Fact]
+    public async Task Verify_of_a_client_the_stack_does_not_have_fails_instead_of_verifying_nothing()
+    {
+        var run = await ToolProcess.RunAsync(new Dictionary<string, string?> { ["AUTH0_DOMAIN"] = null }, "verify", "dev", "--client", "checkout-servce");
+
+        Assert.Equal(
+            (1, "", "--client: no client 'checkout-servce' in infra:clients; its clients are checkout-service, nightly-reconciler, partner-globex.\n"),
+            (run.ExitCode, run.Output, run.Error));
+    }
+
+    [Fact]
+    public async Task Verify_of_an_invalid_stack_lists_its_problems_and_reads_no_vault()
+    {
+        using var folder = new TemporaryProject();
+
+        var run = await ToolProcess.RunAsync(new Dictionary<string, string?> { ["AUTH0_DOMAIN"] = null }, "verify", "dev", "--project", folder.Path);
+
+        Assert.Equal((1, ""), (run.ExitCode, run.Output));
+        Assert.StartsWith("Stack infra/dev: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains("infra:keyVault: is required", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_against_a_vault_that_does_not_answer_stops_at_the_first_read_with_one_message()
+    {
+        // The dev stack's vault does not resolve from here: the first read fails without an answer, after the SDK's
+        // retries, and the run stops there instead of retrying for every client.
+        var run = await ToolProcess.RunAsync(new Dictionary<string, string?> { ["AUTH0_DOMAIN"] = null }, "verify", "dev");
+
+        Assert.Equal((1, ""), (run.ExitCode, run.Output));
+        Assert.StartsWith("Key Vault https://kv-acme-m2m-dev.vault.azure.net/ did not answer (", run.Error, StringComparison.Ordinal);
+        Assert.EndsWith("): check infra:keyVault and that this machine reaches the vault.\n", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+    }
 }

@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
+using Azure.Core;
+using Azure.Identity;
 using Infra.Config;
 using Infra.Tests.Support;
 using Infra.Tool.Verify;
+using Moq;
 
 namespace Infra.Tests.Tools;
 
@@ -54,16 +57,18 @@ public sealed class CredentialVerifierTests
         AccessConfig? access = null,
         string? missing = null,
         IProgress<Infra.Tool.RunProgress>? progress = null,
-        string? onlyClient = null)
+        string? onlyClient = null,
+        string? misbehave = null,
+        string? forbidden = null)
     {
         access ??= Dev;
-        await using var server = await OAuthServer.StartAsync(tenant);
+        await using var server = await OAuthServer.StartAsync(tenant, misbehave);
         var secrets = access.Clients.Where(c => c.Key != missing).ToDictionary(
             c => ConsumerSecretLayout.SecretName(access.KeyVault, c),
             c =>
             {
                 var written = Document(access, c, server.TokenEndpoint);
-                return new VaultSecret(document?.Invoke(written) ?? written.ToJson(), Enabled: !c.Disabled);
+                return new VaultSecret(document?.Invoke(written) ?? written.ToJson(), Enabled: !c.Disabled && c.Key != forbidden);
             },
             StringComparer.Ordinal);
 
@@ -268,6 +273,52 @@ public sealed class CredentialVerifierTests
             ],
             results.Where(r => !r.Ok).Select(r => $"{r.Client} {r.Api} {string.Join("; ", r.Problems)}"));
         Assert.Equal(["m2m--checkout-service", "m2m--nightly-reconciler", "m2m--partner-globex"], vault.Reads);
+    }
+
+    [Theory]
+    [InlineData("foreign-key", "token invalid: SecurityTokenInvalidSignatureException")]
+    [InlineData("foreign-issuer", "token invalid: SecurityTokenInvalidIssuerException")]
+    [InlineData("azp", "azp is not the client's id")]
+    [InlineData("gty", "gty is 'password', expected 'client-credentials'")]
+    public async Task A_token_that_is_not_the_tenants_own_client_credentials_token_for_that_client_is_refused(string misbehave, string problem)
+    {
+        var (results, _) = await VerifyAgainst(TenantGrants(Dev), misbehave: misbehave);
+
+        // Every grant of every enabled client gets the token, and every one is refused for that one reason.
+        Assert.Equal(
+            Dev.Clients.Where(c => !c.Disabled).SelectMany(c => c.Grants.Select(g => $"{c.Key} {g.ApiKey}: {problem}")),
+            results.Select(r => $"{r.Client} {r.Api}: {string.Join("; ", r.Problems)}"));
+    }
+
+    [Fact]
+    public async Task A_secret_key_vault_refuses_to_serve_is_reported_with_its_status_and_the_other_clients_still_verified()
+    {
+        var (results, vault) = await VerifyAgainst(TenantGrants(Dev), forbidden: "nightly-reconciler");
+
+        Assert.Equal(
+            ["Key Vault: 403 Forbidden reading the client's secret"],
+            results.Where(r => r.Client == "nightly-reconciler").SelectMany(r => r.Problems));
+        Assert.All(results.Where(r => r.Client != "nightly-reconciler"), r => Assert.True(r.Ok, string.Join("; ", r.Problems)));
+        Assert.Contains("m2m--nightly-reconciler", vault.Reads);
+    }
+
+    [Fact]
+    public async Task Without_an_azure_sign_in_the_run_stops_at_the_first_read_with_what_to_do()
+    {
+        using var vault = new FakeKeyVault(new Dictionary<string, VaultSecret>());
+        using var http = new HttpClient();
+        var noSignIn = new Mock<TokenCredential>();
+        noSignIn.Setup(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new CredentialUnavailableException("DefaultAzureCredential failed to retrieve a token from the included credentials."));
+
+        var error = await Assert.ThrowsAsync<VerifyAbortedException>(() => new CredentialVerifier(vault.Client(Dev.KeyVault.Uri, noSignIn.Object), http).VerifyAsync(Dev));
+
+        Assert.Equal(
+            $"Key Vault: no Azure sign-in for {Dev.KeyVault.Uri} (DefaultAzureCredential failed to retrieve a token from the included credentials.): run `az login`, or set the AZURE_* variables of a workload identity that holds Key Vault Secrets User on the clients' secrets.",
+            error.Message);
+        // One attempt, not one per client: the challenge was answered once and no secret was read.
+        Assert.Empty(vault.Reads);
+        noSignIn.Verify(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]

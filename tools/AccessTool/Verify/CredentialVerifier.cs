@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using Azure;
+using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Infra.Config;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -20,6 +21,9 @@ public sealed record VerifiedGrant(string Client, string Api, IReadOnlyList<stri
     public bool Ok => Problems.Count == 0;
 }
 
+/// <summary>A failure that no client's result can carry: the vault cannot be reached or signed in to at all.</summary>
+public sealed class VerifyAbortedException(string message, Exception inner) : Exception(message, inner);
+
 /// <summary>
 /// Checks a deployed stack end to end, per client and granted API: reads the client's credentials from Key Vault,
 /// requests a token with the client credentials grant, validates the JWT's signature against the issuer's JWKS,
@@ -35,6 +39,11 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http)
     public async Task<IReadOnlyList<VerifiedGrant>> VerifyAsync(AccessConfig access, string? onlyClient = null, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(access);
+        if (UnknownClient(access, onlyClient) is { } unknown)
+        {
+            throw new ArgumentException(unknown, nameof(onlyClient));
+        }
+
         var results = new List<VerifiedGrant>();
         var identifiers = access.Apis.ToDictionary(a => a.Key, a => a.Identifier, StringComparer.Ordinal);
         // A disabled client is meant to fail (the Action refuses it): it is not verified.
@@ -49,6 +58,18 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http)
             try
             {
                 credentials = ConsumerCredentials.Parse(await Read(ConsumerSecretLayout.SecretName(access.KeyVault, client), cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception e) when (NoAnswer(e) is { } unanswered)
+            {
+                // No answer at all (a wrong vault name, no network): every other client would fail the same way,
+                // each after the SDK's retries, so stop at the first.
+                throw new VerifyAbortedException(
+                    $"Key Vault {access.KeyVault.Uri} did not answer ({FirstLine(unanswered.Message)}): check infra:keyVault and that this machine reaches the vault.", e);
+            }
+            catch (AuthenticationFailedException e)
+            {
+                throw new VerifyAbortedException(
+                    $"Key Vault: no Azure sign-in for {access.KeyVault.Uri} ({FirstLine(e.Message)}): run `az login`, or set the AZURE_* variables of a workload identity that holds Key Vault Secrets User on the clients' secrets.", e);
             }
             catch (RequestFailedException e)
             {
@@ -71,6 +92,32 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http)
         progress?.Report(new RunProgress(clients.Count, clients.Count, ""));
         return results;
     }
+
+    /// <summary>Why <paramref name="onlyClient"/> cannot be verified, or null when it can (or when all clients are).</summary>
+    public static string? UnknownClient(AccessConfig access, string? onlyClient)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        if (onlyClient is null || access.Clients.Any(c => c.Key == onlyClient))
+        {
+            return null;
+        }
+
+        // Without this a mistyped key would verify nothing and pass.
+        return $"--client: no client '{onlyClient}' in infra:clients; its clients are {string.Join(", ", access.Clients.Select(c => c.Key))}.";
+    }
+
+    /// <summary>
+    /// The failure of a request that got no HTTP answer, or null. Azure.Core's retry policy reports exhausted
+    /// retries as an <see cref="AggregateException"/> of each try's <see cref="RequestFailedException"/> (status 0).
+    /// </summary>
+    private static RequestFailedException? NoAnswer(Exception e) => e switch
+    {
+        RequestFailedException { Status: 0 } failed => failed,
+        AggregateException all when all.InnerExceptions.Count > 0 && all.InnerExceptions.All(i => i is RequestFailedException { Status: 0 }) => (RequestFailedException)all.InnerExceptions[0],
+        _ => null,
+    };
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
     private async Task<List<string>> VerifyGrantAsync(ConsumerCredentials credentials, ClientGrantPlan grant, string expectedAudience, CancellationToken cancellationToken)
     {
