@@ -59,7 +59,8 @@ public sealed class CredentialVerifierTests
         IProgress<Infra.Tool.RunProgress>? progress = null,
         string? onlyClient = null,
         string? misbehave = null,
-        string? forbidden = null)
+        string? forbidden = null,
+        HttpMessageHandler? network = null)
     {
         access ??= Dev;
         await using var server = await OAuthServer.StartAsync(tenant, misbehave);
@@ -73,8 +74,8 @@ public sealed class CredentialVerifierTests
             StringComparer.Ordinal);
 
         using var vault = new FakeKeyVault(secrets);
-        using var http = new HttpClient();
-        return (await new CredentialVerifier(vault.Client(access.KeyVault.Uri), http).VerifyAsync(access, onlyClient, progress: progress), vault);
+        using var http = network is null ? new HttpClient() : new HttpClient(network, disposeHandler: false);
+        return (await new CredentialVerifier(vault.Client(access.KeyVault.Uri), http, server.TokenEndpoint).VerifyAsync(access, onlyClient, progress: progress), vault);
     }
 
     [Fact]
@@ -300,6 +301,17 @@ public sealed class CredentialVerifierTests
             results.Where(r => r.Client == "nightly-reconciler").SelectMany(r => r.Problems));
         Assert.All(results.Where(r => r.Client != "nightly-reconciler"), r => Assert.True(r.Ok, string.Join("; ", r.Problems)));
         Assert.Contains("m2m--nightly-reconciler", vault.Reads);
+    }
+
+    [Fact]
+    public async Task A_document_naming_another_token_endpoint_is_reported_and_the_secret_is_not_sent_there()
+    {
+        using var network = new TokenRequestRecorder();
+        var (results, _) = await VerifyAgainst(TenantGrants(Dev), document: d => (d with { TokenEndpoint = "https://attacker.example/oauth/token" }).ToJson(), network: network);
+
+        Assert.Equal(Dev.Clients.Where(c => !c.Disabled).Sum(c => c.Grants.Count), results.Count);
+        Assert.All(results, r => Assert.Matches(@"^Key Vault token endpoint is 'https://attacker\.example/oauth/token', expected 'http://127\.0\.0\.1:\d+/token'$", Assert.Single(r.Problems)));
+        Assert.Empty(network.Requests);
     }
 
     [Fact]

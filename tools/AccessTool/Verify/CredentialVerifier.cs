@@ -30,7 +30,10 @@ public sealed class VerifyAbortedException(string message, Exception inner) : Ex
 /// and checks <c>aud</c>, <c>scope</c> (exactly the configured scopes), <c>gty</c> and <c>azp</c>. Never prints a
 /// secret or a token.
 /// </summary>
-public sealed class CredentialVerifier(SecretClient vault, HttpClient http)
+/// <param name="vault">The stack's vault.</param>
+/// <param name="http">For the tenant's token endpoint and discovery.</param>
+/// <param name="tokenEndpoint">Where the tenant answers, when not at the config's domain (a local server in tests).</param>
+public sealed class CredentialVerifier(SecretClient vault, HttpClient http, string? tokenEndpoint = null)
 {
     /// <summary>
     /// Verifies every enabled client of <paramref name="access"/>, or only <paramref name="onlyClient"/>, telling
@@ -84,7 +87,7 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http)
             {
                 var problems = credentials is null
                     ? [readProblem!]
-                    : await VerifyGrantAsync(credentials, grant, identifiers[grant.ApiKey], cancellationToken).ConfigureAwait(false);
+                    : await VerifyGrantAsync(credentials, grant, identifiers[grant.ApiKey], tokenEndpoint ?? access.Tenant.TokenEndpoint, cancellationToken).ConfigureAwait(false);
                 results.Add(new VerifiedGrant(client.Key, grant.ApiKey, problems));
             }
         }
@@ -119,9 +122,17 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http)
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
-    private async Task<List<string>> VerifyGrantAsync(ConsumerCredentials credentials, ClientGrantPlan grant, string expectedAudience, CancellationToken cancellationToken)
+    private async Task<List<string>> VerifyGrantAsync(ConsumerCredentials credentials, ClientGrantPlan grant, string expectedAudience, string tenantEndpoint, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
+        if (credentials.TokenEndpoint != tenantEndpoint)
+        {
+            // The secret goes only to the stack's own tenant: a document naming another endpoint is drift or
+            // tampering, and following it would hand the secret to whoever answers there.
+            problems.Add($"Key Vault token endpoint is '{credentials.TokenEndpoint}', expected '{tenantEndpoint}'");
+            return problems;
+        }
+
         if (!credentials.Audiences.TryGetValue(grant.ApiKey, out var audience))
         {
             problems.Add($"Key Vault has no audience for '{grant.ApiKey}'");
@@ -137,11 +148,10 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http)
             return problems;
         }
 
-        var tokenEndpoint = credentials.TokenEndpoint;
         var clientId = credentials.ClientId;
         async Task<(HttpResponseMessage Response, TokenResponse? Body)> RequestAsync(string secret)
         {
-            var response = await http.PostAsync(new Uri(tokenEndpoint), new FormUrlEncodedContent(new Dictionary<string, string>
+            var response = await http.PostAsync(new Uri(tenantEndpoint), new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["grant_type"] = "client_credentials",
                 ["client_id"] = clientId,
@@ -171,7 +181,7 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http)
             return problems;
         }
 
-        var issuer = await Discover(new Uri(tokenEndpoint), cancellationToken).ConfigureAwait(false);
+        var issuer = await Discover(new Uri(tenantEndpoint), cancellationToken).ConfigureAwait(false);
         var validation = await new JsonWebTokenHandler().ValidateTokenAsync(body.AccessToken, new TokenValidationParameters
         {
             ValidIssuer = issuer.Issuer,
