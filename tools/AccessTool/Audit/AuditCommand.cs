@@ -44,9 +44,9 @@ public static class AuditCommand
                 Console.Out.Write(AuditReport.Render(result, parse.GetValue(format)));
                 return result.ExitCode;
             }
-            catch (Exception e) when (e is AuditConnectionException or ApiException or HttpRequestException)
+            catch (Exception e) when (e is AuditConnectionException or ApiException or HttpRequestException or TaskCanceledException or Newtonsoft.Json.JsonException)
             {
-                // The SDK's messages carry Auth0's error text, never the token or the secret.
+                // The SDK's messages carry Auth0's error text or a JSON path, never the token or the secret (none is read).
                 await Console.Error.WriteLineAsync($"The audit could not read the tenant: {e.Message}").ConfigureAwait(false);
                 return 1;
             }

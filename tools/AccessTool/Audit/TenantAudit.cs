@@ -63,7 +63,11 @@ public static class TenantAudit
         }
 
         using var limiter = new ClientRateLimitHandler(options.MaxRequestsPerSecond, new SocketsHttpHandler());
-        using var http = new HttpClient(new RetryAfterHandler(limiter, options.MaxRetries, options.MaxRetryWait), disposeHandler: false);
+        using var http = new HttpClient(new RetryAfterHandler(limiter, options.MaxRetries, options.MaxRetryWait), disposeHandler: false)
+        {
+            // The timeout spans the retries: the default 100 s would cut short a second 60 s wait for a 429.
+            Timeout = (options.MaxRetries + 1) * (options.MaxRetryWait + TimeSpan.FromSeconds(30)),
+        };
         var token = await ManagementToken.RequestAsync(http, tenant, domain, credentials, cancellationToken).ConfigureAwait(false);
 
         // NumberOfHttpRetries = 0: HttpClientManagementConnection.Retry tries Math.Min(10, NumberOfHttpRetries ?? 3)
