@@ -3,6 +3,7 @@ using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Infra.Config;
 using Infra.Tool;
+using Infra.Tool.Audit;
 using Infra.Tool.Diff;
 using Infra.Tool.Expiry;
 using Infra.Tool.Plan;
@@ -169,5 +170,7 @@ schema.SetAction(parse =>
     return 0;
 });
 
-var root = new RootCommand("Tools for the Auth0 machine-to-machine access stacks: offline plan, access diff, operations preview and expiry report; verify against a deployed stack; the stack files' JSON Schema.") { plan, diff, preview, expiry, verify, schema };
+var audit = AuditCommand.Create(project, format, today, stderr);
+
+var root = new RootCommand("Tools for the Auth0 machine-to-machine access stacks: offline plan, access diff, operations preview and expiry report; verify and audit against a deployed stack; the stack files' JSON Schema.") { plan, diff, preview, expiry, verify, audit, schema };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

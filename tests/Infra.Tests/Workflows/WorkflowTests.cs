@@ -186,6 +186,27 @@ public class WorkflowTests
     }
 
     [Fact]
+    public void The_tenant_audit_runs_daily_with_its_own_read_only_client_and_the_full_refresh_weekly()
+    {
+        var drift = Named("drift.yml");
+        var crons = ((YamlSequenceNode)((YamlMappingNode)drift.Root.Children[new YamlScalarNode("on")]).Children[new YamlScalarNode("schedule")]).Children
+            .Select(c => Yaml.Scalar(c, "cron")).ToList();
+        var audit = drift.Job("audit");
+        var run = Assert.Single(audit.Steps, s => s.Run?.Contains("-- audit", StringComparison.Ordinal) == true).Run!;
+
+        Assert.Equal(["17 5 * * *", "47 3 * * 0"], crons);
+        Assert.False(audit.Node.Children.ContainsKey(new YamlScalarNode("if")), "the audit runs on every schedule");
+        Assert.Contains("dotnet run --project tools/AccessTool -- audit \"$STACK\" --last-use --format markdown > audit.md", run, StringComparison.Ordinal);
+        Assert.Contains("exit \"$code\"", run, StringComparison.Ordinal);
+        Assert.Equal("${{ matrix.stack }}-drift", audit.Environment);
+        Assert.Equal(new Dictionary<string, string> { ["contents"] = "read" }, audit.Permissions);
+        // Its own Auth0 client, never the read-only identity's (which can read client secrets).
+        var secrets = audit.Node.AllNodes.OfType<YamlScalarNode>().Select(n => n.Value ?? "").Where(v => v.Contains("secrets.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["${{ secrets.AUTH0_AUDIT_CLIENT_ID }}", "${{ secrets.AUTH0_AUDIT_CLIENT_SECRET }}"], secrets);
+        Assert.Equal("github.event_name == 'workflow_dispatch' || github.event.schedule == '47 3 * * 0'", Yaml.Scalar(drift.Job("drift").Node, "if"));
+    }
+
+    [Fact]
     public void The_pull_request_comment_carries_the_operations_preview_and_a_refused_change_fails_after_it_is_posted()
     {
         var steps = Named("pull-request.yml").Job("access").Steps;

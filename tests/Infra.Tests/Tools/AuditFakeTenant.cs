@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Infra.Tool.Audit;
+using WireMock.Logging;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Infra.Tests.Tools;
+
+/// <summary>
+/// An Auth0 tenant on a WireMock.Net server, answering the token endpoint and the Management API list endpoints the
+/// audit calls with the documented JSON shapes (checkpoint pages with <c>next</c>, offset pages with totals), plus
+/// fields the SDK does not know. Edit <see cref="Apis"/>, <see cref="Clients"/>, <see cref="Grants"/> and
+/// <see cref="Logs"/>, then <see cref="Publish"/>.
+/// </summary>
+internal sealed class AuditFakeTenant : IDisposable
+{
+    public const string Domain = "acme-dev.eu.auth0.com";
+    public const string ClientId = "audit-client-id";
+    public const string Secret = "AuditS3cret-never-printed-9f8e7d";
+    public const string Token = "mgmt-token-abc";
+
+    public static readonly AuditCredentials Credentials = new(ClientId, Secret);
+
+    public WireMockServer Server { get; } = WireMockServer.Start();
+
+    public List<JsonObject> Apis { get; } = [];
+
+    public List<JsonObject> Clients { get; } = [];
+
+    public List<JsonObject> Grants { get; } = [];
+
+    /// <summary>Log search results by the exact <c>q</c> parameter; any other query finds nothing.</summary>
+    public Dictionary<string, JsonArray> Logs { get; } = new(StringComparer.Ordinal);
+
+    public int PageSize { get; set; } = 100;
+
+    public Uri Url => new(Server.Url! + "/");
+
+    public IReadOnlyList<ILogEntry> Requests => [.. Server.LogEntries];
+
+    public AuditOptions Options(double maxRps = 1000, LastUseWindow? lastUse = null) => new(StackToday, Url, Domain, maxRps, lastUse);
+
+    public static readonly DateOnly StackToday = new(2026, 11, 28);
+
+    /// <summary>A tenant exactly as the dev stack's config declares it.</summary>
+    public static AuditFakeTenant MatchingDev()
+    {
+        var tenant = new AuditFakeTenant();
+        tenant.Apis.Add(Api("https://api.acme.example/orders", "Orders API", 3600, "orders:read", "orders:write", "orders:cancel"));
+        tenant.Apis.Add(Api("https://api.acme.example/inventory", "Inventory API", 3600, "stock:read", "stock:adjust"));
+        tenant.Clients.Add(Client("cid-checkout", "Checkout service", Metadata("team-checkout", "2027-02-15")));
+        tenant.Clients.Add(Client("cid-reconciler", "Nightly stock reconciler", Metadata("team-warehouse", "2027-05-31")));
+        tenant.Clients.Add(Client("cid-globex", "Globex (partner integration)", Metadata("partnerships@acme.example", "2026-12-20")));
+        // A client of no declared API (the audit's own, say): out of scope.
+        tenant.Clients.Add(new JsonObject { ["client_id"] = ClientId, ["name"] = "Tenant audit", ["app_type"] = "non_interactive", ["grant_types"] = new JsonArray("client_credentials") });
+        tenant.Grants.Add(Grant("cgr_1", "cid-checkout", "https://api.acme.example/orders", "orders:read", "orders:write"));
+        tenant.Grants.Add(Grant("cgr_2", "cid-checkout", "https://api.acme.example/inventory", "stock:read"));
+        tenant.Grants.Add(Grant("cgr_3", "cid-reconciler", "https://api.acme.example/inventory", "stock:read", "stock:adjust"));
+        tenant.Grants.Add(Grant("cgr_4", "cid-globex", "https://api.acme.example/orders", "orders:read"));
+        tenant.Grants.Add(Grant("cgr_5", ClientId, $"https://{Domain}/api/v2/", "read:clients"));
+        return tenant;
+    }
+
+    public static JsonObject Api(string identifier, string name, int lifetime, params string[] scopes) => new()
+    {
+        ["id"] = "rs_" + name.Replace(' ', '_'),
+        ["name"] = name,
+        ["identifier"] = identifier,
+        ["scopes"] = new JsonArray([.. scopes.Select(s => (JsonNode)new JsonObject { ["value"] = s, ["description"] = s })]),
+        ["signing_alg"] = "RS256",
+        ["token_lifetime"] = lifetime,
+        ["token_lifetime_for_web"] = Math.Min(lifetime, 7200),
+        ["allow_offline_access"] = false,
+        ["skip_consent_for_verifiable_first_party_clients"] = true,
+        ["is_system"] = false,
+        ["a_field_added_next_year"] = new JsonObject { ["x"] = 1 },
+    };
+
+    public static JsonObject Client(string id, string name, JsonObject metadata) => new()
+    {
+        ["client_id"] = id,
+        ["name"] = name,
+        ["app_type"] = "non_interactive",
+        ["grant_types"] = new JsonArray("client_credentials"),
+        ["client_metadata"] = metadata,
+        ["a_field_added_next_year"] = "ignored",
+    };
+
+    public static JsonObject Metadata(string owner, string? expires, string stack = "dev")
+    {
+        var metadata = new JsonObject { ["owner"] = owner, ["environment"] = stack, ["managed_by"] = "pulumi:infra" };
+        if (expires is not null)
+        {
+            metadata["expires_at"] = expires;
+        }
+
+        return metadata;
+    }
+
+    public static JsonObject Grant(string id, string clientId, string audience, params string[] scopes) => new()
+    {
+        ["id"] = id,
+        ["client_id"] = clientId,
+        ["audience"] = audience,
+        ["scope"] = new JsonArray([.. scopes.Select(s => (JsonNode)s)]),
+        ["subject_type"] = "client",
+        ["is_system"] = false,
+    };
+
+    public static JsonObject LogEvent(string type, string clientId, DateTime at) => new()
+    {
+        ["date"] = at.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+        ["type"] = type,
+        ["client_id"] = clientId,
+    };
+
+    public JsonObject ClientById(string id) => Clients.Single(c => (string?)c["client_id"] == id);
+
+    /// <summary>Registers every answer; call again after an edit.</summary>
+    public void Publish()
+    {
+        Server.Reset();
+        Server.Given(Request.Create().WithPath("/oauth/token").UsingPost())
+            .RespondWith(Json(new JsonObject { ["access_token"] = Token, ["token_type"] = "Bearer", ["expires_in"] = 86400 }));
+
+        // Offset pagination with include_totals=true: {resource_servers, start, limit, total}.
+        Server.Given(Request.Create().WithPath("/api/v2/resource-servers").UsingGet())
+            .RespondWith(Json(new JsonObject { ["resource_servers"] = new JsonArray([.. Apis.Select(a => a.DeepClone())]), ["start"] = 0, ["limit"] = 100, ["total"] = Apis.Count }));
+
+        Pages("/api/v2/clients", "clients", Clients, null);
+        foreach (var audience in Grants.Select(g => (string)g["audience"]!).Distinct(StringComparer.Ordinal))
+        {
+            Pages("/api/v2/client-grants", "client_grants", [.. Grants.Where(g => (string?)g["audience"] == audience)], audience);
+        }
+
+        // A query with no stub finds nothing; the stubs below take precedence.
+        Server.Given(Request.Create().WithPath("/api/v2/logs").UsingGet()).AtPriority(100).RespondWith(Json(new JsonArray()));
+        foreach (var (query, events) in Logs)
+        {
+            Server.Given(Request.Create().WithPath("/api/v2/logs").UsingGet().WithParam("q", query)).AtPriority(1).RespondWith(Json(events.DeepClone()));
+        }
+    }
+
+    /// <summary>Checkpoint pages: the first without <c>from</c>, each next one at the cursor the previous one gave.</summary>
+    private void Pages(string path, string field, List<JsonObject> items, string? audience)
+    {
+        var pages = items.Chunk(PageSize).ToList();
+        if (pages.Count == 0)
+        {
+            pages.Add([]);
+        }
+
+        for (var i = 0; i < pages.Count; i++)
+        {
+            var body = new JsonObject { [field] = new JsonArray([.. pages[i].Select(x => x.DeepClone())]) };
+            if (i + 1 < pages.Count)
+            {
+                body["next"] = $"{field}-{audience?.GetHashCode(StringComparison.Ordinal) ?? 0}-page{i + 1}";
+            }
+
+            var request = Request.Create().WithPath(path).UsingGet();
+            if (audience is not null)
+            {
+                request = request.WithParam("audience", audience);
+            }
+
+            if (i == 0)
+            {
+                Server.Given(request).AtPriority(10).RespondWith(Json(body));
+            }
+            else
+            {
+                Server.Given(request.WithParam("from", $"{field}-{audience?.GetHashCode(StringComparison.Ordinal) ?? 0}-page{i}")).AtPriority(1).RespondWith(Json(body));
+            }
+        }
+    }
+
+    public static IResponseBuilder Json(JsonNode body) => Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(body.ToJsonString());
+
+    public void Dispose() => Server.Stop();
+}

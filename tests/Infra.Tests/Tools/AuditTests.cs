@@ -1,0 +1,331 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Infra.Tests.Support;
+using Infra.Tool;
+using Infra.Tool.Audit;
+using Infra.Tool.Plan;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace Infra.Tests.Tools;
+
+/// <summary>The audit against a fake tenant answering as Auth0 does, through the real SDK: one test per kind of finding.</summary>
+public class AuditTests
+{
+    private static StackConfig Dev => StackFiles.Load(StackHarness.RepositoryRoot(), "dev");
+
+    private static async Task<AuditResult> AuditAsync(AuditFakeTenant tenant, LastUseWindow? lastUse = null, double maxRps = 1000)
+    {
+        tenant.Publish();
+        return await TenantAudit.RunAsync(Dev, AuditFakeTenant.Credentials, tenant.Options(maxRps, lastUse));
+    }
+
+    private static string Line(AuditedClient c) => $"{c.Status} {c.Key ?? "-"} {c.ClientId ?? "-"} " + string.Join("; ", c.Differences.Select(d => $"{d.Field}: {d.Expected} -> {d.Actual}"));
+
+    [Fact]
+    public async Task A_tenant_as_declared_matches_and_exits_0()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+
+        var result = await AuditAsync(tenant);
+
+        Assert.Equal(["Matching checkout-service cid-checkout ", "Matching nightly-reconciler cid-reconciler ", "Matching partner-globex cid-globex "], result.Clients.Select(Line));
+        Assert.All(result.Apis, a => Assert.Equal(AuditStatus.Matching, a.Status));
+        Assert.Equal(0, result.ExitCode);
+        // The audit client's own grant on the Management API is of no declared API: out of scope, never unmanaged.
+        Assert.DoesNotContain(result.Clients, c => c.ClientId == AuditFakeTenant.ClientId);
+    }
+
+    [Fact]
+    public async Task Each_client_drift_is_named_with_expected_and_actual()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        var checkout = tenant.ClientById("cid-checkout");
+        checkout["app_type"] = "regular_web";
+        checkout["grant_types"] = new JsonArray("client_credentials", "password");
+        checkout["client_metadata"]!["owner"] = "someone-else";
+        checkout["client_metadata"]!["disabled"] = "true";
+        tenant.ClientById("cid-globex")["client_metadata"]!.AsObject().Remove("expires_at");
+        tenant.Grants.Single(g => (string?)g["id"] == "cgr_1")["scope"] = new JsonArray("orders:read", "orders:write", "orders:cancel");
+        tenant.Grants.Add(AuditFakeTenant.Grant("cgr_9", "cid-globex", "https://api.acme.example/inventory", "stock:adjust"));
+        tenant.Grants.RemoveAll(g => (string?)g["id"] == "cgr_3");
+
+        var result = await AuditAsync(tenant);
+
+        Assert.Equal(
+        [
+            "Drifted checkout-service cid-checkout app_type: non_interactive -> regular_web; grant_types: client_credentials -> client_credentials password; "
+                + "client_metadata.disabled: (none) -> true; client_metadata.owner: team-checkout -> someone-else; grant orders-api scopes: orders:read orders:write -> orders:cancel orders:read orders:write",
+            "Drifted nightly-reconciler cid-reconciler grant inventory-api scopes: stock:adjust stock:read -> (none)",
+            "Drifted partner-globex cid-globex client_metadata.expires_at: 2026-12-20 -> (none); grant inventory-api scopes: (none) -> stock:adjust",
+        ], result.Clients.Select(Line));
+        Assert.Equal(2, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Api_drift_and_a_missing_api_are_reported()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        tenant.Apis[0]["token_lifetime"] = 86400;
+        tenant.Apis[0]["token_lifetime_for_web"] = 7200;
+        tenant.Apis.RemoveAt(1);
+
+        var result = await AuditAsync(tenant);
+
+        Assert.Equal(
+            ["Missing inventory-api ", "Drifted orders-api token_lifetime: 3600 -> 86400; token_lifetime_for_web: 3600 -> 7200"],
+            result.Apis.Select(a => $"{a.Status} {a.Key} " + string.Join("; ", a.Differences.Select(d => $"{d.Field}: {d.Expected} -> {d.Actual}"))));
+        Assert.Equal(2, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_hand_made_client_with_a_grant_on_a_declared_api_is_unmanaged_with_its_scopes()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        tenant.Clients.Add(AuditFakeTenant.Client("cid-handmade", "Quick test app", new JsonObject()));
+        tenant.Grants.Add(AuditFakeTenant.Grant("cgr_h", "cid-handmade", "https://api.acme.example/orders", "orders:cancel", "orders:read"));
+        // Claims this stack manages it, but no config entry has its name: removed from config and never deployed.
+        tenant.Clients.Add(AuditFakeTenant.Client("cid-old", "Old reporting job", AuditFakeTenant.Metadata("team-bi", null)));
+        tenant.Grants.Add(AuditFakeTenant.Grant("cgr_o", "cid-old", "https://api.acme.example/inventory", "stock:read"));
+
+        var result = await AuditAsync(tenant);
+
+        var unmanaged = result.Clients.Where(c => c.Status == AuditStatus.Unmanaged).ToList();
+        Assert.Equal(["Old reporting job cid-old team-bi inventory-api:stock:read", "Quick test app cid-handmade - orders-api:orders:cancel orders:read"],
+            unmanaged.Select(c => $"{c.Name} {c.ClientId} {c.Owner ?? "-"} " + string.Join(",", c.Grants.Select(g => $"{g.ApiKey}:{string.Join(' ', g.Scopes)}"))));
+        Assert.StartsWith("its client_metadata says managed_by pulumi:infra, environment dev, but no config entry", unmanaged[0].Note, StringComparison.Ordinal);
+        Assert.Null(unmanaged[1].Note);
+        Assert.Equal(2, result.ExitCode);
+        var text = AuditReport.Render(result, OutputFormat.Text);
+        Assert.Contains("  UNMANAGED client cid-handmade \"Quick test app\" owner (none)\n      grant orders-api: orders:cancel orders:read\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_declared_client_not_in_the_tenant_is_missing_and_a_renamed_one_is_missing_plus_unmanaged()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        tenant.Clients.RemoveAll(c => (string?)c["client_id"] == "cid-globex");
+        tenant.Grants.RemoveAll(g => (string?)g["client_id"] == "cid-globex");
+        tenant.ClientById("cid-reconciler")["name"] = "Renamed by hand";
+
+        var result = await AuditAsync(tenant);
+
+        Assert.Equal(
+            ["Missing nightly-reconciler - ", "Missing partner-globex - ", "Unmanaged - cid-reconciler ", "Matching checkout-service cid-checkout "],
+            result.Clients.Select(Line));
+        Assert.Contains("  MISSING   client partner-globex owner partnerships@acme.example\n      declared in config, not in the tenant\n", AuditReport.Render(result, OutputFormat.Text), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pages_follow_the_checkpoint_cursor_and_unknown_fields_are_ignored()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        tenant.PageSize = 1;
+
+        var result = await AuditAsync(tenant);
+
+        Assert.Equal(0, result.ExitCode);
+        var paths = tenant.Requests.Select(r => r.RequestMessage.Path).ToList();
+        // 4 clients one a page, 2 + 2 grants on the two APIs: every page was read, and only once.
+        Assert.Equal(4, paths.Count(p => p == "/api/v2/clients"));
+        Assert.Equal(4, paths.Count(p => p == "/api/v2/client-grants"));
+        var clientsQuery = tenant.Requests.First(r => r.RequestMessage.Path == "/api/v2/clients").RequestMessage.Query!;
+        Assert.Equal(TenantReader.ClientFields, clientsQuery["fields"].Single());
+        Assert.DoesNotContain("client_secret", TenantReader.ClientFields, StringComparison.Ordinal);
+        Assert.Equal("100", clientsQuery["take"].Single());
+    }
+
+    [Fact]
+    public async Task A_429_is_waited_out_as_retry_after_says_then_the_audit_completes()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        tenant.Publish();
+        tenant.Server.Given(Request.Create().WithPath("/api/v2/clients").UsingGet()).AtPriority(0).InScenario("rate").WillSetStateTo("done")
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "1").WithHeader("x-ratelimit-limit", "2").WithHeader("x-ratelimit-remaining", "0")
+                .WithHeader("x-ratelimit-reset", DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .WithBody("""{"statusCode":429,"error":"Too Many Requests","message":"Global limit has been reached","errorCode":"too_many_requests"}"""));
+
+        var result = await TenantAudit.RunAsync(Dev, AuditFakeTenant.Credentials, tenant.Options());
+
+        Assert.Equal(0, result.ExitCode);
+        var calls = tenant.Requests.Where(r => r.RequestMessage.Path == "/api/v2/clients").OrderBy(r => r.RequestMessage.DateTime).ToList();
+        Assert.Equal([429, 200], calls.Select(c => (int)c.ResponseMessage.StatusCode!));
+        // Retry-After (1 s) wins over the reset header 30 s away, and over the SDK's own 250-1,000 ms back-off.
+        var waited = calls[1].RequestMessage.DateTime - calls[0].RequestMessage.DateTime;
+        Assert.InRange(waited.TotalMilliseconds, 950, 5000);
+    }
+
+    [Fact]
+    public async Task Without_retry_after_the_rate_limit_reset_header_is_honoured()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        tenant.Publish();
+        var reset = DateTimeOffset.UtcNow.AddSeconds(2).ToUnixTimeSeconds();
+        tenant.Server.Given(Request.Create().WithPath("/api/v2/resource-servers").UsingGet()).AtPriority(0).InScenario("reset").WillSetStateTo("done")
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("x-ratelimit-limit", "2").WithHeader("x-ratelimit-remaining", "0")
+                .WithHeader("x-ratelimit-reset", reset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        var result = await TenantAudit.RunAsync(Dev, AuditFakeTenant.Credentials, tenant.Options());
+
+        Assert.Equal(0, result.ExitCode);
+        var calls = tenant.Requests.Where(r => r.RequestMessage.Path == "/api/v2/resource-servers").OrderBy(r => r.RequestMessage.DateTime).ToList();
+        Assert.Equal(2, calls.Count);
+        Assert.True(new DateTimeOffset(calls[1].RequestMessage.DateTime.ToUniversalTime()) >= DateTimeOffset.FromUnixTimeSeconds(reset).AddMilliseconds(-50), "retried before the reset");
+    }
+
+    [Fact]
+    public async Task Max_rps_spaces_the_requests()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+
+        // 1 token + 1 APIs + 1 clients + 2 grant pages + 2 log searches for each of 3 clients = 11 requests at 20 a second.
+        var result = await AuditAsync(tenant, new LastUseWindow(90, 30), maxRps: 20);
+
+        var times = tenant.Requests.Select(r => r.RequestMessage.DateTime).Order().ToList();
+        Assert.Equal(11, times.Count);
+        Assert.Equal(11, result.Requests);
+        // A bucket of one token: after the first request, one every 50 ms at the earliest (the first wait may be shorter,
+        // the replenishment timer does not start with the first request).
+        Assert.True((times[^1] - times[0]).TotalMilliseconds >= 9 * 50 * 0.9, $"{(times[^1] - times[0]).TotalMilliseconds} ms");
+        // Nor a burst anywhere: four gaps hold at least three replenishments (150 ms), less a late timer tick.
+        Assert.True(Enumerable.Range(0, times.Count - 4).All(i => (times[i + 4] - times[i]).TotalMilliseconds >= 100), "5 requests within 100 ms");
+    }
+
+    [Fact]
+    public async Task Last_use_within_a_short_retention_says_not_seen_rather_than_stale()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        var since = new DateOnly(2026, 10, 29);
+        tenant.Logs[TenantReader.LogQuery("seccft", "cid-checkout", since)] = [AuditFakeTenant.LogEvent("seccft", "cid-checkout", new DateTime(2026, 11, 26, 8, 0, 0, DateTimeKind.Utc))];
+        tenant.Logs[TenantReader.LogQuery("feccft", "cid-checkout", since)] = [AuditFakeTenant.LogEvent("feccft", "cid-checkout", new DateTime(2026, 11, 18, 9, 30, 0, DateTimeKind.Utc))];
+        tenant.Logs[TenantReader.LogQuery("seccft", "cid-globex", since)] = [AuditFakeTenant.LogEvent("seccft", "cid-globex", new DateTime(2026, 10, 30, 0, 0, 0, DateTimeKind.Utc))];
+
+        var result = await AuditAsync(tenant, new LastUseWindow(StaleAfterDays: 90, LogRetentionDays: 30));
+
+        Assert.Equal(
+            ["checkout-service Active 2026-11-26 2026-11-18", "nightly-reconciler NotSeen - -", "partner-globex Active 2026-10-30 -"],
+            result.Clients.Select(c => $"{c.Key} {c.LastUse!.Status} {c.LastUse.LastSuccess?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "-"} {c.LastUse.LastFailure?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}"));
+        // The window searched is the retention: every log search is bounded to its first day.
+        var queries = tenant.Requests.Where(r => r.RequestMessage.Path == "/api/v2/logs").Select(r => r.RequestMessage.Query!["q"].Single()).ToList();
+        Assert.Equal(6, queries.Count);
+        Assert.All(queries, q => Assert.EndsWith(" AND date:[2026-10-29 TO *]", q, StringComparison.Ordinal));
+        Assert.Equal(0, result.ExitCode);
+        var text = AuditReport.Render(result, OutputFormat.Text);
+        Assert.Contains("The tenant keeps logs for 30 days, fewer than --stale-after 90: \"not seen\" means no successful exchange in the last 30 days, not unused for 90, and no client can be called stale.", text, StringComparison.Ordinal);
+        Assert.Contains("client nightly-reconciler cid-reconciler owner team-warehouse  [not seen in the log retention]", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Last_use_within_a_long_retention_flags_stale_clients()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        var since = new DateOnly(2026, 8, 30);
+        tenant.Logs[TenantReader.LogQuery("seccft", "cid-checkout", since)] = [AuditFakeTenant.LogEvent("seccft", "cid-checkout", new DateTime(2026, 11, 27, 8, 0, 0, DateTimeKind.Utc))];
+        // 61 days before 2026-11-28: one day past --stale-after 60.
+        tenant.Logs[TenantReader.LogQuery("seccft", "cid-globex", since)] = [AuditFakeTenant.LogEvent("seccft", "cid-globex", new DateTime(2026, 9, 28, 12, 0, 0, DateTimeKind.Utc))];
+
+        var result = await AuditAsync(tenant, new LastUseWindow(StaleAfterDays: 60, LogRetentionDays: 90));
+
+        Assert.Equal(["checkout-service Active", "nightly-reconciler Stale", "partner-globex Stale"], result.Clients.Select(c => $"{c.Key} {c.LastUse!.Status}"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(UseStatus.Active, TenantAudit.Classify(new DateTime(2026, 9, 29, 0, 0, 0, DateTimeKind.Utc), null, false, new LastUseWindow(60, 90), AuditFakeTenant.StackToday).Status);
+        Assert.Equal(UseStatus.Disabled, TenantAudit.Classify(null, null, true, new LastUseWindow(60, 90), AuditFakeTenant.StackToday).Status);
+    }
+
+    [Fact]
+    public async Task Json_and_markdown_carry_the_findings()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        tenant.ClientById("cid-globex")["client_metadata"]!["owner"] = "someone";
+
+        var result = await AuditAsync(tenant);
+
+        var json = JsonDocument.Parse(AuditReport.Render(result, OutputFormat.Json)).RootElement;
+        Assert.True(json.GetProperty("findings").GetBoolean());
+        Assert.Equal(5, json.GetProperty("requests").GetInt32());
+        Assert.Equal(
+            """{"status":"drifted","key":"partner-globex","clientId":"cid-globex","name":"Globex (partner integration)","owner":"someone","grants":[{"api":"orders-api","audience":"https://api.acme.example/orders","scopes":["orders:read"]}],"differences":[{"field":"client_metadata.owner","expected":"partnerships@acme.example","actual":"someone"}],"note":null,"lastUse":null}""",
+            JsonSerializer.Serialize(json.GetProperty("clients")[0]));
+        var markdown = AuditReport.Render(result, OutputFormat.Markdown);
+        Assert.StartsWith("### Tenant audit: `dev` (acme-dev.eu.auth0.com) on 2026-11-28\n\nAPIs: 2 declared, 0 missing, 0 drifted. Clients: 3 declared (2 matching, 1 drifted, 0 missing), 0 unmanaged with grants on declared APIs. 5 requests.\n", markdown, StringComparison.Ordinal);
+        Assert.Contains("| DRIFTED | `partner-globex` | cid-globex | someone | `orders-api`: orders:read | client_metadata.owner: expected partnerships@acme.example, actual someone |", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_command_reports_an_invalid_config_with_its_path_and_exits_1_without_credentials()
+    {
+        using var folder = new TemporaryProject();
+        folder.Write("Pulumi.dev.yaml", File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.dev.yaml")).Replace("scopes: [stock:read, stock:adjust]", "scopes: [stock:read, stock:destroy]", StringComparison.Ordinal));
+
+        var run = await ToolProcess.RunAsync(new Dictionary<string, string?> { [AuditCredentials.ClientIdVariable] = null, [AuditCredentials.ClientSecretVariable] = null }, "audit", "dev", "--project", folder.Path);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("Tenant audit of stack dev: the config is invalid; the tenant was not read:\n  - infra:clients[1].grants[0].scopes[1]: scope 'stock:destroy' is not declared on API 'inventory-api'", run.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_command_exits_0_on_a_clean_tenant_2_on_findings_and_never_prints_the_secret()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        tenant.Publish();
+        var environment = new Dictionary<string, string?> { [AuditCredentials.ClientIdVariable] = AuditFakeTenant.ClientId, [AuditCredentials.ClientSecretVariable] = AuditFakeTenant.Secret };
+        string[] args = ["audit", "dev", "--tenant-url", tenant.Url.ToString(), "--max-rps", "100", "--today", "2026-11-28"];
+
+        var clean = await ToolProcess.RunAsync(environment, args);
+        tenant.ClientById("cid-checkout")["app_type"] = "spa";
+        tenant.Publish();
+        var drifted = await ToolProcess.RunAsync(environment, [.. args, "--format", "json"]);
+
+        Assert.Equal(0, clean.ExitCode);
+        Assert.StartsWith("Tenant audit of stack dev (acme-dev.eu.auth0.com) on 2026-11-28:\n", clean.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Equal(2, drifted.ExitCode);
+        Assert.Equal("drifted", JsonDocument.Parse(drifted.Output).RootElement.GetProperty("clients")[0].GetProperty("status").GetString());
+        // The secret was sent where it belongs, and nowhere else.
+        var token = Assert.Single(tenant.Requests, r => r.RequestMessage.Path == "/oauth/token");
+        Assert.Contains(AuditFakeTenant.Secret, token.RequestMessage.Body, StringComparison.Ordinal);
+        Assert.Contains("\"audience\":\"https://acme-dev.eu.auth0.com/api/v2/\"", token.RequestMessage.Body, StringComparison.Ordinal);
+        Assert.All(tenant.Requests.Where(r => r.RequestMessage.Path.StartsWith("/api/v2/", StringComparison.Ordinal)), r => Assert.Equal($"Bearer {AuditFakeTenant.Token}", r.RequestMessage.Headers!["Authorization"].Single()));
+        Assert.All(new[] { clean.Output, clean.Error, drifted.Output, drifted.Error }, o => Assert.DoesNotContain(AuditFakeTenant.Secret, o, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_refused_token_fails_with_exit_1_and_a_message_without_the_secret()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        tenant.Publish();
+        tenant.Server.Given(Request.Create().WithPath("/oauth/token").UsingPost()).AtPriority(0)
+            .RespondWith(Response.Create().WithStatusCode(401).WithBody("""{"error":"access_denied","error_description":"Unauthorized"}"""));
+        var environment = new Dictionary<string, string?> { [AuditCredentials.ClientIdVariable] = AuditFakeTenant.ClientId, [AuditCredentials.ClientSecretVariable] = AuditFakeTenant.Secret };
+
+        var run = await ToolProcess.RunAsync(environment, "audit", "dev", "--tenant-url", tenant.Url.ToString(), "--max-rps", "100");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("The tenant refused the audit client's token request (401): {\"error\":\"access_denied\",\"error_description\":\"Unauthorized\"}", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(AuditFakeTenant.Secret, run.Output + run.Error, StringComparison.Ordinal);
+        Assert.Equal("audit-client-id [secret]", AuditFakeTenant.Credentials.ToString());
+    }
+
+    [Fact]
+    public async Task Every_request_the_audit_sends_is_in_the_scope_table_and_none_needs_client_keys()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+
+        await AuditAsync(tenant, new LastUseWindow(90, 30));
+
+        var requests = tenant.Requests.Where(r => r.RequestMessage.Path.StartsWith("/api/v2/", StringComparison.Ordinal)).Select(r => $"{r.RequestMessage.Method} {r.RequestMessage.Path}").Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(AuditPermissions.ScopeByRequest.Keys.Order(StringComparer.Ordinal), requests);
+        Assert.Equal(["read:client_grants", "read:clients", "read:logs", "read:resource_servers"], AuditPermissions.AuditIdentityScopes);
+    }
+
+    [Fact]
+    public async Task The_expected_metadata_is_what_the_component_registers()
+    {
+        // The audit derives client_metadata from the config model; M2MClient builds it inside the component. Same values.
+        var run = await StackHarness.RunAsync(StackHarness.StackConfig());
+        var access = Infra.Config.AccessConfigParser.Parse(Infra.Config.RawStackConfig.FromMap(StackHarness.Project, "dev", StackHarness.StackConfig()));
+
+        Assert.All(access.Clients, client => Assert.Equal(
+            run.Single(ResourceTypes.Client, client.Key).Map("clientMetadata").OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, (string)kv.Value)),
+            AuditComparison.ExpectedMetadata(client, StackHarness.Project, "dev").Select(kv => (kv.Key, kv.Value))));
+    }
+}
