@@ -61,6 +61,9 @@ public sealed class M2MClient : ComponentResource
 
         var metadata = new InputMap<string>
         {
+            // The stable key, so that what reads the tenant without the Pulumi state (the audit) knows the client by
+            // what config calls it, whatever its display name.
+            ["key"] = key,
             ["owner"] = definition.Owner,
             ["environment"] = context.Environment,
             ["managed_by"] = context.ManagedBy,

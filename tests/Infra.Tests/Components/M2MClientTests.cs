@@ -24,7 +24,7 @@ public class M2MClientTests
         Assert.True(client.Input<bool>("isFirstParty"));
         Assert.True(client.Input<bool>("oidcConformant"));
         Assert.Equal(
-            [("environment", "dev"), ("expires_at", "2027-02-15"), ("managed_by", "pulumi:infra"), ("owner", "team-checkout")],
+            [("environment", "dev"), ("expires_at", "2027-02-15"), ("key", "checkout-service"), ("managed_by", "pulumi:infra"), ("owner", "team-checkout")],
             client.Map("clientMetadata").OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, (string)kv.Value)));
         Assert.Equal(7, client.Inputs.Count);
     }

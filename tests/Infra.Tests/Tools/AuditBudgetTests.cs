@@ -28,7 +28,7 @@ public class AuditBudgetTests
         var grantId = 0;
         foreach (var (definition, i) in definitions.Select((d, i) => (d, i)))
         {
-            tenant.Clients.Add(AuditFakeTenant.Client($"cid-{i:0000}", definition.Name, AuditFakeTenant.Metadata(definition.Owner, null, "bench")));
+            tenant.Clients.Add(AuditFakeTenant.Client($"cid-{i:0000}", definition.Name, AuditFakeTenant.Metadata(definition.Key, definition.Owner, null, "bench")));
             tenant.Grants.AddRange(definition.Grants.Select(g => AuditFakeTenant.Grant($"cgr_{grantId++}", $"cid-{i:0000}", apis.Single(a => a.Key == g.ApiKey).Identifier, [.. g.Scopes])));
         }
 

@@ -50,9 +50,9 @@ internal sealed class AuditFakeTenant : IDisposable
         var tenant = new AuditFakeTenant();
         tenant.Apis.Add(Api("https://api.acme.example/orders", "Orders API", 3600, "orders:read", "orders:write", "orders:cancel"));
         tenant.Apis.Add(Api("https://api.acme.example/inventory", "Inventory API", 3600, "stock:read", "stock:adjust"));
-        tenant.Clients.Add(Client("cid-checkout", "Checkout service", Metadata("team-checkout", "2027-02-15")));
-        tenant.Clients.Add(Client("cid-reconciler", "Nightly stock reconciler", Metadata("team-warehouse", "2027-05-31")));
-        tenant.Clients.Add(Client("cid-globex", "Globex (partner integration)", Metadata("partnerships@acme.example", "2026-12-20")));
+        tenant.Clients.Add(Client("cid-checkout", "Checkout service", Metadata("checkout-service", "team-checkout", "2027-02-15")));
+        tenant.Clients.Add(Client("cid-reconciler", "Nightly stock reconciler", Metadata("nightly-reconciler", "team-warehouse", "2027-05-31")));
+        tenant.Clients.Add(Client("cid-globex", "Globex (partner integration)", Metadata("partner-globex", "partnerships@acme.example", "2026-12-20")));
         // A client of no declared API (the audit's own, say): out of scope.
         tenant.Clients.Add(new JsonObject { ["client_id"] = ClientId, ["name"] = "Tenant audit", ["app_type"] = "non_interactive", ["grant_types"] = new JsonArray("client_credentials") });
         tenant.Grants.Add(Grant("cgr_1", "cid-checkout", "https://api.acme.example/orders", "orders:read", "orders:write"));
@@ -88,9 +88,9 @@ internal sealed class AuditFakeTenant : IDisposable
         ["a_field_added_next_year"] = "ignored",
     };
 
-    public static JsonObject Metadata(string owner, string? expires, string stack = "dev")
+    public static JsonObject Metadata(string key, string owner, string? expires, string stack = "dev")
     {
-        var metadata = new JsonObject { ["owner"] = owner, ["environment"] = stack, ["managed_by"] = "pulumi:infra" };
+        var metadata = new JsonObject { ["key"] = key, ["owner"] = owner, ["environment"] = stack, ["managed_by"] = "pulumi:infra" };
         if (expires is not null)
         {
             metadata["expires_at"] = expires;

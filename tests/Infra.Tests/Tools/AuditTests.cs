@@ -14,10 +14,10 @@ public class AuditTests
 {
     private static StackConfig Dev => StackFiles.Load(StackHarness.RepositoryRoot(), "dev");
 
-    private static async Task<AuditResult> AuditAsync(AuditFakeTenant tenant, LastUseWindow? lastUse = null, double maxRps = 1000)
+    private static async Task<AuditResult> AuditAsync(AuditFakeTenant tenant, LastUseWindow? lastUse = null, double maxRps = 1000, StackConfig? config = null)
     {
         tenant.Publish();
-        return await TenantAudit.RunAsync(Dev, AuditFakeTenant.Credentials, tenant.Options(maxRps, lastUse));
+        return await TenantAudit.RunAsync(config ?? Dev, AuditFakeTenant.Credentials, tenant.Options(maxRps, lastUse));
     }
 
     private static string Line(AuditedClient c) => $"{c.Status} {c.Key ?? "-"} {c.ClientId ?? "-"} " + string.Join("; ", c.Differences.Select(d => $"{d.Field}: {d.Expected} -> {d.Actual}"));
@@ -84,8 +84,8 @@ public class AuditTests
         using var tenant = AuditFakeTenant.MatchingDev();
         tenant.Clients.Add(AuditFakeTenant.Client("cid-handmade", "Quick test app", new JsonObject()));
         tenant.Grants.Add(AuditFakeTenant.Grant("cgr_h", "cid-handmade", "https://api.acme.example/orders", "orders:cancel", "orders:read"));
-        // Claims this stack manages it, but no config entry has its name: removed from config and never deployed.
-        tenant.Clients.Add(AuditFakeTenant.Client("cid-old", "Old reporting job", AuditFakeTenant.Metadata("team-bi", null)));
+        // Claims this stack manages it, but no config entry has its key: removed from config and never deployed.
+        tenant.Clients.Add(AuditFakeTenant.Client("cid-old", "Old reporting job", AuditFakeTenant.Metadata("reporting-job", "team-bi", null)));
         tenant.Grants.Add(AuditFakeTenant.Grant("cgr_o", "cid-old", "https://api.acme.example/inventory", "stock:read"));
 
         var result = await AuditAsync(tenant);
@@ -101,7 +101,7 @@ public class AuditTests
     }
 
     [Fact]
-    public async Task A_declared_client_not_in_the_tenant_is_missing_and_a_renamed_one_is_missing_plus_unmanaged()
+    public async Task A_declared_client_not_in_the_tenant_is_missing_and_one_renamed_by_hand_is_the_same_client_drifted()
     {
         using var tenant = AuditFakeTenant.MatchingDev();
         tenant.Clients.RemoveAll(c => (string?)c["client_id"] == "cid-globex");
@@ -110,10 +110,31 @@ public class AuditTests
 
         var result = await AuditAsync(tenant);
 
+        // Matched by the key in its client_metadata, not by its display name.
         Assert.Equal(
-            ["Missing nightly-reconciler - ", "Missing partner-globex - ", "Unmanaged - cid-reconciler ", "Matching checkout-service cid-checkout "],
+            ["Missing partner-globex - ", "Drifted nightly-reconciler cid-reconciler name: Nightly stock reconciler -> Renamed by hand", "Matching checkout-service cid-checkout "],
             result.Clients.Select(Line));
         Assert.Contains("  MISSING   client partner-globex owner partnerships@acme.example\n      declared in config, not in the tenant\n", AuditReport.Render(result, OutputFormat.Text), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_renamed_in_config_and_not_yet_deployed_matches_its_client_by_the_previous_key_as_drift_of_the_key()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+
+        var renamed = Dev with
+        {
+            Values = Dev.Values.Edit("infra:clients", c =>
+            {
+                c[1]!["key"] = "stock-reconciler";
+                c[1]!["previousKeys"] = new JsonArray("nightly-reconciler");
+            }),
+        };
+
+        var result = await AuditAsync(tenant, config: renamed);
+
+        Assert.Contains("Drifted stock-reconciler cid-reconciler client_metadata.key: stock-reconciler -> nightly-reconciler", result.Clients.Select(Line));
+        Assert.DoesNotContain(result.Clients, c => c.Status is AuditStatus.Missing or AuditStatus.Unmanaged);
     }
 
     [Fact]

@@ -133,10 +133,12 @@ public sealed class OperationsPreviewTests : IDisposable
     {
         var preview = await Preview(stack, RenameReconciler);
 
-        // The client, its passwords, credentials and grant are found through the aliases; nothing in Auth0 changes.
+        // The client, its passwords, credentials and grant are found through the aliases; in Auth0 only the key
+        // recorded in the client's metadata changes, in place.
         var reader = stack == "dev" ? "7a2c9e14-5d3b-4f81-8e6a-1b9c0d2e3f47" : "8c1d3e5f-7a9b-4c2d-9e4f-6a8b0c2d4e6f";
         Assert.Equal(
             [
+                "Update auth0:index/client:Client stock-reconciler [clientMetadata]",
                 "Create azure-native:keyvault:Secret m2m--stock-reconciler []",
                 $"Create azure-native:authorization:RoleAssignment m2m--stock-reconciler--{reader} []",
                 $"Delete azure-native:authorization:RoleAssignment m2m--nightly-reconciler--{reader} []",

@@ -20,7 +20,7 @@ public static class AuditComparison
 
     /// <summary>
     /// The <c>client_metadata</c> that <c>M2MClient</c> sets for <paramref name="client"/>, from the config model:
-    /// owner, environment (the stack), managed_by, and expires_at and disabled only when set. A test checks it against
+    /// key, owner, environment (the stack), managed_by, and expires_at and disabled only when set. A test checks it against
     /// what the component registers, so the two cannot part.
     /// </summary>
     public static IReadOnlyDictionary<string, string> ExpectedMetadata(M2MClientDefinition client, string project, string stack)
@@ -28,6 +28,7 @@ public static class AuditComparison
         ArgumentNullException.ThrowIfNull(client);
         var metadata = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
+            ["key"] = client.Key,
             ["owner"] = client.Owner,
             ["environment"] = stack,
             ["managed_by"] = ManagedBy(project),
@@ -81,7 +82,7 @@ public static class AuditComparison
             // A grant whose client the list did not return (deleted between the two reads) is still an unknown holder.
             var live = liveById.GetValueOrDefault(clientId);
             var note = live is not null && IsOurs(live, project, stack)
-                ? $"its client_metadata says managed_by {ManagedBy(project)}, environment {stack}, but no config entry has its name or import id: removed or renamed in config and not yet deployed, or edited by hand"
+                ? $"its client_metadata says managed_by {ManagedBy(project)}, environment {stack}, but no config entry has its key (or a previous key) or import id: removed from config and not yet deployed, or edited by hand"
                 : live is null ? "the client list did not return it" : null;
             clients.Add(new AuditedClient(AuditStatus.Unmanaged, null, clientId, live?.Name ?? "", live?.Metadata.GetValueOrDefault("owner"), GrantsOf(clientId), [], note));
         }
@@ -97,11 +98,11 @@ public static class AuditComparison
         .ThenBy(c => c.ClientId ?? "", StringComparer.Ordinal)];
 
     /// <summary>
-    /// Which live client each config entry is. The program knows its clients by key only through the Pulumi state
-    /// (the key is the resource name; client_metadata carries no key), so the audit, which reads no state, uses what
-    /// the tenant holds: an adopted client by its import id (a client id never changes), any other by its name among
-    /// the clients whose client_metadata says this project and stack manage them. A name is unique among those: two
-    /// such clients of one name leave the second unmatched, reported as unmanaged.
+    /// Which live client each config entry is, by what the tenant holds (the audit reads no Pulumi state): an adopted
+    /// client by its import id (a client id never changes), any other by the key <c>M2MClient</c> writes into its
+    /// client_metadata, among the clients whose client_metadata says this project and stack manage them. A key
+    /// renamed in config (<c>previousKeys</c>) and not yet deployed still matches, and shows as drift of the key. A
+    /// display name changed by hand is drift too, never a different client.
     /// </summary>
     private static Dictionary<string, LiveClient> Match(AccessConfig access, string project, string stack, IReadOnlyList<LiveClient> live)
     {
@@ -115,12 +116,13 @@ public static class AuditComparison
             }
         }
 
+        // Two live clients claiming one key: the first by client id matches, the other is left unmanaged.
         var ours = live.Where(c => IsOurs(c, project, stack) && !taken.Contains(c.ClientId))
             .OrderBy(c => c.ClientId, StringComparer.Ordinal)
-            .ToLookup(c => c.Name, StringComparer.Ordinal);
+            .ToLookup(c => c.Metadata.GetValueOrDefault("key") ?? "", StringComparer.Ordinal);
         foreach (var definition in access.Clients.Where(c => !matched.ContainsKey(c.Key)))
         {
-            if (ours[definition.Name].FirstOrDefault(c => !taken.Contains(c.ClientId)) is { } client)
+            if (new[] { definition.Key }.Concat(definition.PreviousKeys).SelectMany(k => ours[k]).FirstOrDefault(c => !taken.Contains(c.ClientId)) is { } client)
             {
                 taken.Add(client.ClientId);
                 matched[definition.Key] = client;
@@ -144,7 +146,6 @@ public static class AuditComparison
             }
         }
 
-        // Matched by name, the name cannot differ; an adopted client, matched by id, may have been renamed.
         Check("name", definition.Name, live.Name);
         Check("app_type", ExpectedAppType, live.AppType);
         Check("grant_types", Join(ExpectedGrantTypes), Join(Sorted(live.GrantTypes)));
