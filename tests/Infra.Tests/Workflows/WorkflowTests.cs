@@ -194,9 +194,12 @@ public class WorkflowTests
         var audit = drift.Job("audit");
         var run = Assert.Single(audit.Steps, s => s.Run?.Contains("-- audit", StringComparison.Ordinal) == true).Run!;
 
-        Assert.Equal(["17 5 * * *", "47 3 * * 0"], crons);
+        Assert.Equal(["17 5 * * *", "29 4 1 * *", "47 3 * * 0"], crons);
         Assert.False(audit.Node.Children.ContainsKey(new YamlScalarNode("if")), "the audit runs on every schedule");
-        Assert.Contains("dotnet run --project tools/AccessTool -- audit \"$STACK\" --last-use --format markdown > audit.md", run, StringComparison.Ordinal);
+        // Last use costs two requests per client: only on the monthly review's schedule, read from the environment.
+        Assert.Contains("if [ \"$SCHEDULE\" = \"29 4 1 * *\" ]; then last_use=(--last-use); fi\n", run, StringComparison.Ordinal);
+        Assert.Contains("dotnet run --project tools/AccessTool -- audit \"$STACK\" \"${last_use[@]}\" --format markdown > audit.md", run, StringComparison.Ordinal);
+        Assert.Equal("${{ github.event.schedule }}", Yaml.Scalar(audit.Node["env"], "SCHEDULE"));
         Assert.Contains("exit \"$code\"", run, StringComparison.Ordinal);
         Assert.Equal("${{ matrix.stack }}-drift", audit.Environment);
         Assert.Equal(new Dictionary<string, string> { ["contents"] = "read" }, audit.Permissions);
