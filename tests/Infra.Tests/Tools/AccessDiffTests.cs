@@ -20,9 +20,22 @@ public sealed class AccessDiffTests : IDisposable
         _head.Dispose();
     }
 
-    private AccessDiffResult Diff(string headFile)
+    private static readonly string ProjectFile = File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.yaml"));
+
+    private static string Edit(string text, string from, string to)
+    {
+        Assert.Contains(from, text, StringComparison.Ordinal);
+        return text.Replace(from, to, StringComparison.Ordinal);
+    }
+
+    private AccessDiffResult Diff(string headFile, string? headProject = null)
     {
         _head.Write("Pulumi.dev.yaml", headFile);
+        if (headProject is not null)
+        {
+            _head.Write("Pulumi.yaml", headProject);
+        }
+
         return AccessDiff.Compare(StackFiles.Load(_base.Path, "dev"), StackFiles.Load(_head.Path, "dev"));
     }
 
@@ -186,6 +199,67 @@ public sealed class AccessDiffTests : IDisposable
         Assert.Equal(
             ["head: infra:clients[1].owner: is required: set the accountable team or person.", "head: infra:clients[1].ownr: unknown key; did you mean 'owner'?"],
             invalid.Problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public void A_removed_grant_a_removed_reader_and_a_shorter_token_lifetime_are_reductions()
+    {
+        var head = Edit(DevFile, "infra:tokenLifetime: 3600", "infra:tokenLifetime: 900");
+        head = Edit(head, "        - api: inventory-api\n          scopes: [stock:read]\n    - key: nightly-reconciler", "    - key: nightly-reconciler");
+        head = Edit(head, "        - objectId: c3d2e1f0-a9b8-4c7d-8e6f-5a4b3c2d1e0f   # the partnerships on-call group\n          principalType: Group\n", "");
+
+        var diff = Diff(head);
+
+        Assert.Empty(diff.Problems);
+        Assert.Equal(
+            [
+                "TokenLifetimeChanged False  inventory-api [] 3600s→900s",
+                "TokenLifetimeChanged False  orders-api [] 3600s→900s",
+                "GrantRemoved False checkout-service inventory-api [stock:read] →",
+                "ReadersRemoved False partner-globex  [c3d2e1f0-a9b8-4c7d-8e6f-5a4b3c2d1e0f] →",
+            ],
+            diff.Changes.Select(Line));
+        Assert.Equal(0, AccessDiffReport.ExitCode(diff));
+    }
+
+    [Fact]
+    public void An_api_renamed_with_its_previous_key_is_no_change_an_added_one_is_listed_and_a_removed_one_takes_its_grants()
+    {
+        // The catalogue in Pulumi.yaml: orders-api renamed, inventory-api removed, billing-api added.
+        var project = Edit(ProjectFile, "      - key: orders-api\n", "      - key: sales-orders-api\n        previousKeys: [orders-api]\n");
+        project = Edit(project, "      - key: inventory-api\n        name: Inventory API\n        identifier: https://api.acme.example/inventory\n", "      - key: billing-api\n        name: Billing API\n        identifier: https://api.acme.example/billing\n");
+        project = Edit(project, "          - value: stock:read\n            description: Read stock levels per warehouse\n          - value: stock:adjust\n            description: Record stock adjustments\n", "          - value: invoices:read\n            description: Read invoices\n");
+        var head = Edit(DevFile, "        - api: inventory-api\n          scopes: [stock:read]\n    - key: nightly-reconciler", "    - key: nightly-reconciler");
+        head = Edit(head, "        - api: inventory-api\n          scopes: [stock:read, stock:adjust]", "        - api: billing-api\n          scopes: [invoices:read]");
+        head = head.Replace("        - api: orders-api\n", "        - api: sales-orders-api\n", StringComparison.Ordinal);
+
+        var diff = Diff(head, project);
+
+        Assert.Empty(diff.Problems);
+        Assert.Equal(
+            [
+                "GrantAdded True nightly-reconciler billing-api [invoices:read] →",
+                "ApiAdded False  billing-api [invoices:read] →",
+                "ApiRemoved False  inventory-api [] →",
+                "GrantRemoved False checkout-service inventory-api [stock:read] →",
+                "GrantRemoved False nightly-reconciler inventory-api [stock:adjust, stock:read] →",
+            ],
+            diff.Changes.Select(Line));
+        Assert.DoesNotContain(diff.Changes, c => c.Api is "orders-api" or "sales-orders-api");
+    }
+
+    [Fact]
+    public void An_invalid_base_is_reported_as_the_bases_problems_and_compares_nothing()
+    {
+        _base.Write("Pulumi.dev.yaml", Edit(DevFile, "owner: team-warehouse", "ownr: team-warehouse"));
+
+        var diff = Diff(DevFile);
+
+        Assert.Equal(AccessDiffReport.InvalidConfigExitCode, AccessDiffReport.ExitCode(diff));
+        Assert.Equal(
+            ["base: infra:clients[1].owner: is required: set the accountable team or person.", "base: infra:clients[1].ownr: unknown key; did you mean 'owner'?"],
+            diff.Problems.Select(p => p.ToString()));
+        Assert.Empty(diff.Changes);
     }
 
     [Fact]
