@@ -91,4 +91,31 @@ public class ManagedKeyVaultTests
         var uri = await StackHarness.ValueAsync(run.OutputsOf(ManagedKeyVault.TypeToken, "kv-acme-m2m-dev")["vaultUri"]);
         Assert.Equal("https://kv-acme-m2m-dev.vault.azure.net/", uri);
     }
+
+    [Fact]
+    public async Task The_component_refuses_a_vault_the_stack_does_not_create_and_a_missing_deployer()
+    {
+        var existing = new Infra.Config.KeyVaultTarget("kv-acme-m2m-dev", "rg-acme-identity-dev", "m2m");
+        var created = existing with { Create = new Infra.Config.ManagedVaultSettings("westeurope", "Enabled", "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c") };
+
+        var notCreated = await Declare(() => new ManagedKeyVault(existing, Pulumi.AzureNative.Authorization.GetClientConfig.Invoke(), protect: false));
+        var noDeployer = await Declare(() => new ManagedKeyVault(created, null!, protect: false));
+
+        var argument = Assert.IsType<ArgumentException>(notCreated);
+        Assert.Equal(("vault", "The vault is not one this stack creates. (Parameter 'vault')"), (argument.ParamName, argument.Message));
+        Assert.Equal("deployer", Assert.IsType<ArgumentNullException>(noDeployer).ParamName);
+    }
+
+    /// <summary>What declaring the component alone, under the mock engine, throws.</summary>
+    private static async Task<Exception?> Declare(Func<ManagedKeyVault> declare)
+    {
+        Exception? thrown = null;
+        using var scope = new PulumiConfigScope(StackHarness.StackConfig());
+        await Record.ExceptionAsync(() => Deployment.TestAsync(new ProviderFakes(StackHarness.SecretOf).Mock.Object, StackHarness.Options("dev"), () =>
+        {
+            thrown = Record.Exception(() => declare());
+            return new Dictionary<string, object?>();
+        }));
+        return thrown;
+    }
 }
