@@ -329,7 +329,9 @@ internal static partial class AccessConfigValidator
                 problems.Add(new($"{path}.rotation", "must be 0 or more: raise it by one to rotate the client's secret."));
             }
 
-            if (client.Expires is not { } expires)
+            // Plain null checks rather than `is not { } x` patterns: Stryker's mutants of a pattern break definite
+            // assignment, and it then drops every mutant of this method, leaving it untested.
+            if (client.Expires is null)
             {
                 if (max is not null)
                 {
@@ -340,10 +342,13 @@ internal static partial class AccessConfigValidator
             }
 
             // Date checks need today; the offline diff compares access and passes none.
-            if (today is not { } now)
+            if (today is null)
             {
                 continue;
             }
+
+            var expires = client.Expires.Value;
+            var now = today.Value;
 
             // A date that has passed is not an error: the Action already refuses the client, and blocking the whole stack
             // would also block an emergency change to another client. Warnings() reports it.

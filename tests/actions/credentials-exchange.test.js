@@ -140,3 +140,20 @@ test('a client without a name or owner is named by its id and its owner as unkno
     reason: 'Client "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a" is disabled. Ask its owner (unknown) to re-enable it.',
   }]);
 });
+
+test('an empty MANAGED_BY does not match a client whose marker is empty too', async () => {
+  const a = api();
+  await onExecuteCredentialsExchange(event({ managed_by: '', disabled: 'true', expires_at: '2020-01-01' }, { MANAGED_BY: '' }), a);
+  assert.deepEqual(a.denials, []);
+});
+
+test('an unreadable or passed expiry of a client without an owner names the owner as unknown', async () => {
+  const unreadable = api();
+  await onExecuteCredentialsExchange(event({ managed_by: 'pulumi:infra', expires_at: '2026-02-30' }), unreadable);
+  const expired = api();
+  await onExecuteCredentialsExchange(event({ managed_by: 'pulumi:infra', expires_at: '2026-11-28' }), expired);
+  assert.deepEqual([...unreadable.denials, ...expired.denials], [
+    { code: 'invalid_request', reason: 'Client "Globex (partner integration)" has an unreadable expiry date; its owner (unknown) must fix it.' },
+    { code: 'invalid_request', reason: 'The credentials of client "Globex (partner integration)" expired on 2026-11-28 (UTC). Its owner (unknown) must rotate them and set a new expiry date.' },
+  ]);
+});

@@ -143,6 +143,7 @@ public class CredentialLifecycleTests
         var binding = run.Single(ResourceTypes.TriggerAction, "credential-lifecycle");
         Assert.Equal(("credentials-exchange", "credential-lifecycle_id", "enforce-m2m-credential-lifecycle"), (binding.Input<string>("trigger"), binding.Input<string>("actionId"), binding.Input<string>("displayName")));
         Assert.Equal(File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "infra", "Actions", "credentials-exchange.js")), CredentialExchangePolicy.Code());
+        Assert.Equal("credential-lifecycle_id", await StackHarness.ValueAsync(run.OutputsOf(CredentialExchangePolicy.TypeToken, "credential-lifecycle")["actionId"]));
     }
 }
 

@@ -71,4 +71,51 @@ public class ManagedKeyVaultTests
         Assert.Empty(existing.OfType(ResourceTypes.ResourceGroup));
         Assert.Empty(existing.OfType(ManagedKeyVault.TypeToken));
     }
+
+    [Fact]
+    public async Task The_group_and_the_vault_carry_the_stack_tags_and_the_officer_role_waits_for_the_vault()
+    {
+        var (captured, fakes) = await StackHarness.RunCapturingAsync(WithOwnVault);
+        var run = new StackRun(fakes, [], new Dictionary<string, object?>());
+
+        // The tags say who manages the resource and for which stack: an operator in the portal must not delete them by hand.
+        string[] tags = ["environment=dev", "managed-by=pulumi:infra"];
+        Assert.Equal(tags, run.Single(ResourceTypes.ResourceGroup, "rg-acme-identity-dev").Map("tags").Select(t => $"{t.Key}={t.Value}").Order(StringComparer.Ordinal));
+        Assert.Equal(tags, run.Single(ResourceTypes.Vault, "kv-acme-m2m-dev").Map("tags").Select(t => $"{t.Key}={t.Value}").Order(StringComparer.Ordinal));
+        // The role cannot be assigned on a vault that does not exist yet, and a replaced assignment with the same name
+        // must be deleted first: Azure refuses two assignments of one role to one principal at one scope.
+        var officer = captured.Single(c => c.Resource.GetResourceName() == "kv-acme-m2m-dev--secrets-officer");
+        var dependsOn = await StackHarness.ValueAsync(((InputList<Resource>)officer.Options.DependsOn).ToOutput());
+        Assert.Equal(["kv-acme-m2m-dev"], dependsOn.Select(d => d.GetResourceName()));
+        Assert.True(((CustomResourceOptions)officer.Options).DeleteBeforeReplace);
+        var uri = await StackHarness.ValueAsync(run.OutputsOf(ManagedKeyVault.TypeToken, "kv-acme-m2m-dev")["vaultUri"]);
+        Assert.Equal("https://kv-acme-m2m-dev.vault.azure.net/", uri);
+    }
+
+    [Fact]
+    public async Task The_component_refuses_a_vault_the_stack_does_not_create_and_a_missing_deployer()
+    {
+        var existing = new Infra.Config.KeyVaultTarget("kv-acme-m2m-dev", "rg-acme-identity-dev", "m2m");
+        var created = existing with { Create = new Infra.Config.ManagedVaultSettings("westeurope", "Enabled", "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c") };
+
+        var notCreated = await Declare(() => new ManagedKeyVault(existing, Pulumi.AzureNative.Authorization.GetClientConfig.Invoke(), protect: false));
+        var noDeployer = await Declare(() => new ManagedKeyVault(created, null!, protect: false));
+
+        var argument = Assert.IsType<ArgumentException>(notCreated);
+        Assert.Equal(("vault", "The vault is not one this stack creates. (Parameter 'vault')"), (argument.ParamName, argument.Message));
+        Assert.Equal("deployer", Assert.IsType<ArgumentNullException>(noDeployer).ParamName);
+    }
+
+    /// <summary>What declaring the component alone, under the mock engine, throws.</summary>
+    private static async Task<Exception?> Declare(Func<ManagedKeyVault> declare)
+    {
+        Exception? thrown = null;
+        using var scope = new PulumiConfigScope(StackHarness.StackConfig());
+        await Record.ExceptionAsync(() => Deployment.TestAsync(new ProviderFakes(StackHarness.SecretOf).Mock.Object, StackHarness.Options("dev"), () =>
+        {
+            thrown = Record.Exception(() => declare());
+            return new Dictionary<string, object?>();
+        }));
+        return thrown;
+    }
 }

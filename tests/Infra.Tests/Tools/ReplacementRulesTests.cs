@@ -35,6 +35,46 @@ public class ReplacementRulesTests
         Assert.Equal("The operations preview has no replacement rule for aws:s3/bucket:Bucket: add one to ReplacementRules, from the provider's source.", unknown.Message);
     }
 
+    [Fact]
+    public void Every_rule_keeps_the_inputs_and_identity_read_from_its_provider_and_cites_the_pinned_release()
+    {
+        // The whole table: an entry edited by accident would let a preview promise an update where the engine replaces.
+        Assert.Equal(
+            [
+                "auth0:index/action:Action: replace [] identity []",
+                "auth0:index/client:Client: replace [jwtConfiguration.secretEncoded] identity []",
+                "auth0:index/clientCredentials:ClientCredentials: replace [clientId] identity [clientId]",
+                "auth0:index/clientGrant:ClientGrant: replace [clientId, audience, subjectType, defaultFor] identity [clientId, audience, subjectType]",
+                "auth0:index/resourceServer:ResourceServer: replace [identifier] identity [identifier]",
+                "auth0:index/resourceServerScopes:ResourceServerScopes: replace [resourceServerIdentifier] identity [resourceServerIdentifier]",
+                "auth0:index/triggerAction:TriggerAction: replace [trigger, actionId] identity [trigger, actionId]",
+                "azure-native:authorization:RoleAssignment: replace [scope, roleAssignmentName, principalId] identity [scope, roleAssignmentName]",
+                "azure-native:keyvault:Secret: replace [resourceGroupName, vaultName, secretName] identity [vaultName, secretName]",
+                "azure-native:keyvault:Vault: replace [resourceGroupName, vaultName] identity [vaultName]",
+                "azure-native:resources:ResourceGroup: replace [resourceGroupName, location] identity [resourceGroupName]",
+                "random:index/randomPassword:RandomPassword: replace [keepers, length, special, upper, lower, number, numeric, minNumeric, minUpper, minLower, minSpecial, overrideSpecial] identity []",
+            ],
+            ReplacementRules.ByType.OrderBy(r => r.Key, StringComparer.Ordinal)
+                .Select(r => $"{r.Key}: replace [{string.Join(", ", r.Value.ReplaceOnChange)}] identity [{string.Join(", ", r.Value.Identity)}]"));
+
+        // Each source names the upstream release the pinned package bridges; a version bump must revisit the table.
+        var packages = File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Directory.Packages.props"));
+        var pinned = new Dictionary<string, (string Package, string Upstream)>(StringComparer.Ordinal)
+        {
+            ["auth0:"] = ("Pulumi.Auth0\" Version=\"[3.49.0]", "terraform-provider-auth0 v1.53.0 "),
+            ["random:"] = ("Pulumi.Random\" Version=\"[4.21.1]", "terraform-provider-random v3.9.0 "),
+            ["azure-native:"] = ("Pulumi.AzureNative\" Version=\"[3.28.0]", "azure-native 3.28.0 "),
+        };
+        Assert.All(ReplacementRules.ByType, rule =>
+        {
+            var (package, upstream) = pinned.Single(p => rule.Key.StartsWith(p.Key, StringComparison.Ordinal)).Value;
+            Assert.Contains(package, packages, StringComparison.Ordinal);
+            Assert.StartsWith(upstream, rule.Value.Source, StringComparison.Ordinal);
+            Assert.True(rule.Value.Source.Length > upstream.Length + 10, rule.Value.Source);
+        });
+        Assert.Equal("component resource (no provider)", ResourceRule.Component.Source);
+    }
+
     private static PlannedResource Resource(string type, string name, string inputs, bool protect = false, bool deleteBeforeReplace = false)
         => new(type, name, null, protect, null, [])
         {
