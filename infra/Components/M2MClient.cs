@@ -62,7 +62,9 @@ public sealed class M2MClient : ComponentResource
         var metadata = new InputMap<string>
         {
             // The stable key, so that what reads the tenant without the Pulumi state (the audit) knows the client by
-            // what config calls it, whatever its display name.
+            // what config calls it, whatever its display name. Metadata changes update the client in place: only
+            // jwt_configuration.secret_encoded forces a new one (terraform-provider-auth0 v1.53.0
+            // internal/auth0/client/resource.go:294-300, in ReplacementRules).
             ["key"] = key,
             ["owner"] = definition.Owner,
             ["environment"] = context.Environment,

@@ -10,16 +10,6 @@ public class CredentialLifecycleTests
 {
     private static readonly Dictionary<string, string> Dev = StackHarness.StackConfig();
 
-    private static async Task<List<string>> ChangedResources(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after)
-    {
-        var a = Snapshot.ByResource(await StackHarness.RunAsync(before));
-        var b = Snapshot.ByResource(await StackHarness.RunAsync(after));
-        return a.Keys.Union(b.Keys).Order(StringComparer.Ordinal)
-            .Where(k => a.GetValueOrDefault(k) != b.GetValueOrDefault(k))
-            .Select(k => a.ContainsKey(k) ? b.ContainsKey(k) ? k : $"deleted {k}" : $"created {k}")
-            .ToList();
-    }
-
     private static string Value(StackRun run, string secretName) => M2MClientTests.Value(run, secretName);
 
     [Fact]
@@ -27,15 +17,16 @@ public class CredentialLifecycleTests
     {
         var after = Dev.Edit("infra:clients", c => c[1]!["rotation"] = 1);
 
-        var changed = await ChangedResources(Dev, after);
         var run = await StackHarness.RunAsync(after);
+        var (removed, added, changed) = Snapshot.Compare(await StackHarness.RunAsync(Dev), run);
 
+        Assert.Empty(removed);
+        // A client that never rotated had no fallback slot: the first rotation creates it, replacing nothing.
+        Assert.Equal([$"{ResourceTypes.RandomPassword} nightly-reconciler--slot1"], added);
         Assert.Equal(
             [
                 $"{ResourceTypes.ClientCredentials} nightly-reconciler",
                 $"{ResourceTypes.Secret} m2m--nightly-reconciler",
-                // A client that never rotated had no fallback slot: the first rotation creates it, replacing nothing.
-                $"created {ResourceTypes.RandomPassword} nightly-reconciler--slot1",
             ],
             changed);
         // The new secret (rotation 1, slot 1) in force, the previous one (rotation 0, slot 0) as the fallback.

@@ -7,16 +7,6 @@ public class DisabledClientTests
 {
     private static readonly Dictionary<string, string> Dev = StackHarness.StackConfig();
 
-    private static (List<string> Removed, List<string> Added, List<string> Changed) Compare(StackRun before, StackRun after)
-    {
-        var a = Snapshot.ByResource(before);
-        var b = Snapshot.ByResource(after);
-        return (
-            a.Keys.Except(b.Keys).Order(StringComparer.Ordinal).ToList(),
-            b.Keys.Except(a.Keys).Order(StringComparer.Ordinal).ToList(),
-            a.Keys.Intersect(b.Keys).Where(k => a[k] != b[k]).Order(StringComparer.Ordinal).ToList());
-    }
-
     private static IEnumerable<string> Documents(StackRun run) => run.OfType(ResourceTypes.Secret).Select(s => (string)s.Map("properties")["value"]);
 
     [Fact]
@@ -25,7 +15,7 @@ public class DisabledClientTests
         var enabled = await StackHarness.RunAsync(Dev);
         var disabled = await StackHarness.RunAsync(Dev.Edit("infra:clients", c => c[2]!["disabled"] = true));
 
-        var (removed, added, changed) = Compare(enabled, disabled);
+        var (removed, added, changed) = Snapshot.Compare(enabled, disabled);
         Assert.Equal(
             [
                 $"{ResourceTypes.RoleAssignment} m2m--partner-globex--4e6b8d0f-2a1c-4b3d-8f5e-9c7a6b5d4e3f",
@@ -78,7 +68,7 @@ public class DisabledClientTests
         var disabled = await StackHarness.RunAsync(Dev.Edit("infra:clients", c => c[0]!["disabled"] = true));
         var reEnabled = await StackHarness.RunAsync(Dev);
 
-        var (removed, added, changed) = Compare(disabled, reEnabled);
+        var (removed, added, changed) = Snapshot.Compare(disabled, reEnabled);
         Assert.Empty(removed);
         Assert.Equal([$"{ResourceTypes.RoleAssignment} m2m--checkout-service--0f8d5a3e-6b1c-4e2a-9d7f-3c5b8a1e4f60"], added);
         Assert.Equal(

@@ -15,6 +15,17 @@ internal static class Snapshot
     public static Dictionary<string, string> ByResource(StackRun run)
         => run.Registered.ToDictionary(r => $"{r.Type} {r.Name}", r => $"import={r.ImportId} {Canonical(r.Inputs)!.ToJsonString()}");
 
+    /// <summary>Between two runs, by type and name: the resources gone, the ones new, and the ones whose inputs differ, each sorted.</summary>
+    public static (List<string> Removed, List<string> Added, List<string> Changed) Compare(StackRun before, StackRun after)
+    {
+        var a = ByResource(before);
+        var b = ByResource(after);
+        return (
+            a.Keys.Except(b.Keys).Order(StringComparer.Ordinal).ToList(),
+            b.Keys.Except(a.Keys).Order(StringComparer.Ordinal).ToList(),
+            a.Keys.Intersect(b.Keys).Where(k => a[k] != b[k]).Order(StringComparer.Ordinal).ToList());
+    }
+
     private static JsonNode? Canonical(object? value) => value switch
     {
         null => null,
