@@ -98,6 +98,20 @@ public class AccessConfigParserTests
         Assert.Empty(AccessConfigValidator.Warnings(Parse(Dev), "infra", PulumiConfigScope.Today));
     }
 
+    [Fact]
+    public void A_resource_group_of_exactly_90_characters_and_a_budget_of_0_for_a_stack_without_readers_are_accepted()
+    {
+        var config = Dev
+            .Edit("infra:keyVault", v => v["resourceGroup"] = new string('r', 90))
+            .Edit("infra:clients", cl => { foreach (var client in cl.AsArray()) { client!.AsObject().Remove("readers"); } })
+            .Set("infra:roleAssignmentBudget", "0");
+
+        var access = Parse(config);
+
+        Assert.Equal(90, access.KeyVault.ResourceGroup.Length);
+        Assert.Equal(0, access.Policy.RoleAssignmentBudget);
+    }
+
     [Theory]
     [MemberData(nameof(InvalidConfigNames))]
     public void Invalid_config_is_rejected_with_the_path_and_the_fix(string name)
@@ -308,5 +322,41 @@ public class AccessConfigParserTests
             ["infra:keyVault.secretPrefix: must not be blank: set the first segment of the secret names."]),
         ["secret prefix with a double hyphen"] = (c => c.Edit("infra:keyVault", v => v["secretPrefix"] = "m2m--acme"),
             ["infra:keyVault.secretPrefix: must be at most 32 letters and digits in groups joined by single hyphens, such as m2m or acme-api."]),
+        // Written against the mutants the full infra/ run left alive (docs/testing.md).
+        ["resource group over 90"] = (c => c.Edit("infra:keyVault", v => v["resourceGroup"] = new string('r', 91)),
+            ["infra:keyVault.resourceGroup: is not a valid resource group name: use at most 90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'."]),
+        ["api name starting with an angle bracket"] = (c => c.Edit("infra:apis", a => Api(a, 0)["name"] = "<Orders"),
+            ["infra:apis[0].name: must be at most 200 characters without '<' or '>' (Auth0's limit); it has 7."]),
+        ["signingAlg empty"] = (c => c.Edit("infra:apis", a => Api(a, 1)["signingAlg"] = ""),
+            ["infra:apis[1].signingAlg: must not be blank: set RS256."]),
+        ["two scopes without a value"] = (c => c.Edit("infra:apis", a => { Api(a, 0)["scopes"]![1]!.AsObject().Remove("value"); Api(a, 0)["scopes"]![2]!.AsObject().Remove("value"); }).Edit("infra:clients", cl => Client(cl, 0)["grants"]![0]!["scopes"] = new JsonArray("orders:read")),
+            [
+                "infra:apis[0].scopes[1].value: is required: set the scope, such as orders:read.",
+                "infra:apis[0].scopes[2].value: is required: set the scope, such as orders:read.",
+            ]),
+        ["two apis without an identifier"] = (c => c.Edit("infra:apis", a => { Api(a, 0).AsObject().Remove("identifier"); Api(a, 1).AsObject().Remove("identifier"); }),
+            [
+                "infra:apis[0].identifier: is required: set the audience, such as https://orders.example.com.",
+                "infra:apis[1].identifier: is required: set the audience, such as https://orders.example.com.",
+            ]),
+        ["reader object id missing"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["readers"]![0]!.AsObject().Remove("objectId")),
+            ["infra:clients[0].readers[0].objectId: is required: set the principal's object id (a GUID)."]),
+        ["malformed previous key claimed by two clients"] = (c => c.Edit("infra:clients", cl => { Client(cl, 0)["previousKeys"] = new JsonArray("Legacy_Client"); Client(cl, 1)["previousKeys"] = new JsonArray("Legacy_Client"); }),
+            [
+                "infra:clients[0].previousKeys[0]: must be at most 40 lowercase letters and digits in groups joined by single hyphens, such as orders-sync: it names resources and Key Vault secrets.",
+                "infra:clients[1].previousKeys[0]: must be at most 40 lowercase letters and digits in groups joined by single hyphens, such as orders-sync: it names resources and Key Vault secrets.",
+            ]),
+        ["api previous key malformed"] = (c => c.Edit("infra:apis", a => Api(a, 0)["previousKeys"] = new JsonArray("Orders_API")),
+            ["infra:apis[0].previousKeys[0]: must be at most 40 lowercase letters and digits in groups joined by single hyphens, such as orders-api: it names resources and Key Vault secrets."]),
+        ["grant of an api with no near match"] = (c => c.Edit("infra:clients", cl => Client(cl, 2)["grants"]![0]!["api"] = "payments"),
+            ["infra:clients[2].grants[0].api: names no API 'payments'; use the key of an API under infra:apis (inventory-api, orders-api)."]),
+        ["keyVault name an object"] = (c => c.Edit("infra:keyVault", v => v["name"] = new JsonObject { ["value"] = "kv-acme" }),
+            ["infra:keyVault.name: must be a string (the name of the Key Vault); found an object."]),
+        ["client name a list"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["name"] = new JsonArray("Checkout")),
+            ["infra:clients[0].name: must be a string (the display name); found a list."]),
+        ["client owner a boolean"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["owner"] = true),
+            ["infra:clients[0].owner: must be a string (the accountable team or person); found a boolean."]),
+        ["role assignments over the budget with a created vault"] = (c => c.Set("infra:roleAssignmentBudget", "4").Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["deployerObjectId"] = "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c" }),
+            ["infra:clients: declare 5 Azure role assignments (one per reader of each enabled client, and the deployer's on the vault), over this stack's budget of 4 (infra:roleAssignmentBudget; Azure allows 4,000 per subscription, shared with everything else in it). Ways out: let one group read several clients' secrets instead of a principal per client, remove readers of clients that no longer need them, move some clients to a stack in another subscription, or raise the budget if the subscription has room."]),
     };
 }
