@@ -103,6 +103,8 @@ public sealed class AccessDiffTests : IDisposable
     {
         var json = JsonDocument.Parse(AccessDiffReport.Render(Diff(AddScopeRemoveClientChangeOwner()), OutputFormat.Json)).RootElement;
 
+        Assert.Equal(["stack", "valid", "privilegeIncrease", "problems", "changes"], json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(("dev", true, 0), (json.GetProperty("stack").GetString(), json.GetProperty("valid").GetBoolean(), json.GetProperty("problems").GetArrayLength()));
         Assert.True(json.GetProperty("privilegeIncrease").GetBoolean());
         Assert.Equal(
             """{"kind":"scopesAdded","privilegeIncrease":true,"client":"checkout-service","api":"orders-api","items":["orders:cancel"],"from":null,"to":null,"summary":"checkout-service gains on orders-api: orders:cancel"}""",
@@ -129,6 +131,8 @@ public sealed class AccessDiffTests : IDisposable
         Assert.Empty(diff.Changes);
         Assert.Equal(0, AccessDiffReport.ExitCode(diff));
         Assert.Equal("Access changes in stack dev:\n  no change of access\n", AccessDiffReport.Render(diff, OutputFormat.Text).ReplaceLineEndings("\n"));
+        Assert.EndsWith("\nNo change of access.\n", AccessDiffReport.Render(diff, OutputFormat.Markdown).ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.DoesNotContain("**", AccessDiffReport.Render(diff, OutputFormat.Markdown).Split('\n').Last(l => l.Length > 0), StringComparison.Ordinal);
     }
 
     [Fact]

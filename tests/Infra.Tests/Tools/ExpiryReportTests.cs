@@ -55,6 +55,10 @@ public class ExpiryReportTests
             """.ReplaceLineEndings("\n"),
             ExpiryReport.Render(report, OutputFormat.Markdown).ReplaceLineEndings("\n"));
         var json = JsonDocument.Parse(ExpiryReport.Render(report, OutputFormat.Json)).RootElement;
+        Assert.Equal(["stack", "today", "withinDays", "problems", "credentials"], json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ("dev", PulumiConfigScope.Today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), 30, 0),
+            (json.GetProperty("stack").GetString(), json.GetProperty("today").GetString(), json.GetProperty("withinDays").GetInt32(), json.GetProperty("problems").GetArrayLength()));
         Assert.Equal(
             """{"client":"partner-globex","owner":"partnerships@acme.example","expires":"2026-11-01","daysLeft":-27,"status":"expired","disabled":true}""",
             JsonSerializer.Serialize(json.GetProperty("credentials")[0]));
