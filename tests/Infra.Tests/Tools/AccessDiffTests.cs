@@ -131,8 +131,9 @@ public sealed class AccessDiffTests : IDisposable
         Assert.Empty(diff.Changes);
         Assert.Equal(0, AccessDiffReport.ExitCode(diff));
         Assert.Equal("Access changes in stack dev:\n  no change of access\n", AccessDiffReport.Render(diff, OutputFormat.Text).ReplaceLineEndings("\n"));
-        Assert.EndsWith("\nNo change of access.\n", AccessDiffReport.Render(diff, OutputFormat.Markdown).ReplaceLineEndings("\n"), StringComparison.Ordinal);
-        Assert.DoesNotContain("**", AccessDiffReport.Render(diff, OutputFormat.Markdown).Split('\n').Last(l => l.Length > 0), StringComparison.Ordinal);
+        var markdown = AccessDiffReport.Render(diff, OutputFormat.Markdown).ReplaceLineEndings("\n");
+        Assert.EndsWith("\nNo change of access.\n", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("**", markdown.Split('\n').Last(l => l.Length > 0), StringComparison.Ordinal);
     }
 
     [Fact]

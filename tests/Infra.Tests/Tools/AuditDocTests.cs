@@ -57,9 +57,9 @@ public class AuditDocTests
         tenant.Clients.Add(AuditFakeTenant.Client("cid-handmade", "Quick test app", new JsonObject()));
         tenant.Grants.Add(AuditFakeTenant.Grant("cgr_h", "cid-handmade", "https://api.acme.example/orders", "orders:cancel", "orders:read"));
         var since = new DateOnly(2026, 10, 29);
-        tenant.Logs[TenantReader.LogQuery("seccft", "cid-checkout", since)] = [AuditFakeTenant.LogEvent("seccft", "cid-checkout", new DateTime(2026, 11, 28, 4, 12, 0, DateTimeKind.Utc))];
-        tenant.Logs[TenantReader.LogQuery("seccft", "cid-globex", since)] = [AuditFakeTenant.LogEvent("seccft", "cid-globex", new DateTime(2026, 11, 20, 16, 3, 0, DateTimeKind.Utc))];
-        tenant.Logs[TenantReader.LogQuery("feccft", "cid-handmade", since)] = [AuditFakeTenant.LogEvent("feccft", "cid-handmade", new DateTime(2026, 11, 2, 9, 45, 0, DateTimeKind.Utc))];
+        tenant.LastEvent("seccft", "cid-checkout", since, new DateTime(2026, 11, 28, 4, 12, 0, DateTimeKind.Utc));
+        tenant.LastEvent("seccft", "cid-globex", since, new DateTime(2026, 11, 20, 16, 3, 0, DateTimeKind.Utc));
+        tenant.LastEvent("feccft", "cid-handmade", since, new DateTime(2026, 11, 2, 9, 45, 0, DateTimeKind.Utc));
         return tenant;
     }
 }

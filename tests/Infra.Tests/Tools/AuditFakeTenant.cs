@@ -109,12 +109,16 @@ internal sealed class AuditFakeTenant : IDisposable
         ["is_system"] = false,
     };
 
-    public static JsonObject LogEvent(string type, string clientId, DateTime at) => new()
+    private static JsonObject LogEvent(string type, string clientId, DateTime at) => new()
     {
         ["date"] = at.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
         ["type"] = type,
         ["client_id"] = clientId,
     };
+
+    /// <summary>Answers the log search the audit makes for <paramref name="type"/> events of <paramref name="clientId"/> since <paramref name="since"/> with one event at <paramref name="at"/>.</summary>
+    public void LastEvent(string type, string clientId, DateOnly since, DateTime at)
+        => Logs[TenantReader.LogQuery(type, clientId, since)] = [LogEvent(type, clientId, at)];
 
     public JsonObject ClientById(string id) => Clients.Single(c => (string?)c["client_id"] == id);
 

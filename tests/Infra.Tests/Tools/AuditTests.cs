@@ -217,9 +217,9 @@ public class AuditTests
     {
         using var tenant = AuditFakeTenant.MatchingDev();
         var since = new DateOnly(2026, 10, 29);
-        tenant.Logs[TenantReader.LogQuery("seccft", "cid-checkout", since)] = [AuditFakeTenant.LogEvent("seccft", "cid-checkout", new DateTime(2026, 11, 26, 8, 0, 0, DateTimeKind.Utc))];
-        tenant.Logs[TenantReader.LogQuery("feccft", "cid-checkout", since)] = [AuditFakeTenant.LogEvent("feccft", "cid-checkout", new DateTime(2026, 11, 18, 9, 30, 0, DateTimeKind.Utc))];
-        tenant.Logs[TenantReader.LogQuery("seccft", "cid-globex", since)] = [AuditFakeTenant.LogEvent("seccft", "cid-globex", new DateTime(2026, 10, 30, 0, 0, 0, DateTimeKind.Utc))];
+        tenant.LastEvent("seccft", "cid-checkout", since, new DateTime(2026, 11, 26, 8, 0, 0, DateTimeKind.Utc));
+        tenant.LastEvent("feccft", "cid-checkout", since, new DateTime(2026, 11, 18, 9, 30, 0, DateTimeKind.Utc));
+        tenant.LastEvent("seccft", "cid-globex", since, new DateTime(2026, 10, 30, 0, 0, 0, DateTimeKind.Utc));
 
         var result = await AuditAsync(tenant, new LastUseWindow(StaleAfterDays: 90, LogRetentionDays: 30));
 
@@ -241,9 +241,9 @@ public class AuditTests
     {
         using var tenant = AuditFakeTenant.MatchingDev();
         var since = new DateOnly(2026, 8, 30);
-        tenant.Logs[TenantReader.LogQuery("seccft", "cid-checkout", since)] = [AuditFakeTenant.LogEvent("seccft", "cid-checkout", new DateTime(2026, 11, 27, 8, 0, 0, DateTimeKind.Utc))];
+        tenant.LastEvent("seccft", "cid-checkout", since, new DateTime(2026, 11, 27, 8, 0, 0, DateTimeKind.Utc));
         // 61 days before 2026-11-28: one day past --stale-after 60.
-        tenant.Logs[TenantReader.LogQuery("seccft", "cid-globex", since)] = [AuditFakeTenant.LogEvent("seccft", "cid-globex", new DateTime(2026, 9, 28, 12, 0, 0, DateTimeKind.Utc))];
+        tenant.LastEvent("seccft", "cid-globex", since, new DateTime(2026, 9, 28, 12, 0, 0, DateTimeKind.Utc));
 
         var result = await AuditAsync(tenant, new LastUseWindow(StaleAfterDays: 60, LogRetentionDays: 90));
 
