@@ -119,13 +119,6 @@ public static class AccessConfigParser
         return config;
     }
 
-    /// <summary>A top-level key's declaration, which must match how it is read (its type; all are optional as text).</summary>
-    private static ConfigKey Declared(string key, ConfigType type)
-    {
-        var declared = StackConfigKeys.ProjectKey(key);
-        return declared.Type == type ? declared : throw new InvalidOperationException($"'{key}' is declared as {declared.Type} but read as {type}.");
-    }
-
     private static JsonElement Document(string? text)
     {
         if (text is null)
@@ -148,7 +141,7 @@ public static class AccessConfigParser
 
     private static int? WholeNumber(string? text, string ns, string key, List<ConfigProblem> problems)
     {
-        var declared = Declared(key, ConfigType.Integer);
+        var declared = StackConfigKeys.ProjectKey(key, ConfigType.Integer);
         if (text is null)
         {
             return null;
@@ -165,7 +158,7 @@ public static class AccessConfigParser
 
     private static bool Boolean(string? text, string ns, string key, List<ConfigProblem> problems)
     {
-        Declared(key, ConfigType.Boolean);
+        var declared = StackConfigKeys.ProjectKey(key, ConfigType.Boolean);
         switch (text)
         {
             case null or "false":
@@ -173,7 +166,7 @@ public static class AccessConfigParser
             case "true":
                 return true;
             default:
-                problems.Add(new($"{ns}:{key}", "must be true or false."));
+                problems.Add(new($"{ns}:{key}", $"must be {declared.What}."));
                 return false;
         }
     }

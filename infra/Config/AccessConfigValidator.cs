@@ -258,9 +258,11 @@ internal static partial class AccessConfigValidator
             if (!api.Scopes.Contains(scope))
             {
                 var suggestion = StrictObject.Suggest(scope, api.Scopes);
-                var fix = suggestion is null
-                    ? $"declare it under {ns}:apis[{api.Index}].scopes or use one of: {string.Join(", ", api.Api.Scopes.Select(x => x.Value))}."
-                    : $"did you mean '{suggestion}'?";
+                // Only the scopes that were declared validly, in config order: a malformed entry's placeholder is no choice.
+                var choices = api.Api.Scopes.Select(x => x.Value).Where(api.Scopes.Contains).Distinct(StringComparer.Ordinal).ToList();
+                var fix = suggestion is not null ? $"did you mean '{suggestion}'?"
+                    : choices.Count == 0 ? $"declare it under {ns}:apis[{api.Index}].scopes."
+                    : $"declare it under {ns}:apis[{api.Index}].scopes or use one of: {string.Join(", ", choices)}.";
                 problems.Add(new($"{path}.scopes[{s}]", $"scope '{scope}' is not declared on API '{grant.ApiKey}'; {fix}"));
             }
             else if (!seen.Add(scope))

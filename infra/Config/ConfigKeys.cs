@@ -175,4 +175,14 @@ public static class StackConfigKeys
     /// <summary>The project key <paramref name="name"/>; reading an undeclared key is a bug in the reader.</summary>
     public static ConfigKey ProjectKey(string name)
         => Project.FirstOrDefault(k => k.Name == name) ?? throw new InvalidOperationException($"No project config key '{name}' is declared in {nameof(StackConfigKeys)}.{nameof(Project)}.");
+
+    /// <summary>
+    /// The project key <paramref name="name"/>, which the parser reads as <paramref name="type"/> (all top-level keys
+    /// are optional text): a declaration that disagrees would give the schema and the parser different types.
+    /// </summary>
+    public static ConfigKey ProjectKey(string name, ConfigType type)
+    {
+        var declared = ProjectKey(name);
+        return declared.Type == type ? declared : throw new InvalidOperationException($"The project config key '{name}' is declared as {declared.Type} but read as {type}.");
+    }
 }

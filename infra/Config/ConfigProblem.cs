@@ -29,9 +29,9 @@ public sealed class ConfigValidationException : Exception
 
     private static string Describe(IReadOnlyList<ConfigProblem> problems)
     {
-        var noun = problems.Count == 1 ? "problem" : "problems";
+        var (noun, pronoun) = problems.Count == 1 ? ("problem", "it") : ("problems", "them");
         var lines = problems.Select(p => $"  - {p}");
-        return $"The stack config has {problems.Count} {noun}; nothing was deployed. Fix them and run again:{Environment.NewLine}"
+        return $"The stack config has {problems.Count} {noun}; nothing was deployed. Fix {pronoun} and run again:{Environment.NewLine}"
             + string.Join(Environment.NewLine, lines);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Text.Json.Nodes;
 using Infra.Components;
 using Infra.Config;
 using Infra.Tests.Config;
@@ -136,6 +137,25 @@ public class AccessStackTests
     }
 
     [Fact]
+    public async Task Keys_in_the_older_project_config_key_form_are_read_and_checked_like_the_current_form()
+    {
+        // Older language hosts still send "infra:config:apis"; the SDK reads both (pulumi-dotnet v3.112.1,
+        // sdk/Pulumi/Deployment/Deployment_Config.cs:97-114), so the check for misspelt keys must too.
+        static Dictionary<string, string> OlderForm(IReadOnlyDictionary<string, string> config)
+            => config.ToDictionary(kv => kv.Key.Replace(":", ":config:", StringComparison.Ordinal), kv => kv.Value);
+
+        var run = await StackHarness.RunAsync(OlderForm(Dev));
+        var (error, fakes) = await StackHarness.RunFailingAsync(OlderForm(Dev.Set("infra:protcet", "true")));
+
+        Assert.Equal(3, run.OfType(ResourceTypes.Client).Count());
+        Assert.Equal(
+            "The stack config has 1 problem; nothing was deployed. Fix it and run again:" + Environment.NewLine
+            + "  - infra:protcet: unknown key; did you mean 'infra:protect'?",
+            error.Message);
+        Assert.Empty(fakes.Registered);
+    }
+
+    [Fact]
     public async Task The_tenant_domain_falls_back_to_the_AUTH0_DOMAIN_variable_the_provider_reads()
     {
         var fakes = new ProviderFakes(StackHarness.SecretOf);
@@ -166,6 +186,11 @@ public class AccessStackTests
         run.Fakes.Mock.Verify(m => m.CallAsync(It.Is<Pulumi.Testing.MockCallArgs>(a => a.Token == "azure-native:keyvault:getVault")), Times.Once);
         withoutReaders.Fakes.Mock.Verify(m => m.CallAsync(It.Is<Pulumi.Testing.MockCallArgs>(a => a.Token == "azure-native:keyvault:getVault")), Times.Once);
         Assert.Empty(withoutReaders.OfType(ResourceTypes.RoleAssignment));
+
+        // A vault the stack creates is its own, on RBAC by declaration: there is nothing to check.
+        var created = await StackHarness.RunAsync(Dev.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["deployerObjectId"] = "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c" }));
+        created.Fakes.Mock.Verify(m => m.CallAsync(It.Is<Pulumi.Testing.MockCallArgs>(a => a.Token == "azure-native:keyvault:getVault")), Times.Never);
+        Assert.Equal(3, created.OfType(ResourceTypes.Secret).Count());
     }
 
     private static string Flatten(object? value) => value switch
@@ -190,7 +215,9 @@ public class ExistingVaultTests
 
         Assert.NotNull(error);
         Assert.Contains(
-            "Key Vault 'kv-acme-m2m-dev' (resource group 'rg-acme-identity-dev', infra:keyVault) uses access policies, not Azure RBAC: the per-client role assignments this program makes would be ignored, so no secret was written.",
+            "Key Vault 'kv-acme-m2m-dev' (resource group 'rg-acme-identity-dev', infra:keyVault) uses access policies, not Azure RBAC: the per-client role assignments this program makes would be ignored, so no secret was written. "
+            + "Switch the vault to the RBAC permission model (`az keyvault update --name kv-acme-m2m-dev --enable-rbac-authorization true`, after moving any access policies to role assignments) "
+            + "or let the stack create its own vault (infra:keyVault.create).",
             error.ToString(),
             StringComparison.Ordinal);
         Assert.DoesNotContain(fakes.Registered, r => r.Type == ResourceTypes.Secret);

@@ -222,7 +222,8 @@ public class AdoptionTests
         // Its credentials are adopted too, without a secret of the program's: the consumer keeps working.
         var credentials = run.Single(ResourceTypes.ClientCredentials, "partner-globex");
         Assert.Equal("Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a", credentials.ImportId);
-        Assert.False(credentials.Inputs.ContainsKey("clientSecret"));
+        Assert.Equal(["authenticationMethod", "clientId"], credentials.Inputs.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("client_secret_post", credentials.Input<string>("authenticationMethod"));
         Assert.Equal(5, run.Registered.Count(r => r.ImportId is not null));
         // The live secret read back from Auth0 goes into the document, with no fallback, once Auth0 has been read.
         Assert.Equal("S3cr3t.partner-globex.xVq9Lr2pWm8Tz4Kd.live", ProviderFakes.LiveSecretOf(StackHarness.SecretOf("partner-globex")));
@@ -284,11 +285,54 @@ public class AdoptionTests
 
         var (error, fakes) = await StackHarness.RunFailingAsync(config, clientSecretFor: key => key == "nightly-reconciler" ? "" : StackHarness.SecretOf(key));
 
-        Assert.Contains(
-            "Auth0 returned an empty client secret for client 'nightly-reconciler' (infra:clients[1]). The Auth0 management client that Pulumi deploys with lacks the read:client_keys or read:client_credentials scope",
-            error.Message,
-            StringComparison.Ordinal);
+        AssertEmptySecretError(error, "nightly-reconciler", "infra:clients[1]");
         Assert.DoesNotContain(fakes.Registered, r => r.Name == "m2m--nightly-reconciler");
         Assert.Contains(fakes.Registered, r => r.Type == ResourceTypes.ClientCredentials && r.Name == "nightly-reconciler");
+    }
+
+    [Fact]
+    public async Task An_adopted_clients_first_rotation_fails_the_same_way_when_the_live_secret_reads_empty()
+    {
+        var config = StackHarness.StackConfig().Edit("infra:clients", c =>
+        {
+            c[2]!["import"] = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a";
+            c[2]!["rotation"] = 1;
+        });
+
+        var (error, fakes) = await StackHarness.RunFailingAsync(config, clientSecretFor: key => key == "partner-globex" ? "" : StackHarness.SecretOf(key));
+
+        AssertEmptySecretError(error, "partner-globex", "infra:clients[2]");
+        Assert.DoesNotContain(fakes.Registered, r => r.Name == "m2m--partner-globex");
+        Assert.Contains(fakes.Registered, r => r.Type == ResourceTypes.ClientCredentials && r.Name == "partner-globex--live" && r.ImportId == "cid_partner-globex");
+    }
+
+    [Fact]
+    public async Task The_live_secret_is_read_as_a_child_of_its_client()
+    {
+        var captured = await StackHarness.CaptureAsync(StackHarness.StackConfig().Edit("infra:clients", c =>
+        {
+            c[2]!["import"] = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a";
+            c[2]!["rotation"] = 1;
+        }));
+
+        var live = Assert.Single(captured, c => c.Resource.GetResourceName() == "partner-globex--live");
+        Assert.IsType<Pulumi.Auth0.ClientCredentials>(live.Resource);
+        Assert.Equal("partner-globex", Assert.IsType<M2MClient>(live.Options.Parent).GetResourceName());
+    }
+
+    /// <summary>
+    /// The whole message, logged as it is: the engine logs a ResourceException thrown with hideStack as its message
+    /// alone, any other error with its type and stack trace (pulumi-dotnet v3.112.1,
+    /// sdk/Pulumi/Deployment/Deployment.Runner.cs:237). The resources that wait for the failed value fail after it, each
+    /// with the SDK's own wrapping and stack; this one is among the errors as the bare message.
+    /// </summary>
+    private static void AssertEmptySecretError(Exception error, string key, string path)
+    {
+        var errors = error is AggregateException all ? [.. all.InnerExceptions] : new[] { error };
+        Assert.Contains(
+            $"Auth0 returned an empty client secret for client '{key}' ({path}). The Auth0 management client that Pulumi deploys with lacks "
+            + "the read:client_keys or read:client_credentials scope: grant it one of them (Auth0 dashboard > Applications > APIs > Auth0 "
+            + "Management API > Machine to Machine Applications) and run `pulumi up` again. No client secret was written to Key Vault.",
+            errors.Select(e => e.Message));
     }
 }

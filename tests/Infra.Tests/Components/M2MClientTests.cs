@@ -144,6 +144,12 @@ public class M2MClientTests
             Assert.True(await Output.IsSecretAsync(component.ClientSecret), component.GetResourceName());
         }
 
+        // The secret in force: the active slot's, and none for the disabled client.
+        var inForce = components.ToDictionary(c => c.GetResourceName(), c => c.ClientSecret);
+        var checkout = Infra.Config.ConsumerCredentials.Parse(await StackHarness.ValueAsync(values["m2m--checkout-service"]));
+        Assert.Equal(checkout.ClientSecret, await StackHarness.ValueAsync(inForce["checkout-service"]));
+        Assert.Equal("", await StackHarness.ValueAsync(inForce["nightly-reconciler"]));
+
         foreach (var credentials in captured.Where(c => c.Resource is ClientCredentials))
         {
             Assert.True(await Output.IsSecretAsync(((ClientCredentialsArgs)credentials.Args!).ClientSecret!.ToOutput()), credentials.Resource.GetResourceName());

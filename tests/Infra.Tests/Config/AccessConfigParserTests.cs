@@ -32,6 +32,27 @@ public class AccessConfigParserTests
     }
 
     [Fact]
+    public void The_domain_in_config_wins_over_AUTH0_DOMAIN_which_fills_in_only_when_config_has_none()
+    {
+        var both = RawStackConfig.FromMap("infra", "dev", Dev, auth0DomainVariable: "acme-other.eu.auth0.com");
+        var variableOnly = RawStackConfig.FromMap("infra", "dev", Dev.Without("auth0:domain"), auth0DomainVariable: "acme-other.eu.auth0.com");
+
+        Assert.Equal("acme-dev.eu.auth0.com", both.Auth0Domain);
+        Assert.Equal("acme-other.eu.auth0.com", variableOnly.Auth0Domain);
+    }
+
+    [Fact]
+    public void Without_the_list_of_keys_set_no_key_is_reported_unknown()
+    {
+        // The engine does not always say which keys a stack sets; then misspellings cannot be told apart.
+        var raw = Raw(Dev.Set("infra:protcet", "true")) with { ProjectKeys = null };
+
+        var access = AccessConfigParser.Parse(raw);
+
+        Assert.Equal(3, access.Clients.Count);
+    }
+
+    [Fact]
     public void Paths_are_ordered_with_list_indices_as_numbers()
     {
         var problems = new[] { "infra:clients[10].key", "auth0:domain", "infra:clients[2].grants[1]", "infra:clients[2].grants", "infra:apis[0]" }
@@ -356,6 +377,38 @@ public class AccessConfigParserTests
             ["infra:clients[0].name: must be a string (the display name); found a list."]),
         ["client owner a boolean"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["owner"] = true),
             ["infra:clients[0].owner: must be a string (the accountable team or person); found a boolean."]),
+        // A malformed entry's placeholder (an empty scope, API or reader) must add no problem of its own.
+        ["scope not an object"] = (c => c.Edit("infra:apis", a => Api(a, 1)["scopes"]![0] = "stock:read"),
+            [
+                "infra:apis[1].scopes[0]: must be an object with the keys value, description; found a string.",
+                "infra:clients[0].grants[1].scopes[0]: scope 'stock:read' is not declared on API 'inventory-api'; declare it under infra:apis[1].scopes or use one of: stock:adjust.",
+                "infra:clients[1].grants[0].scopes[0]: scope 'stock:read' is not declared on API 'inventory-api'; declare it under infra:apis[1].scopes or use one of: stock:adjust.",
+            ]),
+        ["grant of a scope on an api whose only scope is malformed"] = (c => c.Edit("infra:apis", a => Api(a, 1)["scopes"] = new JsonArray("stock:read")).Edit("infra:clients", cl => cl.AsArray().RemoveAt(1)).Edit("infra:clients", cl => Client(cl, 0)["grants"]![1]!["scopes"] = new JsonArray("stock:read")),
+            [
+                "infra:apis[1].scopes[0]: must be an object with the keys value, description; found a string.",
+                "infra:clients[0].grants[1].scopes[0]: scope 'stock:read' is not declared on API 'inventory-api'; declare it under infra:apis[1].scopes.",
+            ]),
+        ["reader not an object"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["readers"]![0] = "checkout-identity"),
+            ["infra:clients[0].readers[0]: must be an object with the keys objectId, principalType; found a string."]),
+        ["two apis not objects"] = (c => c.Edit("infra:apis", a => { a[0] = "orders-api"; a[1] = "inventory-api"; }).Set("infra:clients", "[]"),
+            [
+                "infra:apis[0]: must be an object with the keys key, name, identifier, scopes, tokenLifetime, signingAlg, previousKeys, import; found a string.",
+                "infra:apis[1]: must be an object with the keys key, name, identifier, scopes, tokenLifetime, signingAlg, previousKeys, import; found a string.",
+                "infra:clients: must not be empty: list at least one of clients ({key, name, description, owner, grants}).",
+            ]),
+        ["two apis without a key"] = (c => c.Edit("infra:apis", a => { Api(a, 0).AsObject().Remove("key"); Api(a, 1).AsObject().Remove("key"); }).Set("infra:clients", "[]"),
+            [
+                "infra:apis[0].key: is required: set a stable key such as orders-api.",
+                "infra:apis[1].key: is required: set a stable key such as orders-api.",
+                "infra:clients: must not be empty: list at least one of clients ({key, name, description, owner, grants}).",
+            ]),
+        // An unreadable value counts as false, so it adds no "production needs protection" problem.
+        ["production not a boolean in a stack without protection"] = (c => c.Set("infra:production", "yes").Set("infra:protect", "false"),
+            ["infra:production: must be true or false."]),
+        // Without a domain there is no Management API identifier to compare with (not "https:///api/v2/").
+        ["no domain and an api named like a domainless Management API"] = (c => c.Without("auth0:domain").Edit("infra:apis", a => Api(a, 0)["identifier"] = "https:///api/v2/"),
+            ["auth0:domain: is required: run `pulumi config set auth0:domain <tenant>.<region>.auth0.com` (or set AUTH0_DOMAIN)."]),
         ["role assignments over the budget with a created vault"] = (c => c.Set("infra:roleAssignmentBudget", "4").Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["deployerObjectId"] = "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c" }),
             ["infra:clients: declare 5 Azure role assignments (one per reader of each enabled client, and the deployer's on the vault), over this stack's budget of 4 (infra:roleAssignmentBudget; Azure allows 4,000 per subscription, shared with everything else in it). Ways out: let one group read several clients' secrets instead of a principal per client, remove readers of clients that no longer need them, move some clients to a stack in another subscription, or raise the budget if the subscription has room."]),
     };

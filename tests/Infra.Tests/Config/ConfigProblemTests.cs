@@ -10,7 +10,7 @@ public class ConfigProblemTests
         var error = new ConfigValidationException([new ConfigProblem("auth0:domain", "is required.")]);
 
         Assert.Equal(
-            "The stack config has 1 problem; nothing was deployed. Fix them and run again:" + Environment.NewLine + "  - auth0:domain: is required.",
+            "The stack config has 1 problem; nothing was deployed. Fix it and run again:" + Environment.NewLine + "  - auth0:domain: is required.",
             error.Message);
     }
 

@@ -75,7 +75,7 @@ public partial class StackConfigSchemaTests
     public void The_corpus_cases_taken_are_those_with_an_unknown_key_or_a_wrong_type()
     {
         Assert.Equal(
-            ["api not an object", "apis a plain string", "client name a list", "client name a number", "client not an object", "client owner a boolean", "created vault with an unknown key", "disabled a string", "grant not an object", "grant scope not a string", "keyVault a plain string", "keyVault name an object", "keyVault name misspelt", "maximum lifetime not a number", "protect not a boolean", "rotation a string", "stack token lifetime not a number", "tokenLifetime a string", "tokenLifetime in another case", "top-level key misspelt", "top-level key unknown", "unknown key without a near match"],
+            ["api not an object", "apis a plain string", "client name a list", "client name a number", "client not an object", "client owner a boolean", "created vault with an unknown key", "disabled a string", "grant not an object", "grant of a scope on an api whose only scope is malformed", "grant scope not a string", "keyVault a plain string", "keyVault name an object", "keyVault name misspelt", "maximum lifetime not a number", "production not a boolean in a stack without protection", "protect not a boolean", "reader not an object", "rotation a string", "scope not an object", "stack token lifetime not a number", "tokenLifetime a string", "tokenLifetime in another case", "top-level key misspelt", "top-level key unknown", "two apis not objects", "unknown key without a near match"],
             UnknownKeyAndWrongType().Order(StringComparer.Ordinal));
     }
 
