@@ -91,7 +91,8 @@ internal static partial class AccessConfigValidator
                 problems.Add(new($"{path}.create.deployerObjectId", "must be an object id: a GUID in lowercase, such as 0f8d5a3e-6b1c-4e2a-9d7f-3c5b8a1e4f60."));
             }
 
-            if (create.PublicNetworkAccess is not ("Enabled" or "Disabled"))
+            // Empty only when the parser has reported it already (blank or not a string).
+            if (create.PublicNetworkAccess.Length > 0 && create.PublicNetworkAccess is not ("Enabled" or "Disabled"))
             {
                 problems.Add(new($"{path}.create.publicNetworkAccess", "must be Enabled or Disabled."));
             }

@@ -315,6 +315,8 @@ public class AccessConfigParserTests
             ["infra:keyVault.create.location: is required: set the Azure region, such as westeurope."]),
         ["created vault network access misspelt"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["publicNetworkAccess"] = "disabled", ["deployerObjectId"] = "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c" }),
             ["infra:keyVault.create.publicNetworkAccess: must be Enabled or Disabled."]),
+        ["created vault network access blank"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["publicNetworkAccess"] = " ", ["deployerObjectId"] = "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c" }),
+            ["infra:keyVault.create.publicNetworkAccess: must not be blank: set Enabled or Disabled."]),
         ["created vault with an unknown key"] = (c => c.Edit("infra:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["sku"] = "premium", ["deployerObjectId"] = "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c" }),
             ["infra:keyVault.create.sku: unknown key; remove it (known keys: location, publicNetworkAccess, deployerObjectId)."]),
         ["expiry date malformed"] = (c => c.Edit("infra:clients", cl => Client(cl, 1)["expires"] = "31/05/2027"),

@@ -92,6 +92,17 @@ public partial class StackConfigSchemaTests
         Assert.All(expected.Where(IsUnknownKeyOrWrongType), problem => Assert.Contains(Pointer(problem), locations));
     }
 
+    [Fact]
+    public void A_stack_file_of_a_project_that_sets_nothing_must_set_exactly_the_vault_apis_and_clients()
+    {
+        // Pulumi.yaml here sets the apis catalogue, so the committed schema requires only two; another project may not.
+        var none = StackConfigSchema.Generate("infra", new HashSet<string>(StringComparer.Ordinal));
+        var catalogue = StackConfigSchema.Generate("infra", new HashSet<string>(["infra:apis"], StringComparer.Ordinal));
+
+        Assert.Equal(["infra:keyVault", "infra:apis", "infra:clients"], none["properties"]!["config"]!["required"]!.AsArray().Select(n => (string)n!));
+        Assert.Equal(["infra:keyVault", "infra:clients"], catalogue["properties"]!["config"]!["required"]!.AsArray().Select(n => (string)n!));
+    }
+
     /// <summary>Each declared key set to a value of the wrong type: the parser and the schema both refuse it there.</summary>
     public static TheoryData<string> DeclaredKeys => [.. WrongTypeEdits().Keys];
 
@@ -118,7 +129,7 @@ public partial class StackConfigSchemaTests
     /// For every declared key, the dev stack with that key (in its first object of the kind) set to a value of another
     /// type: a number for a string, a string for anything else; keyVault.create is added first, as dev has none.
     /// </summary>
-    private static Dictionary<string, Dictionary<string, string>> WrongTypeEdits()
+    internal static Dictionary<string, Dictionary<string, string>> WrongTypeEdits()
     {
         const string ns = "infra";
         var withCreate = Dev.Edit($"{ns}:keyVault", v => v["create"] = new JsonObject { ["location"] = "westeurope", ["deployerObjectId"] = "6a1f3c5e-8b2d-4e7f-9a0c-1d3e5f7a9b2c" });

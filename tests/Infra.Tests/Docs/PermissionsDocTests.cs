@@ -20,6 +20,24 @@ public partial class PermissionsDocTests
     }
 
     [Fact]
+    public async Task The_scope_table_has_one_entry_per_auth0_type_the_program_declares_and_no_other()
+    {
+        // The dev stack declares every Auth0 type the program has (Action and trigger binding included): a new type
+        // without an entry would deploy with scopes nobody granted, and an entry under a wrong token documents nothing.
+        var run = await StackHarness.RunAsync(StackHarness.StackConfig());
+
+        var declared = run.Registered.Select(r => r.Type).Where(t => t.StartsWith("auth0:", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(declared, DeployPermissions.DeployScopes.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_identities_scope_lists_are_sorted_without_duplicates()
+    {
+        Assert.Equal(DeployPermissions.DeployIdentityScopes.Distinct().Order(StringComparer.Ordinal), DeployPermissions.DeployIdentityScopes);
+        Assert.Equal(DeployPermissions.PreviewIdentityScopes.Distinct().Order(StringComparer.Ordinal), DeployPermissions.PreviewIdentityScopes);
+    }
+
+    [Fact]
     public void The_readme_lists_exactly_the_preview_identitys_scopes()
     {
         var documented = ScopesBetween(Readme, "preview-scopes");

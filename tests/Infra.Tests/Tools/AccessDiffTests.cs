@@ -254,7 +254,64 @@ public sealed class AccessDiffTests : IDisposable
     }
 
     [Fact]
-    public void An_invalid_base_is_reported_as_the_bases_problems_and_compares_nothing()
+    public void Reductions_alone_are_listed_in_markdown_without_an_increase_section_and_one_clients_changes_in_kind_order()
+    {
+        // An earlier expiry and a new owner: two reductions of one client, ordered by kind, then an API-wide one before it.
+        var head = Edit(DevFile, "      expires: 2027-05-31", "      expires: 2027-01-31");
+        head = Edit(head, "owner: team-warehouse", "owner: team-inventory");
+        head = Edit(head, "infra:tokenLifetime: 3600", "infra:tokenLifetime: 900");
+
+        var diff = Diff(head);
+
+        Assert.Equal(
+            """
+            ### Access changes: `dev`
+
+            **Other changes (4):**
+            - `inventory-api` token lifetime (the revocation delay) 3600s → 900s
+            - `orders-api` token lifetime (the revocation delay) 3600s → 900s
+            - `nightly-reconciler`'s credentials expire on 2027-01-31 instead of 2027-05-31
+            - `nightly-reconciler` changes owner from team-warehouse to team-inventory
+
+            """.ReplaceLineEndings("\n"),
+            AccessDiffReport.Render(diff, OutputFormat.Markdown).ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Stack_wide_changes_come_before_every_clients_even_one_whose_key_starts_with_a_digit()
+    {
+        // "" (no client) sorts before any key; a placeholder for it must not sort after a key such as 2-nightly-...
+        var digitKeys = Edit(DevFile, "key: nightly-reconciler", "key: 2-nightly-reconciler");
+        _base.Write("Pulumi.dev.yaml", digitKeys);
+        var head = Edit(digitKeys, "          scopes: [stock:read, stock:adjust]", "          scopes: [stock:read]");
+        head = Edit(head, "infra:tokenLifetime: 3600", "infra:tokenLifetime: 900");
+
+        var diff = Diff(head);
+
+        Assert.Equal(
+            [
+                "TokenLifetimeChanged False  inventory-api [] 3600s→900s",
+                "TokenLifetimeChanged False  orders-api [] 3600s→900s",
+                "ScopesRemoved False 2-nightly-reconciler inventory-api [stock:adjust] →",
+            ],
+            diff.Changes.Select(Line));
+    }
+
+    [Fact]
+    public void A_stack_file_that_leaves_the_domain_to_AUTH0_DOMAIN_is_compared_like_any_other()
+    {
+        // Pipelines set the tenant in the environment; an offline comparison must not call its absence a problem.
+        var withoutDomain = Edit(DevFile, "  auth0:domain: acme-dev.eu.auth0.com\n", "");
+        _base.Write("Pulumi.dev.yaml", withoutDomain);
+
+        var diff = Diff(Edit(withoutDomain, "          scopes: [stock:read, stock:adjust]", "          scopes: [stock:read]"));
+
+        Assert.Empty(diff.Problems);
+        Assert.Equal(["ScopesRemoved False nightly-reconciler inventory-api [stock:adjust] →"], diff.Changes.Select(Line));
+    }
+
+    [Fact]
+    public void An_invalid_base_is_reported_as_the_bases_problems_alone_and_compares_nothing()
     {
         _base.Write("Pulumi.dev.yaml", Edit(DevFile, "owner: team-warehouse", "ownr: team-warehouse"));
 
@@ -265,6 +322,26 @@ public sealed class AccessDiffTests : IDisposable
             ["base: infra:clients[1].owner: is required: set the accountable team or person.", "base: infra:clients[1].ownr: unknown key; did you mean 'owner'?"],
             diff.Problems.Select(p => p.ToString()));
         Assert.Empty(diff.Changes);
+        // The problems alone, in text and markdown: nothing is compared.
+        Assert.Equal(
+            """
+            Access changes in stack dev:
+            The config is invalid:
+              - base: infra:clients[1].owner: is required: set the accountable team or person.
+              - base: infra:clients[1].ownr: unknown key; did you mean 'owner'?
+
+            """.ReplaceLineEndings("\n"),
+            AccessDiffReport.Render(diff, OutputFormat.Text).ReplaceLineEndings("\n"));
+        Assert.Equal(
+            """
+            ### Access changes: `dev`
+
+            **The config is invalid:**
+            - `base: infra:clients[1].owner`: is required: set the accountable team or person.
+            - `base: infra:clients[1].ownr`: unknown key; did you mean 'owner'?
+
+            """.ReplaceLineEndings("\n"),
+            AccessDiffReport.Render(diff, OutputFormat.Markdown).ReplaceLineEndings("\n"));
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
 using Infra.Config;
 using Infra.Tests.Support;
 using Infra.Tool.Verify;
@@ -251,15 +253,34 @@ public sealed class CredentialVerifierTests
             {
                 "id-nightly-reconciler" => (d with { ClientSecret = null }).ToJson(),
                 "id-partner-globex" => (d with { Audiences = new Dictionary<string, string> { ["orders-api"] = "https://api.acme.example/other" } }).ToJson(),
+                "id-checkout-service" => (d with { Audiences = new Dictionary<string, string> { ["orders-api"] = "https://api.acme.example/orders" } }).ToJson(),
                 _ => d.ToJson(),
             });
 
         Assert.Equal(
             [
+                "checkout-service inventory-api Key Vault has no audience for 'inventory-api'",
                 "nightly-reconciler inventory-api Key Vault holds no client secret for an enabled client",
                 "partner-globex orders-api Key Vault audience is 'https://api.acme.example/other', expected 'https://api.acme.example/orders'",
             ],
             results.Where(r => !r.Ok).Select(r => $"{r.Client} {r.Api} {string.Join("; ", r.Problems)}"));
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("nightly-reconciler", null)]
+    [InlineData("nightly", "--client: no client 'nightly' in infra:clients; its clients are checkout-service, nightly-reconciler, partner-globex.")]
+    public void Client_names_are_checked_against_the_config_before_anything_is_read(string? onlyClient, string? expected)
+    {
+        Assert.Equal(expected, CredentialVerifier.UnknownClient(Dev, onlyClient));
+    }
+
+    [Fact]
+    public void The_only_client_of_a_stack_is_known()
+    {
+        var single = Dev with { Clients = [Dev.Clients[1]] };
+
+        Assert.Null(CredentialVerifier.UnknownClient(single, "nightly-reconciler"));
     }
 
     [Fact]
@@ -331,6 +352,38 @@ public sealed class CredentialVerifierTests
         // One attempt, not one per client: the challenge was answered once and no secret was read.
         Assert.Empty(vault.Reads);
         noSignIn.Verify(c => c.GetTokenAsync(It.IsAny<TokenRequestContext>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Theory]
+    [InlineData(0)] // one try: the transport's RequestFailedException of status 0
+    [InlineData(2)] // retries: Azure.Core's AggregateException of each try's status-0 failure
+    public async Task A_vault_that_does_not_answer_stops_the_run_at_the_first_read_with_what_to_check(int retries)
+    {
+        using var unreachable = new UnreachableHandler();
+        using var http = new HttpClient();
+        var options = new SecretClientOptions { Transport = new HttpClientTransport(new HttpClient(unreachable, disposeHandler: false)) };
+        options.Retry.MaxRetries = retries;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(1);
+        var vault = new SecretClient(new Uri(Dev.KeyVault.Uri), new Mock<TokenCredential>().Object, options);
+
+        var error = await Assert.ThrowsAsync<VerifyAbortedException>(() => new CredentialVerifier(vault, http).VerifyAsync(Dev));
+
+        Assert.Equal(
+            $"Key Vault {Dev.KeyVault.Uri} did not answer (Name or service not known (kv-acme-m2m-dev.vault.azure.net:443)): check infra:keyVault and that this machine reaches the vault.",
+            error.Message);
+        Assert.Equal(retries + 1, unreachable.Attempts);
+    }
+
+    /// <summary>A network with no route to the vault: every request fails before any HTTP answer.</summary>
+    private sealed class UnreachableHandler : HttpMessageHandler
+    {
+        public int Attempts { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Attempts++;
+            throw new HttpRequestException($"Name or service not known ({request.RequestUri!.Host}:443)");
+        }
     }
 
     [Fact]

@@ -97,5 +97,36 @@ public class ExpiryBoundaryTests
         Assert.Equal(1, report.ExitCode);
         Assert.Empty(report.Credentials);
         Assert.Equal("infra:clients[0].owner", Assert.Single(report.Problems).Path);
+        Assert.Equal(
+            """
+            Credential expiry in stack dev on 2026-11-28 (warning within 30 days):
+              - infra:clients[0].owner: must not be blank: set the accountable team or person.
+
+            """.ReplaceLineEndings("\n"),
+            ExpiryReport.Render(report, OutputFormat.Text).ReplaceLineEndings("\n"));
+        // No table header over no rows.
+        Assert.Equal(
+            """
+            ### Credential expiry: `dev` on 2026-11-28
+
+            - `infra:clients[0].owner`: must not be blank: set the accountable team or person.
+
+            """.ReplaceLineEndings("\n"),
+            ExpiryReport.Render(report, OutputFormat.Markdown).ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public void Clients_of_one_status_are_listed_by_expiry_date_then_by_key()
+    {
+        using var folder = new TemporaryProject();
+        folder.Write("Pulumi.dev.yaml", File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.dev.yaml"))
+            .Replace("expires: 2027-02-15", "expires: 2027-06-30", StringComparison.Ordinal)
+            .Replace("expires: 2026-12-20", "expires: 2027-05-31", StringComparison.Ordinal));
+
+        var report = ExpiryReport.Compute(StackFiles.Load(folder.Path, "dev"), PulumiConfigScope.Today, 30);
+
+        Assert.Equal(
+            ["nightly-reconciler 2027-05-31", "partner-globex 2027-05-31", "checkout-service 2027-06-30"],
+            report.Credentials.Select(c => $"{c.Client} {c.Expires:yyyy-MM-dd}"));
     }
 }
