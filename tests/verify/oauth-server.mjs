@@ -10,6 +10,9 @@
 //   foreign-issuer  an `iss` other than the one its discovery document names
 //   azp             `azp` naming another client
 //   gty             `gty` of another grant (password)
+//   expired         issued two hours ago and expired one hour ago
+//   no-scope        no `scope` claim
+//   no-token        an answer of 200 without an access token
 //
 // Prints {"issuer": "http://127.0.0.1:<port>"} once listening; stops when its standard input closes.
 import { generateKeyPairSync, sign } from 'node:crypto';
@@ -33,6 +36,12 @@ server.service.on('beforeTokenSigning', (token, req) => {
   if (misbehave === 'foreign-issuer') token.payload.iss = 'https://another-tenant.example/';
   if (misbehave === 'azp') token.payload.azp = 'another-client';
   if (misbehave === 'gty') token.payload.gty = 'password';
+  if (misbehave === 'expired') {
+    // Issued and expired an hour ago: beyond any clock skew a validator allows (five minutes by default).
+    const now = Math.floor(Date.now() / 1000);
+    Object.assign(token.payload, { iat: now - 7200, nbf: now - 7200, exp: now - 3600 });
+  }
+  if (misbehave === 'no-scope') delete token.payload.scope;
 });
 
 server.service.on('beforeResponse', (response, req) => {
@@ -43,6 +52,8 @@ server.service.on('beforeResponse', (response, req) => {
   } else if (!(req.body.audience in client.grants)) {
     response.statusCode = 403;
     response.body = { error: 'access_denied', error_description: `Client has not been granted scopes for ${req.body.audience}` };
+  } else if (misbehave === 'no-token') {
+    response.body = { token_type: 'Bearer', expires_in: 3600 };
   } else {
     response.body.scope = client.grants[req.body.audience];
   }

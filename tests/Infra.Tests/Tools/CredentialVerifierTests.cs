@@ -302,6 +302,8 @@ public sealed class CredentialVerifierTests
     [InlineData("foreign-issuer", "token invalid: SecurityTokenInvalidIssuerException")]
     [InlineData("azp", "azp is not the client's id")]
     [InlineData("gty", "gty is 'password', expected 'client-credentials'")]
+    [InlineData("expired", "token invalid: SecurityTokenExpiredException")]
+    [InlineData("no-token", "token request refused: 200")]
     public async Task A_token_that_is_not_the_tenants_own_client_credentials_token_for_that_client_is_refused(string misbehave, string problem)
     {
         var (results, _) = await VerifyAgainst(TenantGrants(Dev), misbehave: misbehave);
@@ -310,6 +312,17 @@ public sealed class CredentialVerifierTests
         Assert.Equal(
             Dev.Clients.Where(c => !c.Disabled).SelectMany(c => c.Grants.Select(g => $"{c.Key} {g.ApiKey}: {problem}")),
             results.Select(r => $"{r.Client} {r.Api}: {string.Join("; ", r.Problems)}"));
+    }
+
+    [Fact]
+    public async Task A_token_without_a_scope_claim_grants_no_scope_at_all()
+    {
+        var (results, _) = await VerifyAgainst(TenantGrants(Dev), misbehave: "no-scope");
+
+        Assert.Equal(
+            "nightly-reconciler inventory-api: scope is '', expected 'stock:adjust stock:read'",
+            results.Select(r => $"{r.Client} {r.Api}: {string.Join("; ", r.Problems)}").Single(r => r.StartsWith("nightly-reconciler", StringComparison.Ordinal)));
+        Assert.All(results, r => Assert.False(r.Ok));
     }
 
     [Fact]
