@@ -1,7 +1,7 @@
 #:package System.CommandLine
-// Re-tests the mutants a Stryker.NET run reported as survived, one at a time, each in a fresh build and a fresh test
-// process: the mutant is written into the source, the solution's test project is built and run, and the source is
-// restored.
+// Re-tests the mutants a Stryker.NET run reported as survived or not covered, one at a time, each in a fresh build
+// and a fresh test process: the mutant is written into the source, the solution's test project is built and run, and
+// the source is restored.
 //
 // Why: Stryker.NET activates mutants in one long-lived test host, so a mutant in a static initializer (a static
 // field or property initializer, a static constructor) runs only if its class had not been initialized yet in that
@@ -24,7 +24,7 @@ var repoOption = new Option<DirectoryInfo>("--repo") { Description = "the reposi
 var fileOption = new Option<string[]>("--file") { Description = "only mutants in files whose path ends with this (repeatable; default: every file)", AllowMultipleArgumentsPerToken = true };
 var filterOption = new Option<string?>("--filter") { Description = "a dotnet test --filter expression; default: the whole suite" };
 var outOption = new Option<FileInfo?>("--out") { Description = "write the results as JSON here" };
-var root = new RootCommand("Re-test Stryker.NET's survivors one by one, each in a fresh build and test process.")
+var root = new RootCommand("Re-test Stryker.NET's survivors (and mutants it found not covered) one by one, each in a fresh build and test process.")
 {
     reportOption, repoOption, fileOption, filterOption, outOption,
 };
@@ -57,7 +57,7 @@ static int Run(FileInfo reportFile, DirectoryInfo repo, string[] files, string? 
         var original = File.ReadAllText(sourcePath);
         var reported = (string)entry!["source"]!;
 
-        foreach (var mutant in entry["mutants"]!.AsArray().Select(m => m!.AsObject()).Where(m => (string)m["status"]! == "Survived"))
+        foreach (var mutant in entry["mutants"]!.AsArray().Select(m => m!.AsObject()).Where(m => (string)m["status"]! is "Survived" or "NoCoverage"))
         {
             var shift = LineShift(reported, original, mutant);
             if (shift is null)
