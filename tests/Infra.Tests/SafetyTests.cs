@@ -201,6 +201,8 @@ public class NoChurnTests
 
 public class AdoptionTests
 {
+    private const string GlobexClientId = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a";
+
     [Fact]
     public async Task Import_ids_in_config_adopt_the_existing_api_its_scopes_the_client_and_the_grant()
     {
@@ -208,7 +210,7 @@ public class AdoptionTests
             .Edit("infra:apis", a => a[0]!["import"] = "5e9f4a7c2b1d3e6f8a0b9c1d")
             .Edit("infra:clients", c =>
             {
-                c[2]!["import"] = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a";
+                c[2]!["import"] = GlobexClientId;
                 c[2]!["grants"]![0]!["import"] = "cgr_A1b2C3d4E5f6G7h8";
             });
 
@@ -216,12 +218,12 @@ public class AdoptionTests
 
         Assert.Equal("5e9f4a7c2b1d3e6f8a0b9c1d", run.Single(ResourceTypes.ResourceServer, "orders-api").ImportId);
         Assert.Equal("https://api.acme.example/orders", run.Single(ResourceTypes.ResourceServerScopes, "orders-api").ImportId);
-        Assert.Equal("Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a", run.Single(ResourceTypes.Client, "partner-globex").ImportId);
+        Assert.Equal(GlobexClientId, run.Single(ResourceTypes.Client, "partner-globex").ImportId);
         Assert.Equal("cgr_A1b2C3d4E5f6G7h8", run.Single(ResourceTypes.ClientGrant, "partner-globex--orders-api").ImportId);
 
         // Its credentials are adopted too, without a secret of the program's: the consumer keeps working.
         var credentials = run.Single(ResourceTypes.ClientCredentials, "partner-globex");
-        Assert.Equal("Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a", credentials.ImportId);
+        Assert.Equal(GlobexClientId, credentials.ImportId);
         Assert.Equal(["authenticationMethod", "clientId"], credentials.Inputs.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("client_secret_post", credentials.Input<string>("authenticationMethod"));
         Assert.Equal(5, run.Registered.Count(r => r.ImportId is not null));
@@ -235,7 +237,7 @@ public class AdoptionTests
     [Fact]
     public async Task An_adopted_clients_document_waits_for_its_imported_credentials_not_the_other_way_round()
     {
-        var captured = await StackHarness.CaptureAsync(StackHarness.StackConfig().Edit("infra:clients", c => c[2]!["import"] = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a"));
+        var captured = await StackHarness.CaptureAsync(GlobexAdopted(rotation: 0));
 
         var document = captured.Single(c => c.Resource.GetResourceName() == "m2m--partner-globex");
         var documentAfter = await StackHarness.ValueAsync(((InputList<Resource>)document.Options.DependsOn).ToOutput());
@@ -250,12 +252,7 @@ public class AdoptionTests
     [Fact]
     public async Task An_adopted_client_switches_to_a_generated_secret_at_its_first_rotation()
     {
-        var config = StackHarness.StackConfig()
-            .Edit("infra:clients", c =>
-            {
-                c[2]!["import"] = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a";
-                c[2]!["rotation"] = 1;
-            });
+        var config = GlobexAdopted(rotation: 1);
 
         var run = await StackHarness.RunAsync(config);
 
@@ -268,9 +265,8 @@ public class AdoptionTests
     [Fact]
     public async Task An_adopted_clients_first_rotation_keeps_the_secret_auth0_still_holds_as_the_fallback()
     {
-        var adopted = StackHarness.StackConfig().Edit("infra:clients", c => c[2]!["import"] = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a");
-        var before = await StackHarness.RunAsync(adopted);
-        var after = await StackHarness.RunAsync(adopted.Edit("infra:clients", c => c[2]!["rotation"] = 1));
+        var before = await StackHarness.RunAsync(GlobexAdopted(rotation: 0));
+        var after = await StackHarness.RunAsync(GlobexAdopted(rotation: 1));
 
         var live = Infra.Config.ConsumerCredentials.Parse(Components.M2MClientTests.Value(before, "m2m--partner-globex")).ClientSecret;
         var document = Infra.Config.ConsumerCredentials.Parse(Components.M2MClientTests.Value(after, "m2m--partner-globex"));
@@ -293,11 +289,7 @@ public class AdoptionTests
     [Fact]
     public async Task An_adopted_clients_first_rotation_fails_the_same_way_when_the_live_secret_reads_empty()
     {
-        var config = StackHarness.StackConfig().Edit("infra:clients", c =>
-        {
-            c[2]!["import"] = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a";
-            c[2]!["rotation"] = 1;
-        });
+        var config = GlobexAdopted(rotation: 1);
 
         var (error, fakes) = await StackHarness.RunFailingAsync(config, clientSecretFor: key => key == "partner-globex" ? "" : StackHarness.SecretOf(key));
 
@@ -309,16 +301,22 @@ public class AdoptionTests
     [Fact]
     public async Task The_live_secret_is_read_as_a_child_of_its_client()
     {
-        var captured = await StackHarness.CaptureAsync(StackHarness.StackConfig().Edit("infra:clients", c =>
-        {
-            c[2]!["import"] = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a";
-            c[2]!["rotation"] = 1;
-        }));
+        var captured = await StackHarness.CaptureAsync(GlobexAdopted(rotation: 1));
 
         var live = Assert.Single(captured, c => c.Resource.GetResourceName() == "partner-globex--live");
         Assert.IsType<Pulumi.Auth0.ClientCredentials>(live.Resource);
         Assert.Equal("partner-globex", Assert.IsType<M2MClient>(live.Options.Parent).GetResourceName());
     }
+
+    /// <summary>The dev stack with partner-globex adopted from Auth0 (its client id), at <paramref name="rotation"/>.</summary>
+    private static Dictionary<string, string> GlobexAdopted(int rotation) => StackHarness.StackConfig().Edit("infra:clients", c =>
+    {
+        c[2]!["import"] = GlobexClientId;
+        if (rotation > 0)
+        {
+            c[2]!["rotation"] = rotation;
+        }
+    });
 
     /// <summary>
     /// The whole message, logged as it is: the engine logs a ResourceException thrown with hideStack as its message

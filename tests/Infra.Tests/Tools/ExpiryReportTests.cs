@@ -10,6 +10,14 @@ public class ExpiryReportTests
 {
     private static StackConfig Dev => StackFiles.Load(StackHarness.RepositoryRoot(), "dev");
 
+    /// <summary>The report, today with a 30-day window, for the dev stack file as <paramref name="edit"/> changes it.</summary>
+    internal static ExpiryResult ComputeEdited(Func<string, string> edit)
+    {
+        using var folder = new TemporaryProject();
+        folder.Write("Pulumi.dev.yaml", edit(File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.dev.yaml"))));
+        return ExpiryReport.Compute(StackFiles.Load(folder.Path, "dev"), PulumiConfigScope.Today, 30);
+    }
+
     [Fact]
     public void The_dev_stack_has_one_client_expiring_within_30_days()
     {
@@ -31,13 +39,9 @@ public class ExpiryReportTests
     [Fact]
     public void Expired_disabled_and_undated_clients_are_reported_for_what_they_are()
     {
-        using var folder = new TemporaryProject();
-        var file = File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.dev.yaml"))
+        var report = ComputeEdited(file => file
             .Replace("expires: 2026-12-20", "expires: 2026-11-01\n      disabled: true", StringComparison.Ordinal)
-            .Replace("      expires: 2027-05-31\n", "", StringComparison.Ordinal);
-        folder.Write("Pulumi.dev.yaml", file);
-
-        var report = ExpiryReport.Compute(StackFiles.Load(folder.Path, "dev"), PulumiConfigScope.Today, 30);
+            .Replace("      expires: 2027-05-31\n", "", StringComparison.Ordinal));
 
         Assert.Equal(
             ["partner-globex Expired -27 True", "checkout-service Valid 79 False", "nightly-reconciler NoExpiry  False"],
@@ -89,10 +93,7 @@ public class ExpiryBoundaryTests
     [Fact]
     public void An_invalid_stack_file_is_exit_code_1_with_its_problems_and_no_credentials()
     {
-        using var folder = new TemporaryProject();
-        folder.Write("Pulumi.dev.yaml", File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.dev.yaml")).Replace("owner: team-checkout", "owner: \"\"", StringComparison.Ordinal));
-
-        var report = ExpiryReport.Compute(StackFiles.Load(folder.Path, "dev"), PulumiConfigScope.Today, 30);
+        var report = ExpiryReportTests.ComputeEdited(file => file.Replace("owner: team-checkout", "owner: \"\"", StringComparison.Ordinal));
 
         Assert.Equal(1, report.ExitCode);
         Assert.Empty(report.Credentials);
@@ -118,12 +119,9 @@ public class ExpiryBoundaryTests
     [Fact]
     public void Clients_of_one_status_are_listed_by_expiry_date_then_by_key()
     {
-        using var folder = new TemporaryProject();
-        folder.Write("Pulumi.dev.yaml", File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.dev.yaml"))
+        var report = ExpiryReportTests.ComputeEdited(file => file
             .Replace("expires: 2027-02-15", "expires: 2027-06-30", StringComparison.Ordinal)
             .Replace("expires: 2026-12-20", "expires: 2027-05-31", StringComparison.Ordinal));
-
-        var report = ExpiryReport.Compute(StackFiles.Load(folder.Path, "dev"), PulumiConfigScope.Today, 30);
 
         Assert.Equal(
             ["nightly-reconciler 2027-05-31", "partner-globex 2027-05-31", "checkout-service 2027-06-30"],
