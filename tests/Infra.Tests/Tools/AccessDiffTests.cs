@@ -365,7 +365,7 @@ public sealed class AccessDiffTests : IDisposable
 
     private static async Task<(int ExitCode, string Output)> RunToolAsync(params string[] args)
     {
-        var run = await ToolProcess.RunAsync(args);
+        var run = await ToolInProcess.RunAsync(args);
         return (run.ExitCode, run.Output + run.Error);
     }
 }

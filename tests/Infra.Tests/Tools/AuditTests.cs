@@ -278,7 +278,7 @@ public class AuditTests
         using var folder = new TemporaryProject();
         folder.Write("Pulumi.dev.yaml", File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.dev.yaml")).Replace("scopes: [stock:read, stock:adjust]", "scopes: [stock:read, stock:destroy]", StringComparison.Ordinal));
 
-        var run = await ToolProcess.RunAsync(new Dictionary<string, string?> { [AuditCredentials.ClientIdVariable] = null, [AuditCredentials.ClientSecretVariable] = null }, "audit", "dev", "--project", folder.Path);
+        var run = await ToolInProcess.RunAsync(new Dictionary<string, string?> { [AuditCredentials.ClientIdVariable] = null, [AuditCredentials.ClientSecretVariable] = null }, "audit", "dev", "--project", folder.Path);
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("Tenant audit of stack dev: the config is invalid; the tenant was not read:\n  - infra:clients[1].grants[0].scopes[1]: scope 'stock:destroy' is not declared on API 'inventory-api'", run.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
@@ -292,10 +292,10 @@ public class AuditTests
         var environment = new Dictionary<string, string?> { [AuditCredentials.ClientIdVariable] = AuditFakeTenant.ClientId, [AuditCredentials.ClientSecretVariable] = AuditFakeTenant.Secret };
         string[] args = ["audit", "dev", "--tenant-url", tenant.Url.ToString(), "--max-rps", "100", "--today", "2026-11-28"];
 
-        var clean = await ToolProcess.RunAsync(environment, args);
+        var clean = await ToolInProcess.RunAsync(environment, args);
         tenant.ClientById("cid-checkout")["app_type"] = "spa";
         tenant.Publish();
-        var drifted = await ToolProcess.RunAsync(environment, [.. args, "--format", "json"]);
+        var drifted = await ToolInProcess.RunAsync(environment, [.. args, "--format", "json"]);
 
         Assert.Equal(0, clean.ExitCode);
         Assert.StartsWith("Tenant audit of stack dev (acme-dev.eu.auth0.com) on 2026-11-28:\n", clean.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
@@ -318,7 +318,7 @@ public class AuditTests
             .RespondWith(Response.Create().WithStatusCode(401).WithBody("""{"error":"access_denied","error_description":"Unauthorized"}"""));
         var environment = new Dictionary<string, string?> { [AuditCredentials.ClientIdVariable] = AuditFakeTenant.ClientId, [AuditCredentials.ClientSecretVariable] = AuditFakeTenant.Secret };
 
-        var run = await ToolProcess.RunAsync(environment, "audit", "dev", "--tenant-url", tenant.Url.ToString(), "--max-rps", "100");
+        var run = await ToolInProcess.RunAsync(environment, "audit", "dev", "--tenant-url", tenant.Url.ToString(), "--max-rps", "100");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("The tenant refused the audit client's token request (401): {\"error\":\"access_denied\",\"error_description\":\"Unauthorized\"}", run.Error, StringComparison.Ordinal);

@@ -8,8 +8,8 @@ public class CommandLineTests
     [Fact]
     public async Task Plan_without_a_stack_plans_the_dev_stack_of_the_current_folder()
     {
-        var implicitDev = await ToolProcess.RunAsync("plan", "--format", "json", "--today", "2026-11-28");
-        var explicitDev = await ToolProcess.RunAsync("plan", "dev", "--format", "json", "--today", "2026-11-28");
+        var implicitDev = await ToolInProcess.RunAsync("plan", "--format", "json", "--today", "2026-11-28");
+        var explicitDev = await ToolInProcess.RunAsync("plan", "dev", "--format", "json", "--today", "2026-11-28");
 
         Assert.Equal(0, implicitDev.ExitCode);
         Assert.Equal("", implicitDev.Error);
@@ -25,7 +25,7 @@ public class CommandLineTests
         // The default names a file; another folder without one gets the parser's problems, not an exception.
         using var folder = new TemporaryProject();
 
-        var run = await ToolProcess.RunAsync("plan", "--project", folder.Path, "--today", "2026-11-28");
+        var run = await ToolInProcess.RunAsync("plan", "--project", folder.Path, "--today", "2026-11-28");
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("Stack infra/dev: ", run.Output, StringComparison.Ordinal);
@@ -51,10 +51,10 @@ public class CommandLineTests
         var output = Path.Combine(Path.GetTempPath(), $"stack-config-{Guid.NewGuid():N}.schema.json");
         try
         {
-            var written = await ToolProcess.RunAsync("schema", "--output", output);
-            var current = await ToolProcess.RunAsync("schema", "--check");
+            var written = await ToolInProcess.RunAsync("schema", "--output", output);
+            var current = await ToolInProcess.RunAsync("schema", "--check");
             File.AppendAllText(output, " ");
-            var stale = await ToolProcess.RunAsync("schema", "--check", "--output", output);
+            var stale = await ToolInProcess.RunAsync("schema", "--check", "--output", output);
 
             Assert.Equal((0, $"Wrote {output}\n"), (written.ExitCode, written.Output));
             Assert.Equal(File.ReadAllText(committed), File.ReadAllText(output)[..^1]);
@@ -66,10 +66,11 @@ public class CommandLineTests
             File.Delete(output);
         }
     }
+
     [Fact]
     public async Task Verify_of_a_client_the_stack_does_not_have_fails_instead_of_verifying_nothing()
     {
-        var run = await ToolProcess.RunAsync(new Dictionary<string, string?> { ["AUTH0_DOMAIN"] = null }, "verify", "dev", "--client", "checkout-servce");
+        var run = await ToolInProcess.RunAsync(new Dictionary<string, string?> { ["AUTH0_DOMAIN"] = null }, "verify", "dev", "--client", "checkout-servce");
 
         Assert.Equal(
             (1, "", "--client: no client 'checkout-servce' in infra:clients; its clients are checkout-service, nightly-reconciler, partner-globex.\n"),
@@ -81,7 +82,7 @@ public class CommandLineTests
     {
         using var folder = new TemporaryProject();
 
-        var run = await ToolProcess.RunAsync(new Dictionary<string, string?> { ["AUTH0_DOMAIN"] = null }, "verify", "dev", "--project", folder.Path);
+        var run = await ToolInProcess.RunAsync(new Dictionary<string, string?> { ["AUTH0_DOMAIN"] = null }, "verify", "dev", "--project", folder.Path);
 
         Assert.Equal((1, ""), (run.ExitCode, run.Output));
         Assert.StartsWith("Stack infra/dev: ", run.Error, StringComparison.Ordinal);
@@ -92,7 +93,9 @@ public class CommandLineTests
     public async Task Verify_against_a_vault_that_does_not_answer_stops_at_the_first_read_with_one_message()
     {
         // The dev stack's vault does not resolve from here: the first read fails without an answer, after the SDK's
-        // retries, and the run stops there instead of retrying for every client.
+        // retries, and the run stops there instead of retrying for every client. In a process of its own: the Key
+        // Vault SDK caches a vault's authentication challenge per process, and another test's vault would skip the
+        // unauthenticated first request this run makes.
         var run = await ToolProcess.RunAsync(new Dictionary<string, string?> { ["AUTH0_DOMAIN"] = null }, "verify", "dev");
 
         Assert.Equal((1, ""), (run.ExitCode, run.Output));

@@ -31,7 +31,7 @@ public static class AuditCommand
             if (parse.GetValue(staleAfter) < 1 || parse.GetValue(retention) < 1 || parse.GetValue(maxRps) <= 0
                 || (parse.GetValue(tenantUrl) is { } text && !Uri.TryCreate(text, UriKind.Absolute, out url)))
             {
-                await Console.Error.WriteLineAsync("--stale-after and --log-retention-days must be at least 1, --max-rps above 0, and --tenant-url an absolute URL.").ConfigureAwait(false);
+                await parse.InvocationConfiguration.Error.WriteLineAsync("--stale-after and --log-retention-days must be at least 1, --max-rps above 0, and --tenant-url an absolute URL.").ConfigureAwait(false);
                 return AuditResult.InvalidConfigExitCode;
             }
 
@@ -41,13 +41,13 @@ public static class AuditCommand
             try
             {
                 var result = await ProgressDisplay.RunAsync(progressConsole, $"Auditing {config.Project}/{config.Stack}", progress => TenantAudit.RunAsync(config, credentials, options, progress, cancellationToken)).ConfigureAwait(false);
-                Console.Out.Write(AuditReport.Render(result, parse.GetValue(format)));
+                await parse.InvocationConfiguration.Output.WriteAsync(AuditReport.Render(result, parse.GetValue(format))).ConfigureAwait(false);
                 return result.ExitCode;
             }
             catch (Exception e) when (e is AuditConnectionException or ApiException or HttpRequestException or TaskCanceledException or Newtonsoft.Json.JsonException)
             {
                 // The SDK's messages carry Auth0's error text or a JSON path, never the token or the secret (none is read).
-                await Console.Error.WriteLineAsync($"The audit could not read the tenant: {e.Message}").ConfigureAwait(false);
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"The audit could not read the tenant: {e.Message}").ConfigureAwait(false);
                 return 1;
             }
         });

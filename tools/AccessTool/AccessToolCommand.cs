@@ -1,0 +1,229 @@
+using System.CommandLine;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using Infra.Config;
+using Infra.Tool.Audit;
+using Infra.Tool.Diff;
+using Infra.Tool.Expiry;
+using Infra.Tool.Plan;
+using Infra.Tool.Preview;
+using Infra.Tool.Rendering;
+using Infra.Tool.Schema;
+using Infra.Tool.Verify;
+using Spectre.Console;
+
+namespace Infra.Tool;
+
+/// <summary>
+/// The access-tool's command line. Program.cs only invokes it, so tests run every command in process, with their own
+/// output, error and project folder.
+/// </summary>
+public static class AccessToolCommand
+{
+    /// <summary>
+    /// The root command. Reports go to the invocation's output and messages to its error writer; <c>--project</c>
+    /// and <c>--head</c> default to <paramref name="currentDirectory"/>; live progress goes to
+    /// <paramref name="progressConsole"/>.
+    /// </summary>
+    public static RootCommand Create(string currentDirectory, IAnsiConsole progressConsole)
+    {
+        ArgumentNullException.ThrowIfNull(currentDirectory);
+        ArgumentNullException.ThrowIfNull(progressConsole);
+        var shared = new SharedOptions(currentDirectory);
+        return new RootCommand("Tools for the Auth0 machine-to-machine access stacks: offline plan, access diff, operations preview and expiry report; verify and audit against a deployed stack; the stack files' JSON Schema.")
+        {
+            Plan(shared, progressConsole),
+            Diff(shared),
+            Preview(shared),
+            Expiry(shared),
+            Verify(shared, progressConsole),
+            AuditCommand.Create(shared.Project, shared.Format, shared.Today, progressConsole),
+            Schema(shared),
+        };
+    }
+
+    private static Command Plan(SharedOptions shared, IAnsiConsole progressConsole)
+    {
+        // dev by default: a first `plan` on a fresh clone shows the program at work without any argument or credentials.
+        var stack = new Argument<string>("stack") { Description = "the stack name, as in Pulumi.<stack>.yaml", DefaultValueFactory = _ => "dev" };
+        var command = new Command("plan", "Run the program offline under Pulumi's mock engine with a stack's config and print its resources and access matrix.")
+        {
+            stack, shared.Project, shared.Format, shared.Today, shared.Details,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            var config = StackFiles.Load(parse.GetValue(shared.Project)!.FullName, parse.GetValue(stack)!);
+            var result = await ProgressDisplay.RunAsync(progressConsole, $"Planning {config.Project}/{config.Stack} offline", progress => OfflinePlan.RunAsync(config, parse.GetValue(shared.Today), progress)).ConfigureAwait(false);
+            var details = parse.GetValue(shared.Details);
+            WriteReport(parse, shared, console => PlanReport.Write(console, result, details), format => PlanReport.Render(result, format));
+            return result.Valid ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command Diff(SharedOptions shared)
+    {
+        var stack = new Argument<string>("stack") { Description = "the stack name" };
+        var baseFolder = new Option<DirectoryInfo>("--base") { Description = "the folder of the base version (e.g. a checkout of the target branch)", Required = true };
+        var command = new Command("diff", "Compare the access a stack grants in two versions of its config. Exit 2 on a privilege increase, 1 on invalid config.")
+        {
+            stack, baseFolder, shared.Head, shared.Format,
+        };
+        command.SetAction(parse =>
+        {
+            var name = parse.GetValue(stack)!;
+            var result = AccessDiff.Compare(LoadIfPresent(parse.GetValue(baseFolder)!, name), StackFiles.Load(parse.GetValue(shared.Head)!.FullName, name));
+            parse.InvocationConfiguration.Output.Write(AccessDiffReport.Render(result, parse.GetValue(shared.Format)));
+            return AccessDiffReport.ExitCode(result);
+        });
+        return command;
+    }
+
+    private static Command Preview(SharedOptions shared)
+    {
+        var stack = new Argument<string>("stack") { Description = "the stack name" };
+        var baseFolder = new Option<DirectoryInfo>("--base") { Description = "the folder of the deployed version (e.g. a checkout of the target branch)", Required = true };
+        var command = new Command("preview", "Tell, offline, what `pulumi up` would do when a stack moves from --base to --head: create, update, replace, delete per resource, and where the real engine would refuse. Exit 3 when it would, 1 on invalid config.")
+        {
+            stack, baseFolder, shared.Head, shared.Today, shared.Format, shared.Details,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            var name = parse.GetValue(stack)!;
+            var result = await OperationsPreview.RunAsync(LoadIfPresent(parse.GetValue(baseFolder)!, name), StackFiles.Load(parse.GetValue(shared.Head)!.FullName, name), parse.GetValue(shared.Today)).ConfigureAwait(false);
+            var details = parse.GetValue(shared.Details);
+            WriteReport(parse, shared, console => OperationsReport.Write(console, result, details), format => OperationsReport.Render(result, format));
+            return OperationsReport.ExitCode(result);
+        });
+        return command;
+    }
+
+    private static Command Expiry(SharedOptions shared)
+    {
+        var stack = new Argument<string>("stack") { Description = "the stack name" };
+        var within = new Option<int>("--within") { Description = "warn about credentials expiring within this many days", DefaultValueFactory = _ => 30 };
+        var command = new Command("expiry", "List a stack's credentials by expiry: expired, expiring within --within days, fine. Exit 2 if any expired or expiring, 1 on invalid config.")
+        {
+            stack, shared.Project, within, shared.Today, shared.Format,
+        };
+        command.SetAction(parse =>
+        {
+            var result = ExpiryReport.Compute(StackFiles.Load(parse.GetValue(shared.Project)!.FullName, parse.GetValue(stack)!), parse.GetValue(shared.Today), parse.GetValue(within));
+            parse.InvocationConfiguration.Output.Write(ExpiryReport.Render(result, parse.GetValue(shared.Format)));
+            return result.ExitCode;
+        });
+        return command;
+    }
+
+    private static Command Verify(SharedOptions shared, IAnsiConsole progressConsole)
+    {
+        var stack = new Argument<string>("stack") { Description = "the stack name" };
+        var client = new Option<string?>("--client") { Description = "verify only this client (its key)" };
+        var command = new Command("verify", "Check a deployed stack end to end: credentials from Key Vault, a token from the tenant, its signature, aud, scope, gty and azp. Exit 1 on any mismatch. Uses DefaultAzureCredential.")
+        {
+            stack, shared.Project, client,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var config = StackFiles.Load(parse.GetValue(shared.Project)!.FullName, parse.GetValue(stack)!);
+            AccessConfig access;
+            try
+            {
+                access = AccessConfigParser.Parse(RawStackConfig.FromMap(config.Project, config.Stack, config.Values, Environment.GetEnvironmentVariable("AUTH0_DOMAIN")));
+            }
+            catch (ConfigValidationException e)
+            {
+                await error.WriteAsync(ReportFormat.InvalidConfig(config.Project, config.Stack, e.Problems, markdown: false)).ConfigureAwait(false);
+                return 1;
+            }
+
+            var only = parse.GetValue(client);
+            if (CredentialVerifier.UnknownClient(access, only) is { } unknown)
+            {
+                await error.WriteLineAsync(unknown).ConfigureAwait(false);
+                return 1;
+            }
+
+            using var http = new HttpClient();
+            var vault = new SecretClient(new Uri(access.KeyVault.Uri), new DefaultAzureCredential());
+            try
+            {
+                var results = await ProgressDisplay.RunAsync(progressConsole, $"Verifying {config.Project}/{config.Stack}", progress => new CredentialVerifier(vault, http).VerifyAsync(access, only, progress, cancellationToken)).ConfigureAwait(false);
+                await parse.InvocationConfiguration.Output.WriteAsync(VerifyReport.Render(results)).ConfigureAwait(false);
+                return results.All(r => r.Ok) ? 0 : 1;
+            }
+            catch (VerifyAbortedException e)
+            {
+                await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static Command Schema(SharedOptions shared)
+    {
+        var output = new Option<FileInfo?>("--output") { Description = $"where to write it; default: {StackConfigSchema.RelativePath} in the --project folder" };
+        var check = new Option<bool>("--check") { Description = "write nothing; exit 1 if the file differs from what would be generated" };
+        var command = new Command("schema", "Generate the JSON Schema of the stack files (Pulumi.<stack>.yaml) from the keys the config parser declares, for editors' completion and checks.")
+        {
+            shared.Project, output, check,
+        };
+        command.SetAction(parse =>
+        {
+            var folder = parse.GetValue(shared.Project)!.FullName;
+            var path = parse.GetValue(output)?.FullName ?? Path.Combine(folder, StackConfigSchema.RelativePath);
+            var text = StackConfigSchema.Generate(folder);
+            if (parse.GetValue(check))
+            {
+                if (File.Exists(path) && File.ReadAllText(path).ReplaceLineEndings("\n") == text)
+                {
+                    parse.InvocationConfiguration.Output.WriteLine($"{path} is current.");
+                    return 0;
+                }
+
+                parse.InvocationConfiguration.Error.WriteLine($"{path} is stale: run `{StackConfigSchema.Command}` and commit it.");
+                return 1;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, text);
+            parse.InvocationConfiguration.Output.WriteLine($"Wrote {path}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>A stack the base does not have yet compares against nothing: everything in it is new.</summary>
+    private static StackConfig? LoadIfPresent(DirectoryInfo folder, string stack)
+        => File.Exists(Path.Combine(folder.FullName, $"Pulumi.{stack}.yaml")) ? StackFiles.Load(folder.FullName, stack) : null;
+
+    private static void WriteReport(ParseResult parse, SharedOptions shared, Action<IAnsiConsole> text, Func<OutputFormat, string> other)
+    {
+        var format = parse.GetValue(shared.Format);
+        if (format == OutputFormat.Text)
+        {
+            // Colour and Unicode on an interactive terminal; plain ASCII in a pipe, a file or CI.
+            text(ReportConsole.Detect(parse.InvocationConfiguration.Output));
+        }
+        else
+        {
+            parse.InvocationConfiguration.Output.Write(other(format));
+        }
+    }
+
+    /// <summary>The options several commands share: one instance each, so they read the same everywhere.</summary>
+    private sealed class SharedOptions(string currentDirectory)
+    {
+        public Option<OutputFormat> Format { get; } = new("--format") { Description = "text (default), markdown or json", DefaultValueFactory = _ => OutputFormat.Text };
+
+        public Option<DirectoryInfo> Project { get; } = new("--project") { Description = "the folder with Pulumi.yaml and the stack files", DefaultValueFactory = _ => new DirectoryInfo(currentDirectory) };
+
+        public Option<DirectoryInfo> Head { get; } = new("--head") { Description = "the folder of the proposed version", DefaultValueFactory = _ => new DirectoryInfo(currentDirectory) };
+
+        public Option<DateOnly> Today { get; } = new("--today") { Description = "the day (UTC, YYYY-MM-DD) expiry dates are checked against; default: today", DefaultValueFactory = _ => FixedDayClock.Today() };
+
+        public Option<bool> Details { get; } = new("--details") { Description = "text: every input of every resource, not only those that matter (secrets still masked)" };
+    }
+}
