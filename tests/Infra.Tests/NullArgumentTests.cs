@@ -1,5 +1,7 @@
 using Infra.Config;
+using Infra.Tests.Support;
 using Infra.Tool;
+using Infra.Tool.Audit;
 using Infra.Tool.Diff;
 using Infra.Tool.Expiry;
 using Infra.Tool.Plan;
@@ -29,7 +31,37 @@ public class NullArgumentTests
         ["AccessDiffReport.Describe"] = ("change", () => AccessDiffReport.Describe(null!)),
         ["ExpiryReport.Compute"] = ("config", () => ExpiryReport.Compute(null!, new DateOnly(2026, 11, 28), 30)),
         ["ExpiryReport.Render"] = ("report", () => ExpiryReport.Render(null!, OutputFormat.Text)),
+        ["AuditComparison.ExpectedMetadata"] = ("client", () => AuditComparison.ExpectedMetadata(null!, "infra", "dev")),
+        ["AuditComparison.Compare(null access)"] = ("access", () => AuditComparison.Compare(null!, "infra", "dev", new TenantSnapshot([], [], []))),
+        ["AuditComparison.Compare(null tenant)"] = ("tenant", () => AuditComparison.Compare(Dev, "infra", "dev", null!)),
+        ["TenantAudit.RunAsync(null stack file)"] = ("config", () => TenantAudit.RunAsync((StackConfig)null!, null, Options).GetAwaiter().GetResult()),
+        ["TenantAudit.RunAsync(stack file, null options)"] = ("options", () => TenantAudit.RunAsync(StackFiles.Load(StackHarness.RepositoryRoot(), "dev"), null, null!).GetAwaiter().GetResult()),
+        ["TenantAudit.RunAsync(null config)"] = ("access", () => TenantAudit.RunAsync(null!, "infra", "dev", Credentials, Options).GetAwaiter().GetResult()),
+        ["TenantAudit.RunAsync(null credentials)"] = ("credentials", () => TenantAudit.RunAsync(Dev, "infra", "dev", null!, Options).GetAwaiter().GetResult()),
+        ["TenantAudit.RunAsync(null options)"] = ("options", () => TenantAudit.RunAsync(Dev, "infra", "dev", Credentials, null!).GetAwaiter().GetResult()),
+        ["TenantAudit.Classify"] = ("window", () => TenantAudit.Classify(null, null, false, null!, new DateOnly(2026, 11, 28))),
+        ["AuditReport.Render"] = ("result", () => AuditReport.Render(null!, OutputFormat.Text)),
+        ["AuditReport.Caveat"] = ("window", () => AuditReport.Caveat(null!)),
+        ["TenantReader.ReadAsync"] = ("access", () => Reader().ReadAsync(null!, null, default).GetAwaiter().GetResult()),
+        ["TenantReader.ReadLastUseAsync"] = ("clientIds", () => Reader().ReadLastUseAsync(null!, new DateOnly(2026, 11, 28), null, default).GetAwaiter().GetResult()),
+        ["CredentialVerifier.UnknownClient"] = ("access", () => Infra.Tool.Verify.CredentialVerifier.UnknownClient(null!, null)),
+        ["CredentialVerifier.VerifyAsync"] = ("access", () => new Infra.Tool.Verify.CredentialVerifier(new Moq.Mock<Azure.Security.KeyVault.Secrets.SecretClient>(Moq.MockBehavior.Strict).Object, new HttpClient()).VerifyAsync(null!).GetAwaiter().GetResult()),
+        ["VerifyReport.Render"] = ("results", () => Infra.Tool.Verify.VerifyReport.Render(null!)),
     };
+
+    private static AccessConfig Dev => AccessConfigParser.Parse(RawStackConfig.FromMap(StackHarness.Project, "dev", StackHarness.StackConfig()));
+
+    private static AuditCredentials Credentials => new("id", "secret");
+
+    // A tenant nobody listens at: every call above must refuse its argument before sending anything.
+    private static AuditOptions Options => new(new DateOnly(2026, 11, 28), new Uri("http://127.0.0.1:9/"));
+
+    private static TenantReader Reader()
+    {
+        var api = new Uri("http://127.0.0.1:9/api/v2/");
+        var connection = new Auth0.ManagementApi.HttpClientManagementConnection();
+        return new TenantReader(new Auth0.ManagementApi.ManagementApiClient("token", api, connection), connection, api, "token");
+    }
 
     [Theory]
     [MemberData(nameof(Calls))]

@@ -349,4 +349,218 @@ public class AuditTests
             run.Single(ResourceTypes.Client, client.Key).Map("clientMetadata").OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, (string)kv.Value)),
             AuditComparison.ExpectedMetadata(client, StackHarness.Project, "dev").Select(kv => (kv.Key, kv.Value))));
     }
+
+    [Fact]
+    public async Task Every_api_drift_is_named_and_apis_of_one_status_are_in_key_order()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        tenant.Apis[0]["signing_alg"] = "HS256";
+        tenant.Apis[0]["scopes"] = new JsonArray();
+        // Without these fields at all the API still reads: no scopes, no grant types, no scope on a grant.
+        tenant.Apis[1].Remove("scopes");
+        tenant.ClientById("cid-reconciler").Remove("grant_types");
+        tenant.Grants.Single(g => (string?)g["id"] == "cgr_4").Remove("scope");
+
+        var result = await AuditAsync(tenant);
+
+        Assert.Equal(
+            [
+                "inventory-api Drifted scopes: stock:adjust stock:read -> (empty)",
+                "orders-api Drifted signing_alg: RS256 -> HS256; scopes: orders:cancel orders:read orders:write -> (empty)",
+            ],
+            result.Apis.Select(a => $"{a.Key} {a.Status} " + string.Join("; ", a.Differences.Select(d => $"{d.Field}: {d.Expected} -> {d.Actual}"))));
+        Assert.Contains("Drifted nightly-reconciler cid-reconciler grant_types: client_credentials -> (empty)", result.Clients.Select(Line));
+        Assert.Contains("Drifted partner-globex cid-globex grant orders-api scopes: orders:read -> (empty)", result.Clients.Select(Line));
+
+        using var matching = AuditFakeTenant.MatchingDev();
+        Assert.Equal(["inventory-api", "orders-api"], (await AuditAsync(matching)).Apis.Select(a => a.Key));
+    }
+
+    [Fact]
+    public async Task Only_this_projects_and_stacks_clients_match_by_key_and_of_two_claiming_one_key_the_first_by_client_id_does()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        // Each claims checkout-service's key and sorts before cid-checkout, but is another stack's, another project's,
+        // or a copy that sorts after it.
+        tenant.Clients.Add(AuditFakeTenant.Client("cid-a-prod", "Checkout (prod)", AuditFakeTenant.Metadata("checkout-service", "team-checkout", "2027-02-15", stack: "prod")));
+        var otherProject = AuditFakeTenant.Metadata("checkout-service", "team-checkout", "2027-02-15");
+        otherProject["managed_by"] = "pulumi:another";
+        tenant.Clients.Add(AuditFakeTenant.Client("cid-a-other", "Checkout (other project)", otherProject));
+        tenant.Clients.Add(AuditFakeTenant.Client("cid-z-copy", "Checkout copy", AuditFakeTenant.Metadata("checkout-service", "team-checkout", "2027-02-15")));
+        tenant.Grants.Add(AuditFakeTenant.Grant("cgr_p", "cid-a-prod", "https://api.acme.example/orders", "orders:read"));
+        tenant.Grants.Add(AuditFakeTenant.Grant("cgr_z", "cid-z-copy", "https://api.acme.example/orders", "orders:read"));
+        tenant.Grants.Add(AuditFakeTenant.Grant("cgr_y", "cid-z-copy", "https://api.acme.example/inventory", "stock:read"));
+        // A grant whose client the list no longer returns (deleted between the reads).
+        tenant.Grants.Add(AuditFakeTenant.Grant("cgr_g", "cid-gone", "https://api.acme.example/orders", "orders:read"));
+
+        var result = await AuditAsync(tenant);
+
+        Assert.Equal(
+            [
+                "Unmanaged - cid-gone '' (none) orders-api:orders:read | the client list did not return it",
+                "Unmanaged - cid-a-prod 'Checkout (prod)' team-checkout orders-api:orders:read | ",
+                "Unmanaged - cid-z-copy 'Checkout copy' team-checkout inventory-api:stock:read, orders-api:orders:read | its client_metadata says managed_by pulumi:infra, environment dev, but no config entry has its key (or a previous key) or import id: removed from config and not yet deployed, or edited by hand",
+                "Matching checkout-service cid-checkout",
+                "Matching nightly-reconciler cid-reconciler",
+                "Matching partner-globex cid-globex",
+            ],
+            result.Clients.Select(c => c.Status == AuditStatus.Unmanaged
+                ? $"{c.Status} - {c.ClientId} '{c.Name}' {c.Owner ?? "(none)"} {string.Join(", ", c.Grants.Select(g => $"{g.ApiKey}:{string.Join(' ', g.Scopes)}"))} | {c.Note}"
+                : $"{c.Status} {c.Key} {c.ClientId}"));
+    }
+
+    [Fact]
+    public async Task Unmanaged_clients_of_one_name_are_ordered_by_client_id()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        foreach (var id in new[] { "cid-b", "cid-a", "cid-c" })
+        {
+            tenant.Clients.Add(AuditFakeTenant.Client(id, "Quick test app", new JsonObject()));
+            tenant.Grants.Add(AuditFakeTenant.Grant($"cgr_{id}", id, "https://api.acme.example/orders", "orders:read"));
+        }
+
+        var result = await AuditAsync(tenant);
+
+        Assert.Equal(["cid-a", "cid-b", "cid-c"], result.Clients.Where(c => c.Status == AuditStatus.Unmanaged).Select(c => c.ClientId));
+    }
+
+    [Fact]
+    public async Task An_adopted_client_matches_by_its_import_id_whatever_its_metadata_says()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        // Adopted from a hand-made client: no metadata of ours yet, and another client claims its key.
+        const string adoptedId = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a";
+        tenant.ClientById("cid-globex")["client_metadata"] = new JsonObject();
+        tenant.ClientById("cid-globex")["client_id"] = adoptedId;
+        tenant.Grants.Single(g => (string?)g["id"] == "cgr_4")["client_id"] = adoptedId;
+        tenant.Clients.Add(AuditFakeTenant.Client("cid-a-claims-globex", "Claims globex", AuditFakeTenant.Metadata("partner-globex", "x", "2026-12-20")));
+        var adopted = Dev with { Values = Dev.Values.Edit("infra:clients", c => c[2]!["import"] = adoptedId) };
+
+        var result = await AuditAsync(tenant, config: adopted);
+
+        Assert.Equal(
+            "Drifted partner-globex Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a client_metadata.environment: dev -> (none); client_metadata.expires_at: 2026-12-20 -> (none); client_metadata.key: partner-globex -> (none); "
+                + "client_metadata.managed_by: pulumi:infra -> (none); client_metadata.owner: partnerships@acme.example -> (none)",
+            Line(Assert.Single(result.Clients, c => c.Key == "partner-globex")));
+        // The client claiming its key is not this stack's client: it holds no grant, so it is out of scope.
+        Assert.DoesNotContain(result.Clients, c => c.ClientId == "cid-a-claims-globex");
+    }
+
+    [Fact]
+    public async Task Metadata_the_tenant_has_and_config_does_not_is_drift_and_a_disabled_client_expects_disabled_true()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        var edited = Dev with
+        {
+            Values = Dev.Values.Edit("infra:clients", c =>
+            {
+                c[0]!.AsObject().Remove("expires");
+                c[1]!["disabled"] = true;
+            }),
+        };
+
+        var result = await AuditAsync(tenant, config: edited);
+
+        Assert.Equal(
+            [
+                "Drifted checkout-service cid-checkout client_metadata.expires_at: (none) -> 2027-02-15",
+                "Drifted nightly-reconciler cid-reconciler client_metadata.disabled: true -> (none)",
+                "Matching partner-globex cid-globex ",
+            ],
+            result.Clients.Select(Line));
+    }
+
+    [Fact]
+    public async Task Last_use_reads_the_newest_event_of_each_type_client_by_client_in_id_order_and_a_disabled_client_is_disabled()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        tenant.ClientById("cid-reconciler")["client_metadata"]!["disabled"] = "true";
+        var since = new DateOnly(2026, 8, 30);
+        var query = TenantReader.LogQuery("seccft", "cid-checkout", since);
+        tenant.Logs[query] = [Event("seccft", "cid-checkout", new DateTime(2026, 9, 1, 0, 0, 0, DateTimeKind.Utc)), Event("seccft", "cid-checkout", new DateTime(2026, 11, 27, 8, 0, 0, DateTimeKind.Utc)), Event("seccft", "cid-checkout", new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc))];
+        tenant.LastEvent("seccft", "cid-reconciler", since, new DateTime(2026, 11, 27, 8, 0, 0, DateTimeKind.Utc));
+        var disabled = Dev with { Values = Dev.Values.Edit("infra:clients", c => c[1]!["disabled"] = true) };
+        var progress = new List<RunProgress>();
+
+        tenant.Publish();
+        var result = await TenantAudit.RunAsync(disabled, AuditFakeTenant.Credentials, tenant.Options(lastUse: new LastUseWindow(60, 90)), new Recorder(progress));
+
+        Assert.Equal(
+            ["checkout-service Active 2026-11-27", "nightly-reconciler Disabled 2026-11-27", "partner-globex Stale -"],
+            result.Clients.Select(c => $"{c.Key} {c.LastUse!.Status} {c.LastUse.LastSuccess?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "-"}"));
+        var logs = tenant.Requests.Where(r => r.RequestMessage.Path == "/api/v2/logs").OrderBy(r => r.RequestMessage.DateTime).Select(r => r.RequestMessage.Query!).ToList();
+        Assert.Equal(
+            ["seccft cid-checkout", "feccft cid-checkout", "seccft cid-globex", "feccft cid-globex", "seccft cid-reconciler", "feccft cid-reconciler"],
+            logs.Select(q => q["q"].Single()).Select(q => $"{q[5..11]} {q.Split('"')[1]}"));
+        Assert.All(logs, q => Assert.Equal(
+            ["date:-1", "date,type,client_id", "true", "1", "0", "false"],
+            [q["sort"].Single(), q["fields"].Single(), q["include_fields"].Single(), q["per_page"].Single(), q["page"].Single(), q["include_totals"].Single()]));
+        Assert.Equal(
+            [
+                new RunProgress(0, null, "APIs"), new RunProgress(4, null, "clients: 4 read"), new RunProgress(2, null, "grants: 2 read"), new RunProgress(4, null, "grants: 4 read"),
+                new RunProgress(0, 3, "last use: 0 of 3 clients"), new RunProgress(1, 3, "last use: 1 of 3 clients"), new RunProgress(2, 3, "last use: 2 of 3 clients"),
+            ],
+            progress);
+    }
+
+    [Fact]
+    public async Task The_list_requests_ask_for_the_declared_apis_the_compared_fields_and_the_largest_pages()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+
+        await AuditAsync(tenant);
+
+        var apis = tenant.Requests.Single(r => r.RequestMessage.Path == "/api/v2/resource-servers").RequestMessage.Query!;
+        Assert.Equal(["https://api.acme.example/inventory", "https://api.acme.example/orders"], apis["identifiers"].Order(StringComparer.Ordinal));
+        Assert.Equal(["0", "100", "true"], [apis["page"].Single(), apis["per_page"].Single(), apis["include_totals"].Single()]);
+        var clients = tenant.Requests.Single(r => r.RequestMessage.Path == "/api/v2/clients").RequestMessage.Query!;
+        Assert.Equal(["client_id,name,app_type,grant_types,client_metadata", "true", "100"], [clients["fields"].Single(), clients["include_fields"].Single(), clients["take"].Single()]);
+        Assert.All(
+            tenant.Requests.Where(r => r.RequestMessage.Path == "/api/v2/client-grants").Select(r => r.RequestMessage.Query!),
+            q => Assert.Equal(["100", "absent"], [q["take"].Single(), q.ContainsKey("from") ? "present" : "absent"]));
+    }
+
+    [Fact]
+    public async Task The_stack_files_domain_may_come_from_the_options_and_a_tenant_url_without_a_slash_still_works()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        tenant.Publish();
+        var withoutDomain = Dev with { Values = Dev.Values.Where(v => v.Key != "auth0:domain").ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal) };
+        var options = tenant.Options() with { Tenant = new Uri(tenant.Url.AbsoluteUri.TrimEnd('/')), Domain = "acme-other.eu.auth0.com" };
+
+        var result = await TenantAudit.RunAsync(withoutDomain, AuditFakeTenant.Credentials, options);
+
+        Assert.Equal(("acme-other.eu.auth0.com", 0), (result.Domain, result.ExitCode));
+        Assert.Contains("\"audience\":\"https://acme-other.eu.auth0.com/api/v2/\"", tenant.Requests.Single(r => r.RequestMessage.Path == "/oauth/token").RequestMessage.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_smallest_retry_settings_still_audit_and_the_sdk_itself_never_retries_a_429()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        tenant.Publish();
+        var small = tenant.Options() with { MaxRetries = 0, MaxRetryWait = TimeSpan.Zero };
+
+        var clean = await TenantAudit.RunAsync(Dev, AuditFakeTenant.Credentials, small);
+        tenant.Server.Given(Request.Create().WithPath("/api/v2/clients").UsingGet()).AtPriority(0)
+            .RespondWith(Response.Create().WithStatusCode(429).WithBody("""{"statusCode":429,"error":"Too Many Requests","message":"Global limit has been reached","errorCode":"too_many_requests"}"""));
+        tenant.Server.ResetLogEntries();
+        var limited = await Assert.ThrowsAsync<Auth0.Core.Exceptions.RateLimitApiException>(() => TenantAudit.RunAsync(Dev, AuditFakeTenant.Credentials, small));
+
+        Assert.Equal(0, clean.ExitCode);
+        Assert.Equal("too_many_requests", limited.ApiError?.ErrorCode);
+        Assert.Single(tenant.Requests, r => r.RequestMessage.Path == "/api/v2/clients");
+    }
+
+    private static JsonObject Event(string type, string clientId, DateTime at) => new()
+    {
+        ["date"] = at.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+        ["type"] = type,
+        ["client_id"] = clientId,
+    };
+
+    private sealed class Recorder(List<RunProgress> steps) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value) => steps.Add(value);
+    }
 }

@@ -103,4 +103,21 @@ public class CommandLineTests
         Assert.EndsWith("): check infra:keyVault and that this machine reaches the vault.\n", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
     }
+
+    public static TheoryData<string> Commands => ["", "plan", "diff", "preview", "expiry", "verify", "audit", "schema"];
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public async Task Each_commands_help_lists_its_arguments_and_options_with_their_descriptions(string command)
+    {
+        var run = await ToolInProcess.RunAsync([.. command.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"]);
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Error));
+        // The usage line names the running executable (access-tool on its own, the test host here), and the defaults of
+        // --project and --today are the folder and the day it runs in.
+        var help = run.Output.Replace("testhost", "access-tool", StringComparison.Ordinal)
+            .Replace($"[default: {StackHarness.RepositoryRoot()}]", "[default: <current folder>]", StringComparison.Ordinal)
+            .Replace($"[default: {DateOnly.FromDateTime(DateTime.UtcNow)}]", "[default: <today>]", StringComparison.Ordinal);
+        TextSnapshot.AssertMatches($"help-{(command.Length == 0 ? "root" : command)}.txt", help);
+    }
 }

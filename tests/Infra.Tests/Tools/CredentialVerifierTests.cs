@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Identity;
@@ -411,5 +412,65 @@ public sealed class CredentialVerifierTests
             results.Select(r => $"{r.Client} {r.Api}"));
         Assert.All(results, r => Assert.True(r.Ok, string.Join("; ", r.Problems)));
         Assert.Equal(["m2m--checkout-service", "m2m--nightly-reconciler"], vault.Reads);
+    }
+
+    [Fact]
+    public async Task A_refusal_without_an_error_code_is_reported_with_its_status_alone()
+    {
+        using var http = new HttpClient();
+        var vault = new Mock<SecretClient>();
+        vault.Setup(v => v.GetSecretAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ThrowsAsync(new RequestFailedException(403, "Forbidden"));
+
+        var results = await new CredentialVerifier(vault.Object, http).VerifyAsync(Dev, "nightly-reconciler");
+
+        Assert.Equal("nightly-reconciler inventory-api: Key Vault: 403 error reading the client's secret", Assert.Single(results.Select(r => $"{r.Client} {r.Api}: {string.Join(" | ", r.Problems)}")));
+    }
+
+    public static TheoryData<string, AggregateException> AnsweredAggregates => new()
+    {
+        // Some tries got an HTTP answer: the vault is there, so this is not "did not answer".
+        { "mixed", new AggregateException(new RequestFailedException(0, "no answer"), new RequestFailedException(503, "busy")) },
+        { "empty", new AggregateException() },
+    };
+
+    [Theory]
+    [MemberData(nameof(AnsweredAggregates))]
+    public async Task Only_an_aggregate_of_unanswered_tries_counts_as_a_vault_that_did_not_answer(string name, AggregateException failure)
+    {
+        using var http = new HttpClient();
+        var vault = new Mock<SecretClient>();
+        vault.Setup(v => v.GetSecretAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>())).ThrowsAsync(failure);
+
+        var thrown = await Assert.ThrowsAsync<AggregateException>(() => new CredentialVerifier(vault.Object, http).VerifyAsync(Dev));
+
+        Assert.Same(failure, thrown);
+        Assert.NotEmpty(name);
+    }
+
+    [Fact]
+    public async Task Verifying_a_client_the_config_does_not_have_is_refused_by_argument()
+    {
+        using var http = new HttpClient();
+        var vault = new Mock<SecretClient>(MockBehavior.Strict);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => new CredentialVerifier(vault.Object, http).VerifyAsync(Dev, "checkout-servce"));
+
+        Assert.Equal(("onlyClient", "--client: no client 'checkout-servce' in infra:clients; its clients are checkout-service, nightly-reconciler, partner-globex. (Parameter 'onlyClient')"), (error.ParamName, error.Message));
+    }
+
+    [Fact]
+    public void The_report_lists_failures_first_with_every_problem_then_the_count()
+    {
+        VerifiedGrant[] results =
+        [
+            new("nightly-reconciler", "inventory-api", []),
+            new("checkout-service", "orders-api", ["scope is 'orders:read', expected 'orders:read orders:write'", "azp is 'x', expected 'y'"]),
+            new("checkout-service", "inventory-api", []),
+        ];
+
+        Assert.Equal(
+            "FAIL  checkout-service → orders-api: scope is 'orders:read', expected 'orders:read orders:write'; azp is 'x', expected 'y'\n"
+                + "ok    checkout-service → inventory-api\nok    nightly-reconciler → inventory-api\n2 of 3 grants verified\n",
+            VerifyReport.Render(results).ReplaceLineEndings("\n"));
     }
 }
