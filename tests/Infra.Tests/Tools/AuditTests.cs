@@ -552,6 +552,61 @@ public class AuditTests
         Assert.Single(tenant.Requests, r => r.RequestMessage.Path == "/api/v2/clients");
     }
 
+    [Fact]
+    public async Task The_domain_option_wins_over_the_stack_file_and_the_environment_only_fills_a_stack_file_without_one()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        tenant.Publish();
+        var withoutDomain = Dev with { Values = Dev.Values.Where(v => v.Key != "auth0:domain").ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal) };
+
+        var chosen = await TenantAudit.RunAsync(Dev, AuditFakeTenant.Credentials, tenant.Options() with { Domain = "acme-chosen.eu.auth0.com" });
+        var previous = Environment.GetEnvironmentVariable("AUTH0_DOMAIN");
+        AuditResult fromEnvironment, invalid;
+        try
+        {
+            Environment.SetEnvironmentVariable("AUTH0_DOMAIN", "acme-env.eu.auth0.com");
+            fromEnvironment = await TenantAudit.RunAsync(withoutDomain, AuditFakeTenant.Credentials, tenant.Options() with { Domain = null });
+            Environment.SetEnvironmentVariable("AUTH0_DOMAIN", null);
+            invalid = await TenantAudit.RunAsync(withoutDomain, AuditFakeTenant.Credentials, tenant.Options() with { Domain = null });
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AUTH0_DOMAIN", previous);
+        }
+
+        Assert.Equal("acme-chosen.eu.auth0.com", chosen.Domain);
+        Assert.Equal("acme-env.eu.auth0.com", fromEnvironment.Domain);
+        Assert.Equal(["auth0:domain"], invalid.Problems.Select(p => p.Path));
+    }
+
+    [Fact]
+    public async Task An_adopted_client_whose_import_id_the_tenant_lacks_is_still_found_by_the_key_in_its_metadata()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        var adopted = Dev with { Values = Dev.Values.Edit("infra:clients", c => c[2]!["import"] = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a") };
+
+        var result = await AuditAsync(tenant, config: adopted);
+
+        Assert.Equal("Matching partner-globex cid-globex ", Line(Assert.Single(result.Clients, c => c.Key == "partner-globex")));
+    }
+
+    [Fact]
+    public async Task A_grants_page_without_its_list_and_a_client_without_a_name_still_read()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        tenant.Clients.Add(new JsonObject { ["client_id"] = "cid-nameless", ["app_type"] = "non_interactive" });
+        tenant.Grants.Add(AuditFakeTenant.Grant("cgr_n", "cid-nameless", "https://api.acme.example/orders", "orders:read"));
+        tenant.Publish();
+        tenant.Server.Given(Request.Create().WithPath("/api/v2/client-grants").UsingGet().WithParam("audience", "https://api.acme.example/inventory")).AtPriority(0)
+            .RespondWith(AuditFakeTenant.Json(new JsonObject()));
+
+        var result = await TenantAudit.RunAsync(Dev, AuditFakeTenant.Credentials, tenant.Options());
+
+        var nameless = Assert.Single(result.Clients, c => c.Status == AuditStatus.Unmanaged);
+        Assert.Equal(("cid-nameless", ""), (nameless.ClientId, nameless.Name));
+        Assert.Contains("Drifted nightly-reconciler cid-reconciler grant inventory-api scopes: stock:adjust stock:read -> (none)", result.Clients.Select(Line));
+    }
+
     private static JsonObject Event(string type, string clientId, DateTime at) => new()
     {
         ["date"] = at.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
