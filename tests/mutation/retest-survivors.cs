@@ -40,8 +40,15 @@ static int Run(FileInfo reportFile, DirectoryInfo repo, string[] files, string? 
 {
     var report = JsonNode.Parse(File.ReadAllText(reportFile.FullName))!.AsObject();
     // The report names files by their absolute path in the clone Stryker ran in; projectRoot is the mutated project's
-    // folder there, so the path relative to its parent is the path in any clone.
-    var reportRepo = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator((string)report["projectRoot"]!))!;
+    // folder there (infra, or tools/AccessTool). That clone's root is the nearest folder above it from which the
+    // project's path leads to the same project in this repository.
+    var projectRoot = Path.TrimEndingDirectorySeparator((string)report["projectRoot"]!);
+    var reportRepo = Path.GetDirectoryName(projectRoot)!;
+    while (!Directory.Exists(Path.Combine(repo.FullName, Path.GetRelativePath(reportRepo, projectRoot)))
+        || Directory.GetFiles(Path.Combine(repo.FullName, Path.GetRelativePath(reportRepo, projectRoot)), "*.csproj").Length == 0)
+    {
+        reportRepo = Path.GetDirectoryName(reportRepo) ?? throw new InvalidOperationException($"No folder of {repo.FullName} holds the report's project {projectRoot}.");
+    }
     var testProject = Path.Combine(repo.FullName, "tests", "Infra.Tests", "Infra.Tests.csproj");
     var results = new List<JsonObject>();
 

@@ -561,9 +561,12 @@ public class AuditTests
 
         var chosen = await TenantAudit.RunAsync(Dev, AuditFakeTenant.Credentials, tenant.Options() with { Domain = "acme-chosen.eu.auth0.com" });
         var previous = Environment.GetEnvironmentVariable("AUTH0_DOMAIN");
-        AuditResult fromEnvironment, invalid;
+        AuditResult overEnvironment, fromEnvironment, invalid;
         try
         {
+            // The option is the domain the stack file lacks, whatever the environment says.
+            Environment.SetEnvironmentVariable("AUTH0_DOMAIN", "https://not-a-host-name/");
+            overEnvironment = await TenantAudit.RunAsync(withoutDomain, AuditFakeTenant.Credentials, tenant.Options() with { Domain = "acme-chosen.eu.auth0.com" });
             Environment.SetEnvironmentVariable("AUTH0_DOMAIN", "acme-env.eu.auth0.com");
             fromEnvironment = await TenantAudit.RunAsync(withoutDomain, AuditFakeTenant.Credentials, tenant.Options() with { Domain = null });
             Environment.SetEnvironmentVariable("AUTH0_DOMAIN", null);
@@ -575,6 +578,7 @@ public class AuditTests
         }
 
         Assert.Equal("acme-chosen.eu.auth0.com", chosen.Domain);
+        Assert.Equal(("acme-chosen.eu.auth0.com", 0), (overEnvironment.Domain, overEnvironment.Problems.Count));
         Assert.Equal("acme-env.eu.auth0.com", fromEnvironment.Domain);
         Assert.Equal(["auth0:domain"], invalid.Problems.Select(p => p.Path));
     }
