@@ -13,33 +13,16 @@ internal static class ToolInProcess
 {
     public static Task<ToolRun> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string?>(), args);
 
-    /// <summary>
-    /// Runs it with <paramref name="environment"/> set (or, where null, removed) for the run's duration; the test
-    /// assembly runs one test at a time, so no other test sees the change.
-    /// </summary>
+    /// <summary>Runs it with <paramref name="environment"/> set (or, where null, removed) for the run's duration.</summary>
     public static async Task<ToolRun> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var previous = environment.Keys.ToDictionary(name => name, Environment.GetEnvironmentVariable);
+        using var scope = new EnvironmentScope(environment);
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var error = new StringWriter(CultureInfo.InvariantCulture);
-        try
-        {
-            foreach (var (name, value) in environment)
-            {
-                Environment.SetEnvironmentVariable(name, value);
-            }
 
-            // Progress only shows on an interactive console; this one is not, as in a pipe.
-            var command = AccessToolCommand.Create(StackHarness.RepositoryRoot(), ReportConsole.Plain(TextWriter.Null));
-            var exitCode = await command.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-            return new ToolRun(exitCode, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            foreach (var (name, value) in previous)
-            {
-                Environment.SetEnvironmentVariable(name, value);
-            }
-        }
+        // Progress only shows on an interactive console; this one is not, as in a pipe.
+        var command = AccessToolCommand.Create(StackHarness.RepositoryRoot(), ReportConsole.Plain(TextWriter.Null));
+        var exitCode = await command.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return new ToolRun(exitCode, output.ToString(), error.ToString());
     }
 }

@@ -109,7 +109,7 @@ internal sealed class AuditFakeTenant : IDisposable
         ["is_system"] = false,
     };
 
-    private static JsonObject LogEvent(string type, string clientId, DateTime at) => new()
+    public static JsonObject LogEvent(string type, string clientId, DateTime at) => new()
     {
         ["date"] = at.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
         ["type"] = type,

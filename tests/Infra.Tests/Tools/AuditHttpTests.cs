@@ -20,21 +20,11 @@ public class AuditHttpTests
     [InlineData("id", null, false)]
     public void Credentials_come_from_both_variables_or_not_at_all(string? id, string? secret, bool found)
     {
-        var previous = (Environment.GetEnvironmentVariable(AuditCredentials.ClientIdVariable), Environment.GetEnvironmentVariable(AuditCredentials.ClientSecretVariable));
-        try
-        {
-            Environment.SetEnvironmentVariable(AuditCredentials.ClientIdVariable, id);
-            Environment.SetEnvironmentVariable(AuditCredentials.ClientSecretVariable, secret);
+        using var scope = new EnvironmentScope(new Dictionary<string, string?> { [AuditCredentials.ClientIdVariable] = id, [AuditCredentials.ClientSecretVariable] = secret });
 
-            var credentials = AuditCredentials.FromEnvironment();
+        var credentials = AuditCredentials.FromEnvironment();
 
-            Assert.Equal(found ? "id [secret]" : null, credentials?.ToString());
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(AuditCredentials.ClientIdVariable, previous.Item1);
-            Environment.SetEnvironmentVariable(AuditCredentials.ClientSecretVariable, previous.Item2);
-        }
+        Assert.Equal(found ? "id [secret]" : null, credentials?.ToString());
     }
 
     [Theory]

@@ -14,6 +14,9 @@ public class AuditTests
 {
     private static StackConfig Dev => StackFiles.Load(StackHarness.RepositoryRoot(), "dev");
 
+    /// <summary>The dev stack file without <c>auth0:domain</c>, as pipelines that set the tenant in the environment keep it.</summary>
+    private static StackConfig DevWithoutDomain => Dev with { Values = Dev.Values.Where(v => v.Key != "auth0:domain").ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal) };
+
     private static async Task<AuditResult> AuditAsync(AuditFakeTenant tenant, LastUseWindow? lastUse = null, double maxRps = 1000, StackConfig? config = null)
     {
         tenant.Publish();
@@ -477,7 +480,7 @@ public class AuditTests
         tenant.ClientById("cid-reconciler")["client_metadata"]!["disabled"] = "true";
         var since = new DateOnly(2026, 8, 30);
         var query = TenantReader.LogQuery("seccft", "cid-checkout", since);
-        tenant.Logs[query] = [Event("seccft", "cid-checkout", new DateTime(2026, 9, 1, 0, 0, 0, DateTimeKind.Utc)), Event("seccft", "cid-checkout", new DateTime(2026, 11, 27, 8, 0, 0, DateTimeKind.Utc)), Event("seccft", "cid-checkout", new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc))];
+        tenant.Logs[query] = [AuditFakeTenant.LogEvent("seccft", "cid-checkout", new DateTime(2026, 9, 1, 0, 0, 0, DateTimeKind.Utc)), AuditFakeTenant.LogEvent("seccft", "cid-checkout", new DateTime(2026, 11, 27, 8, 0, 0, DateTimeKind.Utc)), AuditFakeTenant.LogEvent("seccft", "cid-checkout", new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc))];
         tenant.LastEvent("seccft", "cid-reconciler", since, new DateTime(2026, 11, 27, 8, 0, 0, DateTimeKind.Utc));
         var disabled = Dev with { Values = Dev.Values.Edit("infra:clients", c => c[1]!["disabled"] = true) };
         var progress = new List<RunProgress>();
@@ -525,10 +528,9 @@ public class AuditTests
     {
         using var tenant = AuditFakeTenant.MatchingDev();
         tenant.Publish();
-        var withoutDomain = Dev with { Values = Dev.Values.Where(v => v.Key != "auth0:domain").ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal) };
         var options = tenant.Options() with { Tenant = new Uri(tenant.Url.AbsoluteUri.TrimEnd('/')), Domain = "acme-other.eu.auth0.com" };
 
-        var result = await TenantAudit.RunAsync(withoutDomain, AuditFakeTenant.Credentials, options);
+        var result = await TenantAudit.RunAsync(DevWithoutDomain, AuditFakeTenant.Credentials, options);
 
         Assert.Equal(("acme-other.eu.auth0.com", 0), (result.Domain, result.ExitCode));
         Assert.Contains("\"audience\":\"https://acme-other.eu.auth0.com/api/v2/\"", tenant.Requests.Single(r => r.RequestMessage.Path == "/oauth/token").RequestMessage.Body, StringComparison.Ordinal);
@@ -557,24 +559,24 @@ public class AuditTests
     {
         using var tenant = AuditFakeTenant.MatchingDev();
         tenant.Publish();
-        var withoutDomain = Dev with { Values = Dev.Values.Where(v => v.Key != "auth0:domain").ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal) };
 
         var chosen = await TenantAudit.RunAsync(Dev, AuditFakeTenant.Credentials, tenant.Options() with { Domain = "acme-chosen.eu.auth0.com" });
-        var previous = Environment.GetEnvironmentVariable("AUTH0_DOMAIN");
         AuditResult overEnvironment, fromEnvironment, invalid;
-        try
+
+        // The option is the domain the stack file lacks, whatever the environment says.
+        using (new EnvironmentScope("AUTH0_DOMAIN", "https://not-a-host-name/"))
         {
-            // The option is the domain the stack file lacks, whatever the environment says.
-            Environment.SetEnvironmentVariable("AUTH0_DOMAIN", "https://not-a-host-name/");
-            overEnvironment = await TenantAudit.RunAsync(withoutDomain, AuditFakeTenant.Credentials, tenant.Options() with { Domain = "acme-chosen.eu.auth0.com" });
-            Environment.SetEnvironmentVariable("AUTH0_DOMAIN", "acme-env.eu.auth0.com");
-            fromEnvironment = await TenantAudit.RunAsync(withoutDomain, AuditFakeTenant.Credentials, tenant.Options() with { Domain = null });
-            Environment.SetEnvironmentVariable("AUTH0_DOMAIN", null);
-            invalid = await TenantAudit.RunAsync(withoutDomain, AuditFakeTenant.Credentials, tenant.Options() with { Domain = null });
+            overEnvironment = await TenantAudit.RunAsync(DevWithoutDomain, AuditFakeTenant.Credentials, tenant.Options() with { Domain = "acme-chosen.eu.auth0.com" });
         }
-        finally
+
+        using (new EnvironmentScope("AUTH0_DOMAIN", "acme-env.eu.auth0.com"))
         {
-            Environment.SetEnvironmentVariable("AUTH0_DOMAIN", previous);
+            fromEnvironment = await TenantAudit.RunAsync(DevWithoutDomain, AuditFakeTenant.Credentials, tenant.Options() with { Domain = null });
+        }
+
+        using (new EnvironmentScope("AUTH0_DOMAIN", null))
+        {
+            invalid = await TenantAudit.RunAsync(DevWithoutDomain, AuditFakeTenant.Credentials, tenant.Options() with { Domain = null });
         }
 
         Assert.Equal("acme-chosen.eu.auth0.com", chosen.Domain);
@@ -610,13 +612,6 @@ public class AuditTests
         Assert.Equal(("cid-nameless", ""), (nameless.ClientId, nameless.Name));
         Assert.Contains("Drifted nightly-reconciler cid-reconciler grant inventory-api scopes: stock:adjust stock:read -> (none)", result.Clients.Select(Line));
     }
-
-    private static JsonObject Event(string type, string clientId, DateTime at) => new()
-    {
-        ["date"] = at.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
-        ["type"] = type,
-        ["client_id"] = clientId,
-    };
 
     private sealed class Recorder(List<RunProgress> steps) : IProgress<RunProgress>
     {
