@@ -5,6 +5,7 @@ using Infra.Tool.Audit;
 using Infra.Tool.Diff;
 using Infra.Tool.Expiry;
 using Infra.Tool.Plan;
+using Infra.Tool.Rendering;
 
 namespace Infra.Tests;
 
@@ -47,6 +48,14 @@ public class NullArgumentTests
         ["CredentialVerifier.UnknownClient"] = ("access", () => Infra.Tool.Verify.CredentialVerifier.UnknownClient(null!, null)),
         ["CredentialVerifier.VerifyAsync"] = ("access", () => new Infra.Tool.Verify.CredentialVerifier(new Moq.Mock<Azure.Security.KeyVault.Secrets.SecretClient>(Moq.MockBehavior.Strict).Object, new HttpClient()).VerifyAsync(null!).GetAwaiter().GetResult()),
         ["VerifyReport.Render"] = ("results", () => Infra.Tool.Verify.VerifyReport.Render(null!)),
+        ["InputDisplay.Summary"] = ("inputs", () => InputDisplay.Summary("azure-native:keyvault:Vault", null!, new HashSet<string>())),
+        ["InputDisplay.Details"] = ("inputs", () => InputDisplay.Details(null!, new HashSet<string>()).ToList()),
+        ["ProgressDisplay.Shows"] = ("console", () => ProgressDisplay.Shows(null!)),
+        ["ProgressDisplay.RunAsync(null console)"] = ("console", () => ProgressDisplay.RunAsync(null!, "t", _ => Task.FromResult(0)).GetAwaiter().GetResult()),
+        ["ProgressDisplay.RunAsync(null work)"] = ("work", () => ProgressDisplay.RunAsync<int>(ReportConsole.Plain(TextWriter.Null), "t", null!).GetAwaiter().GetResult()),
+        ["ReportConsole.PlainText"] = ("write", () => ReportConsole.PlainText(null!)),
+        ["ReportConsole.Guide"] = ("console", () => ReportConsole.Guide(null!)),
+        ["ReportConsole.Arrow"] = ("console", () => ReportConsole.Arrow(null!)),
     };
 
     private static AccessConfig Dev => AccessConfigParser.Parse(RawStackConfig.FromMap(StackHarness.Project, "dev", StackHarness.StackConfig()));

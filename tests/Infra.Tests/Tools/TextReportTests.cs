@@ -31,6 +31,8 @@ public class TextReportTests
     [InlineData("[secret]", "[secret]")]
     [InlineData("Checkout service", "Checkout service")]
     [InlineData("orders, stock", "\"orders, stock\"")]
+    [InlineData("[orders]", "\"[orders]\"")] // a list's bracket in the first character
+    [InlineData("(none)", "\"(none)\"")]
     [InlineData("", "\"\"")]
     [InlineData("abc\ndef", "<7 bytes, sha256 d53d6b91>")]
     public void A_value_is_shown_bare_quoted_as_known_after_apply_or_as_its_size_and_hash(string value, string shown)
@@ -62,6 +64,34 @@ public class TextReportTests
             ["properties.attributes.enabled: true", "properties.attributes.expires: 1802649600", "properties.contentType: application/json", "properties.value: [secret]", "secretName: m2m--checkout-service", "tags.owner: team-checkout"],
             InputDisplay.Details(secret, Placeholders));
         Assert.Empty(InputDisplay.Details([], Placeholders));
+    }
+
+    [Fact]
+    public void Details_keep_an_empty_map_or_list_and_a_list_not_all_of_objects_on_one_line()
+    {
+        var inputs = new JsonObject
+        {
+            ["tags"] = new JsonObject(),
+            ["scopes"] = new JsonArray(),
+            ["mixed"] = new JsonArray(new JsonObject { ["name"] = "orders:read" }, "stock:read"),
+            ["grants"] = new JsonArray(new JsonObject { ["audience"] = "https://api.acme.test/orders" }),
+        };
+
+        Assert.Equal(
+            ["tags: {}", "scopes: []", "mixed: [{name: orders:read}, stock:read]", "grants[0].audience: https://api.acme.test/orders"],
+            InputDisplay.Details(inputs, Placeholders));
+    }
+
+    [Theory]
+    [InlineData("azure-native:resources:ResourceGroup", """{"resourceGroupName":"rg-m2m-dev","location":"westeurope","tags":{"environment":"dev"}}""", "resourceGroupName: rg-m2m-dev, location: westeurope")]
+    [InlineData("azure-native:keyvault:Vault", """{"vaultName":"kv-m2m-dev","location":"westeurope","properties":{"publicNetworkAccess":"Disabled","tenantId":"t"}}""", "vaultName: kv-m2m-dev, location: westeurope, publicNetworkAccess: Disabled")]
+    [InlineData("azure-native:authorization:RoleAssignment", """{"principalId":"p-1","principalType":"ServicePrincipal","roleDefinitionId":"/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7"}""", "principalId: p-1, principalType: ServicePrincipal, role: Key Vault Secrets Officer")]
+    [InlineData("azure-native:authorization:RoleAssignment", """{"principalId":"p-2","principalType":"Group","roleDefinitionId":"/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/4633458b-17de-408a-b874-0445c86b69e6"}""", "principalId: p-2, principalType: Group, role: Key Vault Secrets User")]
+    [InlineData("azure-native:authorization:RoleAssignment", """{"principalId":"p-3","roleDefinitionId":"/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/acdd72a7"}""", "principalId: p-3, role: /subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/acdd72a7")]
+    [InlineData("infra:auth0:CredentialExchangePolicy", """{"anything":"x"}""", "")]
+    public void The_inputs_that_matter_of_the_vault_a_stack_creates_and_of_role_assignments_name_the_role(string type, string inputs, string summary)
+    {
+        Assert.Equal(summary, InputDisplay.Summary(type, JsonNode.Parse(inputs)!.AsObject(), Placeholders));
     }
 
     [Fact]
