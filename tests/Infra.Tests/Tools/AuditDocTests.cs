@@ -42,7 +42,7 @@ public class AuditDocTests
     {
         var doc = Doc("audit.md");
 
-        Assert.Contains("**154 requests** for 5,000 clients", doc, StringComparison.Ordinal);
+        Assert.Contains("**155 requests** for 5,000 clients", doc, StringComparison.Ordinal);
         Assert.Contains("`read:clients read:client_grants read:resource_servers`", doc, StringComparison.Ordinal);
     }
 

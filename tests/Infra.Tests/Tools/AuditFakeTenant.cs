@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Infra.Tool.Audit;
+using WireMock;
 using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
+using WireMock.Types;
 
 namespace Infra.Tests.Tools;
 
@@ -129,11 +131,13 @@ internal sealed class AuditFakeTenant : IDisposable
         Server.Given(Request.Create().WithPath("/oauth/token").UsingPost())
             .RespondWith(Json(new JsonObject { ["access_token"] = Token, ["token_type"] = "Bearer", ["expires_in"] = 86400 }));
 
-        // Offset pagination with include_totals=true: {resource_servers, start, limit, total}.
-        Server.Given(Request.Create().WithPath("/api/v2/resource-servers").UsingGet())
-            .RespondWith(Json(new JsonObject { ["resource_servers"] = new JsonArray([.. Apis.Select(a => a.DeepClone())]), ["start"] = 0, ["limit"] = 100, ["total"] = Apis.Count }));
+        // GET /api/v2/resource-servers: filtered by the `identifiers` given (at most 10, as Auth0 documents), offset
+        // pages (page from 0, per_page), as an array or, with include_totals=true, {resource_servers, start, limit, total}.
+        Server.Given(Request.Create().WithPath("/api/v2/resource-servers").UsingGet()).RespondWith(Response.Create().WithCallback(ResourceServers));
 
         Pages("/api/v2/clients", "clients", Clients, null);
+        // An API nobody is granted: an empty page.
+        Server.Given(Request.Create().WithPath("/api/v2/client-grants").UsingGet()).AtPriority(100).RespondWith(Json(new JsonObject { ["client_grants"] = new JsonArray() }));
         foreach (var audience in Grants.Select(g => (string)g["audience"]!).Distinct(StringComparer.Ordinal))
         {
             Pages("/api/v2/client-grants", "client_grants", [.. Grants.Where(g => (string?)g["audience"] == audience)], audience);
@@ -146,6 +150,31 @@ internal sealed class AuditFakeTenant : IDisposable
             Server.Given(Request.Create().WithPath("/api/v2/logs").UsingGet().WithParam("q", query)).AtPriority(1).RespondWith(Json(events.DeepClone()));
         }
     }
+
+    private ResponseMessage ResourceServers(IRequestMessage request)
+    {
+        var query = request.Query ?? new Dictionary<string, WireMockList<string>>();
+        var identifiers = query.TryGetValue("identifiers", out var wanted) ? wanted.ToHashSet(StringComparer.Ordinal) : null;
+        if (identifiers?.Count > TenantReader.IdentifiersPerRequest)
+        {
+            return Answer(400, new JsonObject { ["statusCode"] = 400, ["error"] = "Bad Request", ["message"] = $"Payload validation error: 'Too many items ({identifiers.Count}), maximum {TenantReader.IdentifiersPerRequest}' on property identifiers.", ["errorCode"] = "invalid_query_string" });
+        }
+
+        var matching = Apis.Where(a => identifiers is null || identifiers.Contains((string)a["identifier"]!)).ToList();
+        var page = query.TryGetValue("page", out var p) ? int.Parse(p.Single(), CultureInfo.InvariantCulture) : 0;
+        var perPage = query.TryGetValue("per_page", out var pp) ? int.Parse(pp.Single(), CultureInfo.InvariantCulture) : 50;
+        var items = new JsonArray([.. matching.Skip(page * perPage).Take(perPage).Select(a => a.DeepClone())]);
+        return query.TryGetValue("include_totals", out var totals) && totals.Single() == "true"
+            ? Answer(200, new JsonObject { ["resource_servers"] = items, ["start"] = page * perPage, ["limit"] = perPage, ["total"] = matching.Count })
+            : Answer(200, items);
+    }
+
+    private static ResponseMessage Answer(int status, JsonNode body) => new()
+    {
+        StatusCode = status,
+        Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new("application/json") },
+        BodyData = new WireMock.Util.BodyData { BodyAsString = body.ToJsonString(), DetectedBodyType = WireMock.Types.BodyType.String },
+    };
 
     /// <summary>Checkpoint pages: the first without <c>from</c>, each next one at the cursor the previous one gave.</summary>
     private void Pages(string path, string field, List<JsonObject> items, string? audience)

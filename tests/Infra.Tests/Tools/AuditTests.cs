@@ -1,3 +1,4 @@
+using Infra.Config;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Infra.Tests.Support;
@@ -515,12 +516,38 @@ public class AuditTests
 
         var apis = tenant.Requests.Single(r => r.RequestMessage.Path == "/api/v2/resource-servers").RequestMessage.Query!;
         Assert.Equal(["https://api.acme.example/inventory", "https://api.acme.example/orders"], apis["identifiers"].Order(StringComparer.Ordinal));
-        Assert.Equal(["0", "100", "true"], [apis["page"].Single(), apis["per_page"].Single(), apis["include_totals"].Single()]);
+        Assert.Equal(["0", "10", "false"], [apis["page"].Single(), apis["per_page"].Single(), apis["include_totals"].Single()]);
         var clients = tenant.Requests.Single(r => r.RequestMessage.Path == "/api/v2/clients").RequestMessage.Query!;
         Assert.Equal(["client_id,name,app_type,grant_types,client_metadata", "true", "100"], [clients["fields"].Single(), clients["include_fields"].Single(), clients["take"].Single()]);
         Assert.All(
             tenant.Requests.Where(r => r.RequestMessage.Path == "/api/v2/client-grants").Select(r => r.RequestMessage.Query!),
             q => Assert.Equal(["100", "absent"], [q["take"].Single(), q.ContainsKey("from") ? "present" : "absent"]));
+    }
+
+    [Theory]
+    [InlineData(2, new[] { 2 })]
+    [InlineData(10, new[] { 10 })]
+    [InlineData(11, new[] { 10, 1 })]
+    [InlineData(25, new[] { 10, 10, 5 })]
+    public async Task Declared_apis_are_asked_for_ten_identifiers_a_request_as_auth0_takes_no_more(int declared, int[] perRequest)
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        var dev = AccessConfigParser.Parse(RawStackConfig.FromMap(StackHarness.Project, "dev", StackHarness.StackConfig()));
+        var more = Enumerable.Range(0, declared - dev.Apis.Count)
+            .Select(i => new ApiDefinition($"bulk-{i:00}", $"Bulk {i:00}", $"https://api.acme.example/bulk/{i:00}", [new ApiScope("bulk:read", "Read")], 3600, "RS256"))
+            .ToList();
+        tenant.Apis.AddRange(more.Select(a => AuditFakeTenant.Api(a.Identifier, a.Name, 3600, "bulk:read")));
+        tenant.Apis.Add(AuditFakeTenant.Api("https://api.acme.example/undeclared", "Undeclared", 3600, "x:read"));
+        tenant.Publish();
+        var access = dev with { Apis = [.. dev.Apis, .. more] };
+
+        var result = await TenantAudit.RunAsync(access, StackHarness.Project, "dev", AuditFakeTenant.Credentials, tenant.Options());
+
+        var requests = tenant.Requests.Where(r => r.RequestMessage.Path == "/api/v2/resource-servers").Select(r => r.RequestMessage.Query!).ToList();
+        Assert.Equal(perRequest, requests.Select(q => q["identifiers"].Count));
+        Assert.Equal(access.Apis.Select(a => a.Identifier), requests.SelectMany(q => q["identifiers"]));
+        Assert.All(requests, q => Assert.Equal(["0", "10", "false"], [q["page"].Single(), q["per_page"].Single(), q["include_totals"].Single()]));
+        Assert.Equal(access.Apis.Select(a => (a.Key, AuditStatus.Matching)).Order(), result.Apis.Select(a => (a.Key, a.Status)).Order());
     }
 
     [Fact]

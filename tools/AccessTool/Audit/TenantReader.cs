@@ -19,6 +19,12 @@ public sealed class TenantReader(ManagementApiClient api, IManagementConnection 
     public const int PageSize = 100;
 
     /// <summary>
+    /// How many <c>identifiers</c> GET /api/v2/resource-servers takes in one request: "may be specified multiple
+    /// times (max 10)" (https://auth0.com/docs/api/management/v2/resource-servers/get-resource-servers).
+    /// </summary>
+    public const int IdentifiersPerRequest = 10;
+
+    /// <summary>
     /// The client fields compared. <c>client_secret</c> is not among them, so it is never requested (and the audit
     /// client lacks read:client_keys, so Auth0 would not return it anyway). <c>app_type</c> must be asked for: the SDK's
     /// <c>Client.ApplicationType</c> is a non-nullable enum (src/Auth0.ManagementApi/Models/Client/Client.cs), so an
@@ -90,23 +96,21 @@ public sealed class TenantReader(ManagementApiClient api, IManagementConnection 
     private async Task<List<LiveApi>> ReadApisAsync(IReadOnlyList<string> identifiers, CancellationToken cancellationToken)
     {
         var apis = new List<LiveApi>();
-        for (var pageNo = 0; ; pageNo++)
+        foreach (var batch in identifiers.Chunk(IdentifiersPerRequest))
         {
-            // Only the declared identifiers (ResourceServerGetRequest.Identifiers, repeated `identifiers` parameters):
-            // one request for any realistic number of APIs. ResourceServersClient has page/per_page only, no fields.
-            var page = await api.ResourceServers.GetAllAsync(new ResourceServerGetRequest { Identifiers = [.. identifiers] }, new PaginationInfo(pageNo, PageSize, true), cancellationToken).ConfigureAwait(false);
-            apis.AddRange(page.Where(r => identifiers.Contains(r.Identifier, StringComparer.Ordinal)).Select(r => new LiveApi(
+            // Only the declared identifiers (ResourceServerGetRequest.Identifiers, repeated `identifiers` parameters),
+            // at most 10 a request. Identifiers are unique in a tenant, so a batch is one page.
+            var page = await api.ResourceServers.GetAllAsync(new ResourceServerGetRequest { Identifiers = batch }, new PaginationInfo(0, IdentifiersPerRequest, false), cancellationToken).ConfigureAwait(false);
+            apis.AddRange(page.Select(r => new LiveApi(
                 r.Identifier,
                 r.Name,
                 r.TokenLifetime,
                 r.TokenLifetimeForWeb,
                 r.SigningAlgorithm is { } alg ? alg.ToString() : null,
                 [.. (r.Scopes ?? []).Select(s => s.Value)])));
-            if (page.Count < PageSize || page.Paging is null || (pageNo + 1) * PageSize >= page.Paging.Total)
-            {
-                return apis;
-            }
         }
+
+        return apis;
     }
 
     /// <summary>

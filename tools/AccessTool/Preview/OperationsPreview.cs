@@ -272,12 +272,16 @@ public static class OperationsPreview
             yield return alias;
         }
 
-        if (resource.ParentUrn is null || !foundAt.TryGetValue(resource.ParentUrn, out var parentAlias))
+        // Not `ParentUrn is null || !TryGetValue(…, out var parentAlias)`: Stryker.NET's `||` → `&&` mutant of that
+        // leaves parentAlias unassigned, a compile error for which it drops every mutant of this method untested.
+        var parentUrn = resource.ParentUrn;
+        var parentAlias = parentUrn is null ? null : foundAt.GetValueOrDefault(parentUrn);
+        if (parentUrn is null || parentAlias is null)
         {
             yield break;
         }
 
-        var parentName = NameOf(resource.ParentUrn);
+        var parentName = NameOf(parentUrn);
         foreach (var name in resource.AliasUrns.Select(NameOf).Prepend(resource.Name))
         {
             var aliasName = name.StartsWith(parentName, StringComparison.Ordinal) ? NameOf(parentAlias) + name[parentName.Length..] : name;
