@@ -1,6 +1,6 @@
-using Infra.Config;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Infra.Config;
 using Infra.Tests.Support;
 using Infra.Tool;
 using Infra.Tool.Audit;
