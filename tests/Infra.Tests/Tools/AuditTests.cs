@@ -564,6 +564,31 @@ public class AuditTests
     }
 
     [Fact]
+    public async Task A_tenant_url_with_a_path_keeps_it_for_every_request()
+    {
+        using var tenant = AuditFakeTenant.MatchingDev();
+        tenant.Publish();
+        var options = tenant.Options() with { Tenant = new Uri(tenant.Url, "behind-a-proxy") };
+
+        // The fake answers at its root only: what matters is where the audit asked.
+        await Assert.ThrowsAsync<AuditConnectionException>(() => TenantAudit.RunAsync(Dev, AuditFakeTenant.Credentials, options));
+
+        Assert.Equal("/behind-a-proxy/oauth/token", Assert.Single(tenant.Requests).RequestMessage.Path);
+    }
+
+    [Fact]
+    public async Task Without_a_tenant_url_the_audit_asks_the_domain_over_https()
+    {
+        var access = AccessConfigParser.Parse(RawStackConfig.FromMap(StackHarness.Project, "dev", StackHarness.StackConfig()));
+        var options = new AuditOptions(AuditFakeTenant.StackToday, Tenant: null, Domain: "127.0.0.1:9");
+
+        // Nothing listens on the discard port: refused at once, and the message names where the audit went.
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => TenantAudit.RunAsync(access, StackHarness.Project, "dev", AuditFakeTenant.Credentials, options));
+
+        Assert.StartsWith("Connection refused (127.0.0.1:9)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_smallest_retry_settings_still_audit_and_the_sdk_itself_never_retries_a_429()
     {
         using var tenant = AuditFakeTenant.MatchingDev();
