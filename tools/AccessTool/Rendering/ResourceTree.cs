@@ -41,5 +41,5 @@ internal static class ResourceTree
     }
 
     /// <summary>The operation as <c>pulumi preview</c> writes it.</summary>
-    public static string Word(OperationKind kind) => kind == OperationKind.Same ? "same" : kind.ToString().ToLowerInvariant();
+    public static string Word(OperationKind kind) => kind.ToString().ToLowerInvariant();
 }
