@@ -5,6 +5,7 @@ using Infra.Tool.Audit;
 using Infra.Tool.Diff;
 using Infra.Tool.Expiry;
 using Infra.Tool.Plan;
+using Infra.Tool.Preview;
 using Infra.Tool.Rendering;
 
 namespace Infra.Tests;
@@ -48,6 +49,22 @@ public class NullArgumentTests
         ["CredentialVerifier.UnknownClient"] = ("access", () => Infra.Tool.Verify.CredentialVerifier.UnknownClient(null!, null)),
         ["CredentialVerifier.VerifyAsync"] = ("access", () => new Infra.Tool.Verify.CredentialVerifier(new Moq.Mock<Azure.Security.KeyVault.Secrets.SecretClient>(Moq.MockBehavior.Strict).Object, new HttpClient()).VerifyAsync(null!).GetAwaiter().GetResult()),
         ["VerifyReport.Render"] = ("results", () => Infra.Tool.Verify.VerifyReport.Render(null!)),
+        ["OfflinePlan.RunAsync"] = ("config", () => OfflinePlan.RunAsync(null!, new DateOnly(2026, 11, 28)).GetAwaiter().GetResult()),
+        ["PlanReport.Render"] = ("plan", () => PlanReport.Render(null!, OutputFormat.Text)),
+        ["PlanReport.Write(null console)"] = ("console", () => PlanReport.Write(null!, EmptyPlan)),
+        ["PlanReport.Write(null plan)"] = ("plan", () => PlanReport.Write(ReportConsole.Plain(TextWriter.Null), null!)),
+        ["PlanReport.Capacity"] = ("config", () => PlanReport.Capacity(null!, "infra")),
+        ["PlanMocks.NewResourceAsync"] = ("args", () => new PlanMocks().NewResourceAsync(null!).GetAwaiter().GetResult()),
+        ["PlanMocks.CallAsync"] = ("args", () => new PlanMocks().CallAsync(null!).GetAwaiter().GetResult()),
+        ["OperationsPreview.RunAsync"] = ("after", () => OperationsPreview.RunAsync(null, null!, new DateOnly(2026, 11, 28)).GetAwaiter().GetResult()),
+        ["OperationsPreview.Compare"] = ("after", () => OperationsPreview.Compare(null, null!, new DateOnly(2026, 11, 28))),
+        ["OperationsPreview.Dependencies"] = ("plan", () => OperationsPreview.Dependencies(null!)),
+        ["OperationsReport.ExitCode"] = ("preview", () => OperationsReport.ExitCode(null!)),
+        ["OperationsReport.Render"] = ("preview", () => OperationsReport.Render(null!, OutputFormat.Text)),
+        ["OperationsReport.Summary"] = ("preview", () => OperationsReport.Summary(null!)),
+        ["OperationsReport.Write(null console)"] = ("console", () => OperationsReport.Write(null!, EmptyPreview)),
+        ["OperationsReport.Write(null preview)"] = ("preview", () => OperationsReport.Write(ReportConsole.Plain(TextWriter.Null), null!)),
+        ["ReplacementRules.For"] = ("type", () => ReplacementRules.For(null!)),
         ["InputDisplay.Summary"] = ("inputs", () => InputDisplay.Summary("azure-native:keyvault:Vault", null!, new HashSet<string>())),
         ["InputDisplay.Details"] = ("inputs", () => InputDisplay.Details(null!, new HashSet<string>()).ToList()),
         ["ProgressDisplay.Shows"] = ("console", () => ProgressDisplay.Shows(null!)),
@@ -57,6 +74,10 @@ public class NullArgumentTests
         ["ReportConsole.Guide"] = ("console", () => ReportConsole.Guide(null!)),
         ["ReportConsole.Arrow"] = ("console", () => ReportConsole.Arrow(null!)),
     };
+
+    private static PlanResult EmptyPlan => new("infra", "dev", [], [], []);
+
+    private static OperationsPreviewResult EmptyPreview => new("infra", "dev", [], [], []);
 
     private static AccessConfig Dev => AccessConfigParser.Parse(RawStackConfig.FromMap(StackHarness.Project, "dev", StackHarness.StackConfig()));
 

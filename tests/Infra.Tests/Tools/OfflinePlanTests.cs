@@ -110,7 +110,7 @@ public class OfflinePlanTests
         Assert.True(plan.Valid);
         const string warning = "infra:clients[2].expires: 2026-12-20 has passed (today is 2026-12-20 UTC): client 'partner-globex' gets no tokens. Renew it (raise rotation and set a new date) or remove it.";
         Assert.Equal([warning], plan.Warnings.Select(w => w.ToString()));
-        Assert.EndsWith($"\nWarnings (the deploy goes ahead):\n  - {warning}\n", PlanReport.Render(plan, OutputFormat.Text), StringComparison.Ordinal);
+        Assert.EndsWith($" APIs\n\nWarnings (the deploy goes ahead):\n  - {warning}\n", PlanReport.Render(plan, OutputFormat.Text), StringComparison.Ordinal);
         Assert.Contains("**Warnings** (the deploy goes ahead):\n\n- `infra:clients[2].expires`: 2026-12-20 has passed", PlanReport.Render(plan, OutputFormat.Markdown), StringComparison.Ordinal);
         Assert.Equal("infra:clients[2].expires", JsonDocument.Parse(PlanReport.Render(plan, OutputFormat.Json)).RootElement.GetProperty("warnings")[0].GetProperty("path").GetString());
         Assert.Empty((await OfflinePlan.RunAsync(Stack("dev"), PulumiConfigScope.Today)).Warnings);
@@ -142,6 +142,102 @@ public class OfflinePlanTests
         var credentials = plan.Resources.Where(r => r.Type == "auth0:index/clientCredentials:ClientCredentials").ToList();
         Assert.Equal(3, credentials.Count);
         Assert.All(credentials, r => Assert.Equal("[secret]", r.Inputs["clientSecret"]!.GetValue<string>()));
+    }
+
+    private static StackConfig Edited(TemporaryProject folder, string stack, Func<string, string> edit)
+    {
+        folder.Write($"Pulumi.{stack}.yaml", edit(File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), $"Pulumi.{stack}.yaml"))));
+        return StackFiles.Load(folder.Path, stack);
+    }
+
+    [Fact]
+    public async Task A_vault_the_stack_creates_is_in_the_group_it_creates_and_the_deploying_identitys_tenant()
+    {
+        var plan = await OfflinePlan.RunAsync(Stack("prod"), PulumiConfigScope.Today);
+
+        var group = plan.Resources.Single(r => r.Type == "azure-native:resources:ResourceGroup");
+        var vault = plan.Resources.Single(r => r.Type == "azure-native:keyvault:Vault");
+        Assert.Equal("rg-acme-identity-prod", group.Inputs["resourceGroupName"]!.GetValue<string>());
+        Assert.Equal("rg-acme-identity-prod", vault.Inputs["resourceGroupName"]!.GetValue<string>());
+        Assert.Equal("(tenant)", vault.Inputs["properties"]!["tenantId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_adopted_client_is_flagged_with_its_import_id()
+    {
+        using var folder = new TemporaryProject();
+        var stack = Edited(folder, "dev", f => f.Replace("    - key: partner-globex\n", "    - key: partner-globex\n      import: Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a\n", StringComparison.Ordinal));
+
+        var plan = await OfflinePlan.RunAsync(stack, PulumiConfigScope.Today);
+
+        Assert.Equal("Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a", plan.Resources.Single(r => r.Type == "auth0:index/client:Client" && r.Name == "partner-globex").ImportId);
+        Assert.Equal(["auth0:index/client:Client partner-globex", "auth0:index/clientCredentials:ClientCredentials partner-globex"], plan.Resources.Where(r => r.ImportId is not null).Select(r => $"{r.Type} {r.Name}").Order(StringComparer.Ordinal));
+        Assert.Contains("auth0:index/client:Client partner-globex [import Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a]\n", PlanReport.Render(plan, OutputFormat.Text), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_disabled_clients_document_is_a_secret_too()
+    {
+        using var folder = new TemporaryProject();
+        var stack = Edited(folder, "dev", f => f.Replace("    - key: nightly-reconciler\n", "    - key: nightly-reconciler\n      disabled: true\n", StringComparison.Ordinal));
+
+        var plan = await OfflinePlan.RunAsync(stack, PulumiConfigScope.Today);
+
+        var document = plan.Resources.Single(r => r.Type == "azure-native:keyvault:Secret" && r.Name == "m2m--nightly-reconciler");
+        Assert.Equal("[secret]", document.Inputs["properties"]!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_stack_file_without_a_domain_takes_auth0_domain_from_the_environment()
+    {
+        using var folder = new TemporaryProject();
+        var stack = Edited(folder, "dev", f => f.Replace("  auth0:domain: acme-dev.eu.auth0.com\n", "", StringComparison.Ordinal));
+
+        using (new EnvironmentScope(new Dictionary<string, string?> { ["AUTH0_DOMAIN"] = "acme-ci.eu.auth0.com" }))
+        {
+            Assert.True((await OfflinePlan.RunAsync(stack, PulumiConfigScope.Today)).Valid);
+        }
+
+        using (new EnvironmentScope(new Dictionary<string, string?> { ["AUTH0_DOMAIN"] = null }))
+        {
+            Assert.Contains((await OfflinePlan.RunAsync(stack, PulumiConfigScope.Today)).Problems, p => p.Path == "auth0:domain");
+        }
+    }
+
+    [Fact]
+    public async Task The_plan_puts_back_the_pulumi_config_it_found()
+    {
+        using var scope = new EnvironmentScope(new Dictionary<string, string?> { ["PULUMI_CONFIG"] = """{"someone:else":"x"}""" });
+
+        await OfflinePlan.RunAsync(Stack("dev"), PulumiConfigScope.Today);
+
+        Assert.Equal("""{"someone:else":"x"}""", Environment.GetEnvironmentVariable("PULUMI_CONFIG"));
+    }
+
+    [Fact]
+    public async Task Grants_and_role_assignments_are_replaced_delete_first_as_their_identity_would_collide()
+    {
+        var plan = await OfflinePlan.RunAsync(Stack("prod"), PulumiConfigScope.Today);
+
+        Assert.Equal(
+            ["auth0:index/clientGrant:ClientGrant", "azure-native:authorization:RoleAssignment"],
+            plan.Resources.Where(r => r.DeleteBeforeReplace).Select(r => r.Type).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_invalid_stack_is_its_problems_alone_in_every_format()
+    {
+        using var folder = new TemporaryProject();
+        var plan = await OfflinePlan.RunAsync(Edited(folder, "dev", f => f.Replace("orders:write]", "orders:delete]", StringComparison.Ordinal)), PulumiConfigScope.Today);
+
+        const string problem = "infra:clients[0].grants[0].scopes[1]: scope 'orders:delete' is not declared on API 'orders-api'; declare it under infra:apis[0].scopes or use one of: orders:read, orders:write, orders:cancel.";
+        Assert.Equal($"Stack infra/dev: 1 config problem(s); nothing would be deployed.\n  - {problem}\n", PlanReport.Render(plan, OutputFormat.Text));
+        Assert.Equal(
+            "### Offline plan: `infra/dev`\n\n**1 config problem(s); nothing would be deployed.**\n\n- `infra:clients[0].grants[0].scopes[1]`: scope 'orders:delete' is not declared on API 'orders-api'; declare it under infra:apis[0].scopes or use one of: orders:read, orders:write, orders:cancel.\n",
+            PlanReport.Render(plan, OutputFormat.Markdown).ReplaceLineEndings("\n"));
+        var json = JsonDocument.Parse(PlanReport.Render(plan, OutputFormat.Json)).RootElement;
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("capacity").ValueKind);
+        Assert.Equal(0, json.GetProperty("resources").GetArrayLength());
     }
 
     [Fact]

@@ -180,7 +180,7 @@ public static class OfflinePlan
         string s when mask && PlanMocks.IsSecret(s) => JsonValue.Create("[secret]"),
         string s => JsonValue.Create(s),
         bool b => JsonValue.Create(b),
-        double d when d == Math.Floor(d) && Math.Abs(d) < 1e15 => JsonValue.Create((long)d),
+        // Pulumi passes every number as a double; System.Text.Json writes a whole one without a fraction (3600, not 3600.0).
         double d => JsonValue.Create(d),
         IDictionary map => new JsonObject(map.Keys.Cast<string>().Order(StringComparer.Ordinal).Select(k => KeyValuePair.Create(k, ToJson(map[k], mask)))),
         IEnumerable list => new JsonArray(list.Cast<object?>().Select(v => ToJson(v, mask)).ToArray()),

@@ -364,11 +364,11 @@ public static class OperationsPreview
         return findings;
     }
 
-    /// <summary>The identity inputs a replacement keeps: non-empty only when every one of them is unchanged and known.</summary>
+    /// <summary>The identity inputs a replacement keeps: all of them when every one is unchanged and known, else none.</summary>
     private static List<string> IdentityKept(Operation op, PlannedResource old)
     {
         var identity = ReplacementRules.For(op.Type).Identity;
-        return identity.Count > 0 && identity.All(k => !op.ChangedInputs.Contains(k)) ? [.. identity] : [];
+        return identity.All(k => !op.ChangedInputs.Contains(k)) ? [.. identity] : [];
     }
 
     private static JsonNode? At(JsonObject inputs, string path)
