@@ -35,7 +35,7 @@ public class OperationsReportTests
         Resource("auth0:index/resourceServer:ResourceServer", "orders-api", """{"identifier":"https://a"}""", protect: true),
         Resource("auth0:index/resourceServer:ResourceServer", "inventory-api", """{"identifier":"https://inventory"}""", protect: true),
         Resource("random:index/randomPassword:RandomPassword", "checkout-service--slot0", """{"keepers":{"rotation":"0"},"length":64}""") with { DeleteBeforeReplace = true },
-        Resource("auth0:index/clientGrant:ClientGrant", "checkout-service--orders-api", """{"audience":"https://a","scopes":["orders:read"],"allowAnyOrganization":false}"""),
+        Resource("auth0:index/clientGrant:ClientGrant", "checkout-service--orders-api", """{"audience":"https://a","scopes":["orders:read"]}"""),
         Resource("azure-native:authorization:RoleAssignment", "reader-old", """{"roleAssignmentName":"n","principalId":"p"}"""),
         Resource(Client, "legacy", "{}"),
         Resource("auth0:index/client:Client", "legacy", """{"name":"Legacy"}""", protect: true, Client, "legacy"),

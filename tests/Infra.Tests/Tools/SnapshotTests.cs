@@ -64,6 +64,13 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Fact]
+    public async Task Plan_json_of_the_dev_stack()
+    {
+        // Inputs as registered, with the placeholders for what only the provider knows by their text.
+        TextSnapshot.AssertMatches("plan-dev.json.txt", PlanReport.Render(await DevPlan(), OutputFormat.Json));
+    }
+
+    [Fact]
     public async Task Preview_text_of_a_change_to_the_dev_stack()
     {
         var text = OperationsReport.Render(await DevPreview(), OutputFormat.Text);
