@@ -49,6 +49,8 @@ public class NullArgumentTests
         ["CredentialVerifier.UnknownClient"] = ("access", () => Infra.Tool.Verify.CredentialVerifier.UnknownClient(null!, null)),
         ["CredentialVerifier.VerifyAsync"] = ("access", () => new Infra.Tool.Verify.CredentialVerifier(new Moq.Mock<Azure.Security.KeyVault.Secrets.SecretClient>(Moq.MockBehavior.Strict).Object, new HttpClient()).VerifyAsync(null!).GetAwaiter().GetResult()),
         ["VerifyReport.Render"] = ("results", () => Infra.Tool.Verify.VerifyReport.Render(null!)),
+        ["AccessToolCommand.Create(null folder)"] = ("currentDirectory", () => AccessToolCommand.Create(null!, ReportConsole.Plain(TextWriter.Null))),
+        ["AccessToolCommand.Create(null console)"] = ("progressConsole", () => AccessToolCommand.Create(".", null!)),
         ["OfflinePlan.RunAsync"] = ("config", () => OfflinePlan.RunAsync(null!, new DateOnly(2026, 11, 28)).GetAwaiter().GetResult()),
         ["PlanReport.Render"] = ("plan", () => PlanReport.Render(null!, OutputFormat.Text)),
         ["PlanReport.Write(null console)"] = ("console", () => PlanReport.Write(null!, EmptyPlan)),

@@ -14,14 +14,18 @@ internal static class ToolInProcess
     public static Task<ToolRun> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string?>(), args);
 
     /// <summary>Runs it with <paramref name="environment"/> set (or, where null, removed) for the run's duration.</summary>
-    public static async Task<ToolRun> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static Task<ToolRun> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
+        // Progress only shows on an interactive console; this one is not, as in a pipe.
+        => RunAsync(environment, ReportConsole.Plain(TextWriter.Null), args);
+
+    /// <summary>Runs it with live progress going to <paramref name="progressConsole"/>.</summary>
+    public static async Task<ToolRun> RunAsync(IReadOnlyDictionary<string, string?> environment, Spectre.Console.IAnsiConsole progressConsole, params string[] args)
     {
         using var scope = new EnvironmentScope(environment);
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var error = new StringWriter(CultureInfo.InvariantCulture);
 
-        // Progress only shows on an interactive console; this one is not, as in a pipe.
-        var command = AccessToolCommand.Create(StackHarness.RepositoryRoot(), ReportConsole.Plain(TextWriter.Null));
+        var command = AccessToolCommand.Create(StackHarness.RepositoryRoot(), progressConsole);
         var exitCode = await command.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
         return new ToolRun(exitCode, output.ToString(), error.ToString());
     }

@@ -36,6 +36,85 @@ public class StackFilesTests
     }
 
     [Fact]
+    public void Structured_values_keep_their_yaml_types_as_the_cli_passes_them()
+    {
+        using var folder = new TemporaryProject();
+        folder.Write("Pulumi.x.yaml", """
+            config:
+              infra:values:
+                tilde: ~
+                null: null
+                empty:
+                quotedNumber: "123"
+                quotedNull: 'null'
+                number: 123
+                negative: -5
+                beyondDouble: 9007199254740993
+                fraction: 1.5
+                exponent: 1e3
+                notANumber: NaN
+                yes: true
+                quotedTrue: "true"
+                word: abc
+            """);
+
+        var config = StackFiles.Load(folder.Path, "x");
+
+        Assert.Equal(
+            """{"tilde":null,"null":null,"empty":null,"quotedNumber":"123","quotedNull":"null","number":123,"negative":-5,"beyondDouble":9007199254740993,"fraction":1.5,"exponent":1000,"notANumber":"NaN","yes":true,"quotedTrue":"true","word":"abc"}""",
+            config.Values["infra:values"]);
+    }
+
+    [Fact]
+    public void A_project_files_value_wins_over_its_default()
+    {
+        using var folder = new TemporaryProject();
+        folder.Write("Pulumi.yaml", """
+            name: infra
+            runtime: dotnet
+            config:
+              infra:onlyDefault:
+                default: 1
+              infra:onlyValue:
+                value: 2
+              infra:both:
+                value: 3
+                default: 4
+              infra:plain: 5
+              infra:declaredOnly:
+                type: string
+            """);
+
+        var config = StackFiles.ProjectDefaults(folder.Path);
+
+        Assert.Equal(new Dictionary<string, string> { ["infra:onlyDefault"] = "1", ["infra:onlyValue"] = "2", ["infra:both"] = "3", ["infra:plain"] = "5" }, config.Values);
+        Assert.Equal(("infra", ""), (config.Project, config.Stack));
+    }
+
+    [Fact]
+    public void An_empty_stack_file_is_a_stack_without_values_of_its_own()
+    {
+        using var folder = new TemporaryProject();
+        folder.Write("Pulumi.empty.yaml", "");
+
+        var config = StackFiles.Load(folder.Path, "empty");
+
+        Assert.Equal(StackFiles.ProjectDefaults(folder.Path).Values, config.Values);
+        Assert.Empty(config.SecretKeys);
+    }
+
+    [Fact]
+    public void A_project_file_without_a_name_is_refused_naming_the_file()
+    {
+        using var folder = new TemporaryProject();
+        folder.Write("Pulumi.yaml", "runtime: dotnet\n");
+
+        var error = Assert.Throws<InvalidDataException>(() => StackFiles.ProjectDefaults(folder.Path));
+
+        Assert.Equal($"{Path.Combine(folder.Path, "Pulumi.yaml")} has no name.", error.Message);
+    }
+
+    [Fact]
     public void Pulumi_yaml_declares_with_a_description_every_key_the_program_reads_and_no_other()
     {
         var stream = new YamlStream();
