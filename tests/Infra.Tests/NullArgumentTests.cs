@@ -51,6 +51,8 @@ public class NullArgumentTests
         ["VerifyReport.Render"] = ("results", () => Infra.Tool.Verify.VerifyReport.Render(null!)),
         ["AccessToolCommand.Create(null folder)"] = ("currentDirectory", () => AccessToolCommand.Create(null!, ReportConsole.Plain(TextWriter.Null))),
         ["AccessToolCommand.Create(null console)"] = ("progressConsole", () => AccessToolCommand.Create(".", null!)),
+        ["StackConfigSchema.Generate(null namespace)"] = ("ns", () => Infra.Tool.Schema.StackConfigSchema.Generate(null!, new HashSet<string>())),
+        ["StackConfigSchema.Generate(null values)"] = ("projectValues", () => Infra.Tool.Schema.StackConfigSchema.Generate("infra", null!)),
         ["OfflinePlan.RunAsync"] = ("config", () => OfflinePlan.RunAsync(null!, new DateOnly(2026, 11, 28)).GetAwaiter().GetResult()),
         ["PlanReport.Render"] = ("plan", () => PlanReport.Render(null!, OutputFormat.Text)),
         ["PlanReport.Write(null console)"] = ("console", () => PlanReport.Write(null!, EmptyPlan)),
