@@ -116,6 +116,67 @@ public class OperationsReportTests
         Assert.Equal("set `disabled: true` on the client and deploy that first (a disabled client is no longer protected), then remove it.", Assert.Single(preview.Findings).Fix);
     }
 
+    private static string Shown(Operation o) => $"{o.Kind} {o.Name}" + (o.PreviousUrn is null ? "" : $" was {o.PreviousUrn[(o.PreviousUrn.LastIndexOf("::", StringComparison.Ordinal) + 2)..]}");
+
+    [Fact]
+    public void A_child_of_a_renamed_component_is_found_under_the_old_name_its_own_name_before_its_aliases()
+    {
+        const string grant = "auth0:index/clientGrant:ClientGrant";
+        var before = Plan(Dev,
+            Resource(Client, "old", "{}"),
+            Resource(grant, "old--a", """{"audience":"https://a"}""", parentType: Client, parentName: "old"),
+            Resource(grant, "old--b", """{"audience":"https://b"}""", parentType: Client, parentName: "old"));
+        var after = Plan(Dev,
+            Resource(Client, "new", "{}") with { AliasUrns = [Urn(Client, "old")] },
+            Resource(grant, "new--a", """{"audience":"https://a"}""", parentType: Client, parentName: "new") with { AliasUrns = [Urn(grant, "new--b", Client)] },
+            // Not named after the component: it inherits no alias, and is new.
+            Resource(grant, "g", """{"audience":"https://c"}""", parentType: Client, parentName: "new"));
+
+        var preview = OperationsPreview.Compare(before, after, PulumiConfigScope.Today);
+
+        Assert.Equal(["Same new was old", "Same new--a was old--a", "Create g", "Delete old--b"], preview.Operations.Select(Shown));
+    }
+
+    [Fact]
+    public void A_protected_replacement_names_every_input_that_forces_it()
+    {
+        const string vault = "azure-native:keyvault:Vault";
+
+        var preview = OperationsPreview.Compare(
+            Plan(Dev, Resource(vault, "kv", """{"resourceGroupName":"rg-a","vaultName":"kv-a"}""", protect: true)),
+            Plan(Dev, Resource(vault, "kv", """{"resourceGroupName":"rg-b","vaultName":"kv-b"}""", protect: true)),
+            PulumiConfigScope.Today);
+
+        var finding = Assert.Single(preview.Findings);
+        Assert.Equal("replacing it (a change to resourceGroupName, vaultName forces a new object) is refused: it is protected, and a replacement deletes the old object.", finding.Reason);
+        Assert.Equal("leave resourceGroupName, vaultName as it was; a replacement of this resource would also cut off its consumers.", finding.Fix);
+    }
+
+    [Fact]
+    public void A_protected_resource_under_another_component_than_a_client_gets_the_unprotect_fix()
+    {
+        const string component = "infra:auth0:ApiResourceServer";
+        var api = Resource("auth0:index/resourceServer:ResourceServer", "billing-api", """{"identifier":"https://billing"}""", protect: true, component, "billing-api");
+
+        var preview = OperationsPreview.Compare(Plan(Dev, Resource(component, "billing-api", "{}"), api), Plan(Dev), PulumiConfigScope.Today);
+
+        Assert.StartsWith("remove `protect` from the resource and deploy that first", Assert.Single(preview.Findings).Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_value_only_the_head_plan_has_a_placeholder_for_is_known_after_apply()
+    {
+        const string trigger = "auth0:index/triggerAction:TriggerAction";
+        var after = Plan(Dev, Resource(trigger, "credential-lifecycle", """{"trigger":"credentials-exchange","actionId":"(id of Action credential-lifecycle)"}""")) with
+        {
+            Placeholders = new Dictionary<string, Placeholder> { ["(id of Action credential-lifecycle)"] = new("id", "auth0:index/action:Action", "credential-lifecycle") },
+        };
+
+        var text = OperationsReport.Render(OperationsPreview.Compare(Plan(Dev), after, PulumiConfigScope.Today), OutputFormat.Text);
+
+        Assert.Contains("trigger: credentials-exchange, actionId: (known after apply)\n", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Text_shows_every_reason_and_input_changed_deletes_first_and_base_placeholders_as_known_after_apply()
     {
