@@ -64,6 +64,28 @@ public sealed class AccessDiffTests : IDisposable
         Assert.Equal(AccessDiffReport.PrivilegeIncreaseExitCode, AccessDiffReport.ExitCode(diff));
     }
 
+    [Fact]
+    public void A_removed_clients_grants_are_listed_by_api_key_whatever_their_order_in_config()
+    {
+        // checkout-service declares orders-api before inventory-api.
+        var head = Edit(DevFile, DevFile[DevFile.IndexOf("    - key: checkout-service\n", StringComparison.Ordinal)..DevFile.IndexOf("    - key: nightly-reconciler\n", StringComparison.Ordinal)], "");
+
+        var removed = Assert.Single(Diff(head).Changes);
+
+        Assert.Equal("ClientRemoved False checkout-service  [inventory-api: stock:read, orders-api: orders:read orders:write] team-checkout→", Line(removed));
+    }
+
+    [Fact]
+    public void Setting_an_expiry_where_there_was_none_is_a_decrease_from_never()
+    {
+        _base.Write("Pulumi.dev.yaml", Edit(DevFile, "      expires: 2027-05-31\n", ""));
+
+        var expiry = Assert.Single(Diff(DevFile).Changes);
+
+        Assert.Equal("ExpiryChanged False nightly-reconciler  [] never→2027-05-31", Line(expiry));
+        Assert.Equal("`nightly-reconciler`'s credentials expire on 2027-05-31 instead of never", AccessDiffReport.Describe(expiry, markdown: true));
+    }
+
     [Theory]
     [InlineData("      expires: 2027-05-31\n", "      expires: 2030-05-31\n", true, "2027-05-31→2030-05-31", "`nightly-reconciler`'s credentials expire on 2030-05-31 instead of 2027-05-31")]
     [InlineData("      expires: 2027-05-31\n", "", true, "2027-05-31→never", "`nightly-reconciler`'s credentials expire never instead of 2027-05-31")]

@@ -91,6 +91,17 @@ public class ExpiryBoundaryTests
     }
 
     [Fact]
+    public void A_stack_file_without_a_domain_is_reported_all_the_same_the_tenant_plays_no_part()
+    {
+        using var environment = new EnvironmentScope(new Dictionary<string, string?> { ["AUTH0_DOMAIN"] = null });
+
+        var report = ExpiryReportTests.ComputeEdited(file => file.Replace("  auth0:domain: acme-dev.eu.auth0.com\n", "", StringComparison.Ordinal));
+
+        Assert.Empty(report.Problems);
+        Assert.Equal(["partner-globex", "checkout-service", "nightly-reconciler"], report.Credentials.Select(c => c.Client));
+    }
+
+    [Fact]
     public void An_invalid_stack_file_is_exit_code_1_with_its_problems_and_no_credentials()
     {
         var report = ExpiryReportTests.ComputeEdited(file => file.Replace("owner: team-checkout", "owner: \"\"", StringComparison.Ordinal));

@@ -51,7 +51,7 @@ public static class AccessDiffReport
             ChangeKind.ReadersRemoved => $"{Code(change.Client)}'s secret no longer readable by {items}",
             ChangeKind.ClientDisabled => $"client {Code(change.Client)} disabled: no tokens for {items}, its secret unreadable",
             ChangeKind.ClientEnabled => $"client {Code(change.Client)} enabled again: tokens for {items}, its secret readable by its readers",
-            ChangeKind.ExpiryChanged => $"{Code(change.Client)}'s credentials expire {(change.To == "never" ? "never" : $"on {change.To}")} instead of {(change.From == "never" ? "never" : change.From)}",
+            ChangeKind.ExpiryChanged => $"{Code(change.Client)}'s credentials expire {(change.To == "never" ? "never" : $"on {change.To}")} instead of {change.From}",
             ChangeKind.OwnerChanged => $"{Code(change.Client)} changes owner from {change.From} to {change.To}",
             ChangeKind.ApiAdded => $"new API {Code(change.Api)} with scopes {items}",
             ChangeKind.ApiRemoved => $"API {Code(change.Api)} removed",
