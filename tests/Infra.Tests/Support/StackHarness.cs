@@ -34,6 +34,9 @@ internal static class StackHarness
     /// <summary>The repository's stack, read as the Pulumi CLI would hand it to the program.</summary>
     public static Dictionary<string, string> StackConfig(string stack = "dev") => new(StackFiles.Load(RepositoryRoot(), stack).Values);
 
+    /// <summary>The text of the repository's <c>Pulumi.&lt;stack&gt;.yaml</c>, for tests that write an edited copy.</summary>
+    public static string StackFileText(string stack = "dev") => File.ReadAllText(Path.Combine(RepositoryRoot(), $"Pulumi.{stack}.yaml"));
+
     /// <summary>The repository root, found by walking up from the test binaries to Infra.sln.</summary>
     public static string RepositoryRoot()
     {

@@ -8,7 +8,7 @@ namespace Infra.Tests.Tools;
 
 public sealed class AccessDiffTests : IDisposable
 {
-    private static readonly string DevFile = File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.dev.yaml"));
+    private static readonly string DevFile = StackHarness.StackFileText();
     private readonly TemporaryProject _base = new();
     private readonly TemporaryProject _head = new();
 

@@ -22,13 +22,12 @@ public sealed class AccessToolCommandTests : IDisposable
         _head.Dispose();
     }
 
-    private static string StackFile(string stack) => File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), $"Pulumi.{stack}.yaml"));
-
     [Fact]
     public async Task Preview_compares_the_base_folder_with_the_head_and_exits_3_when_the_engine_would_refuse()
     {
-        _base.Write("Pulumi.prod.yaml", StackFile("prod"));
-        _head.Write("Pulumi.prod.yaml", StackFile("prod")[..StackFile("prod").IndexOf("    - key: partner-globex", StringComparison.Ordinal)]);
+        var prod = StackHarness.StackFileText("prod");
+        _base.Write("Pulumi.prod.yaml", prod);
+        _head.Write("Pulumi.prod.yaml", prod[..prod.IndexOf("    - key: partner-globex", StringComparison.Ordinal)]);
 
         var text = await ToolInProcess.RunAsync("preview", "prod", "--base", _base.Path, "--head", _head.Path, "--today", "2026-11-28");
         var json = await ToolInProcess.RunAsync("preview", "prod", "--base", _base.Path, "--head", _head.Path, "--today", "2026-11-28", "--format", "json");
@@ -83,7 +82,7 @@ public sealed class AccessToolCommandTests : IDisposable
     [Fact]
     public async Task Verify_reads_the_tenant_from_auth0_domain_when_the_stack_file_has_none()
     {
-        _head.Write("Pulumi.dev.yaml", StackFile("dev").Replace("  auth0:domain: acme-dev.eu.auth0.com\n", "", StringComparison.Ordinal));
+        _head.Write("Pulumi.dev.yaml", StackHarness.StackFileText("dev").Replace("  auth0:domain: acme-dev.eu.auth0.com\n", "", StringComparison.Ordinal));
 
         // An unknown client stops the run after the config is read, before anything is asked of Azure or Auth0.
         var run = await ToolInProcess.RunAsync(new Dictionary<string, string?> { ["AUTH0_DOMAIN"] = "acme-ci.eu.auth0.com" }, "verify", "dev", "--project", _head.Path, "--client", "nobody");

@@ -280,7 +280,7 @@ public class AuditTests
     public async Task The_command_reports_an_invalid_config_with_its_path_and_exits_1_without_credentials()
     {
         using var folder = new TemporaryProject();
-        folder.Write("Pulumi.dev.yaml", File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.dev.yaml")).Replace("scopes: [stock:read, stock:adjust]", "scopes: [stock:read, stock:destroy]", StringComparison.Ordinal));
+        folder.Write("Pulumi.dev.yaml", StackHarness.StackFileText().Replace("scopes: [stock:read, stock:adjust]", "scopes: [stock:read, stock:destroy]", StringComparison.Ordinal));
 
         var run = await ToolInProcess.RunAsync(new Dictionary<string, string?> { [AuditCredentials.ClientIdVariable] = null, [AuditCredentials.ClientSecretVariable] = null }, "audit", "dev", "--project", folder.Path);
 

@@ -14,7 +14,7 @@ public class ExpiryReportTests
     internal static ExpiryResult ComputeEdited(Func<string, string> edit)
     {
         using var folder = new TemporaryProject();
-        folder.Write("Pulumi.dev.yaml", edit(File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.dev.yaml"))));
+        folder.Write("Pulumi.dev.yaml", edit(StackHarness.StackFileText()));
         return ExpiryReport.Compute(StackFiles.Load(folder.Path, "dev"), PulumiConfigScope.Today, 30);
     }
 

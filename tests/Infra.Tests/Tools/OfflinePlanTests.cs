@@ -146,7 +146,7 @@ public class OfflinePlanTests
 
     private static StackConfig Edited(TemporaryProject folder, string stack, Func<string, string> edit)
     {
-        folder.Write($"Pulumi.{stack}.yaml", edit(File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), $"Pulumi.{stack}.yaml"))));
+        folder.Write($"Pulumi.{stack}.yaml", edit(StackHarness.StackFileText(stack)));
         return StackFiles.Load(folder.Path, stack);
     }
 
@@ -244,7 +244,7 @@ public class OfflinePlanTests
     public async Task An_invalid_stack_file_yields_its_problems_and_no_resources()
     {
         using var folder = new TemporaryProject();
-        folder.Write("Pulumi.broken.yaml", File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.dev.yaml")).Replace("orders:write]", "orders:delete]", StringComparison.Ordinal));
+        folder.Write("Pulumi.broken.yaml", StackHarness.StackFileText().Replace("orders:write]", "orders:delete]", StringComparison.Ordinal));
 
         var plan = await OfflinePlan.RunAsync(StackFiles.Load(folder.Path, "broken"), PulumiConfigScope.Today);
 

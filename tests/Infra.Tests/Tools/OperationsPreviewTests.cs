@@ -17,12 +17,10 @@ public sealed class OperationsPreviewTests : IDisposable
         _head.Dispose();
     }
 
-    private static string StackFile(string stack) => File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), $"Pulumi.{stack}.yaml"));
-
     private async Task<OperationsPreviewResult> Preview(string stack, Func<string, string> change)
     {
-        _base.Write($"Pulumi.{stack}.yaml", StackFile(stack));
-        _head.Write($"Pulumi.{stack}.yaml", change(StackFile(stack)));
+        _base.Write($"Pulumi.{stack}.yaml", StackHarness.StackFileText(stack));
+        _head.Write($"Pulumi.{stack}.yaml", change(StackHarness.StackFileText(stack)));
         return await OperationsPreview.RunAsync(StackFiles.Load(_base.Path, stack), StackFiles.Load(_head.Path, stack), PulumiConfigScope.Today);
     }
 
@@ -188,7 +186,7 @@ public sealed class OperationsPreviewTests : IDisposable
     [Fact]
     public async Task Removing_a_client_disabled_in_the_base_from_prod_goes_through()
     {
-        var disabled = AddAfterKey(StackFile("prod"), "partner-globex", "      disabled: true\n");
+        var disabled = AddAfterKey(StackHarness.StackFileText("prod"), "partner-globex", "      disabled: true\n");
         _base.Write("Pulumi.prod.yaml", disabled);
         _head.Write("Pulumi.prod.yaml", disabled[..disabled.IndexOf("    - key: partner-globex", StringComparison.Ordinal)]);
 
@@ -202,7 +200,7 @@ public sealed class OperationsPreviewTests : IDisposable
     [Fact]
     public async Task Setting_an_expiry_date_already_past_is_rejected_but_a_lapsed_one_left_alone_is_only_a_warning()
     {
-        var lapsed = Replace(StackFile("dev"), "      expires: 2026-12-20\n", "      expires: 2026-11-01\n");
+        var lapsed = Replace(StackHarness.StackFileText("dev"), "      expires: 2026-12-20\n", "      expires: 2026-11-01\n");
         var set = await Preview("dev", _ => lapsed);
         Assert.Equal(["infra:clients[2].expires: is changed to 2026-11-01, which has already passed (today is 2026-11-28 UTC): set a date ahead."], set.Problems.Select(p => p.ToString()));
         Assert.Equal(OperationsReport.InvalidConfigExitCode, OperationsReport.ExitCode(set));

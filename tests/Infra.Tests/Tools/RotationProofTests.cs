@@ -34,7 +34,7 @@ public sealed class RotationProofTests : IDisposable
 
     private async Task<Scenario> Rotate(string stack, string client, Func<string, string> change)
     {
-        var file = File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), $"Pulumi.{stack}.yaml"));
+        var file = StackHarness.StackFileText(stack);
         _base.Write($"Pulumi.{stack}.yaml", file);
         _head.Write($"Pulumi.{stack}.yaml", change(file));
         var before = await OfflinePlan.RunAsync(StackFiles.Load(_base.Path, stack), PulumiConfigScope.Today);
@@ -194,7 +194,7 @@ public sealed class RotationProofTests : IDisposable
         Assert.Null(disabled.Primary);
         Assert.NotNull(disabled.Auth0);
 
-        var file = File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.prod.yaml"));
+        var file = StackHarness.StackFileText("prod");
         _base.Write("Pulumi.prod.yaml", file.Replace("    - key: nightly-reconciler\n", "    - key: nightly-reconciler\n      disabled: true\n", StringComparison.Ordinal));
         _head.Write("Pulumi.prod.yaml", file);
         var before = await OfflinePlan.RunAsync(StackFiles.Load(_base.Path, "prod"), PulumiConfigScope.Today);
