@@ -7,6 +7,7 @@ using Infra.Tool.Expiry;
 using Infra.Tool.Plan;
 using Infra.Tool.Preview;
 using Infra.Tool.Rendering;
+using Infra.Tool.Verify;
 
 namespace Infra.Tests;
 
@@ -46,11 +47,12 @@ public class NullArgumentTests
         ["AuditReport.Caveat"] = ("window", () => AuditReport.Caveat(null!)),
         ["TenantReader.ReadAsync"] = ("access", () => Reader().ReadAsync(null!, null, default).GetAwaiter().GetResult()),
         ["TenantReader.ReadLastUseAsync"] = ("clientIds", () => Reader().ReadLastUseAsync(null!, new DateOnly(2026, 11, 28), null, default).GetAwaiter().GetResult()),
-        ["CredentialVerifier.UnknownClient"] = ("access", () => Infra.Tool.Verify.CredentialVerifier.UnknownClient(null!, null)),
-        ["CredentialVerifier.VerifyAsync"] = ("access", () => new Infra.Tool.Verify.CredentialVerifier(new Moq.Mock<Azure.Security.KeyVault.Secrets.SecretClient>(Moq.MockBehavior.Strict).Object, new HttpClient()).VerifyAsync(null!).GetAwaiter().GetResult()),
+        ["CredentialVerifier.UnknownClient"] = ("access", () => CredentialVerifier.UnknownClient(null!, null)),
+        ["CredentialVerifier.VerifyAsync"] = ("access", () => new CredentialVerifier(new Moq.Mock<Azure.Security.KeyVault.Secrets.SecretClient>(Moq.MockBehavior.Strict).Object, new HttpClient()).VerifyAsync(null!).GetAwaiter().GetResult()),
         ["VerifyReport.Render"] = ("results", () => Infra.Tool.Verify.VerifyReport.Render(null!)),
-        ["AccessToolCommand.Create(null folder)"] = ("currentDirectory", () => AccessToolCommand.Create(null!, ReportConsole.Plain(TextWriter.Null))),
-        ["AccessToolCommand.Create(null console)"] = ("progressConsole", () => AccessToolCommand.Create(".", null!)),
+        ["AccessToolCommand.Create(null folder)"] = ("currentDirectory", () => AccessToolCommand.Create(null!, ReportConsole.Plain(TextWriter.Null), VerifyConnections.Azure)),
+        ["AccessToolCommand.Create(null console)"] = ("progressConsole", () => AccessToolCommand.Create(".", null!, VerifyConnections.Azure)),
+        ["AccessToolCommand.Create(null connections)"] = ("verifyConnections", () => AccessToolCommand.Create(".", ReportConsole.Plain(TextWriter.Null), null!)),
         ["StackConfigSchema.Generate(null namespace)"] = ("ns", () => Infra.Tool.Schema.StackConfigSchema.Generate(null!, new HashSet<string>())),
         ["StackConfigSchema.Generate(null values)"] = ("projectValues", () => Infra.Tool.Schema.StackConfigSchema.Generate("infra", null!)),
         ["OfflinePlan.RunAsync"] = ("config", () => OfflinePlan.RunAsync(null!, new DateOnly(2026, 11, 28)).GetAwaiter().GetResult()),

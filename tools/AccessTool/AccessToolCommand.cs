@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Azure.Identity;
-using Azure.Security.KeyVault.Secrets;
 using Infra.Config;
 using Infra.Tool.Audit;
 using Infra.Tool.Diff;
@@ -23,12 +21,14 @@ public static class AccessToolCommand
     /// <summary>
     /// The root command. Reports go to the invocation's output and messages to its error writer; <c>--project</c>
     /// and <c>--head</c> default to <paramref name="currentDirectory"/>; live progress goes to
-    /// <paramref name="progressConsole"/>.
+    /// <paramref name="progressConsole"/>; <c>verify</c> reaches the vault and the tenant through
+    /// <paramref name="verifyConnections"/>.
     /// </summary>
-    public static RootCommand Create(string currentDirectory, IAnsiConsole progressConsole)
+    public static RootCommand Create(string currentDirectory, IAnsiConsole progressConsole, VerifyConnections verifyConnections)
     {
         ArgumentNullException.ThrowIfNull(currentDirectory);
         ArgumentNullException.ThrowIfNull(progressConsole);
+        ArgumentNullException.ThrowIfNull(verifyConnections);
         var shared = new SharedOptions(currentDirectory);
         return new RootCommand("Tools for the Auth0 machine-to-machine access stacks: offline plan, access diff, operations preview and expiry report; verify and audit against a deployed stack; the stack files' JSON Schema.")
         {
@@ -36,7 +36,7 @@ public static class AccessToolCommand
             Diff(shared),
             Preview(shared),
             Expiry(shared),
-            Verify(shared, progressConsole),
+            Verify(shared, progressConsole, verifyConnections),
             AuditCommand.Create(shared.Project, shared.Format, shared.Today, progressConsole),
             Schema(shared),
         };
@@ -115,7 +115,7 @@ public static class AccessToolCommand
         return command;
     }
 
-    private static Command Verify(SharedOptions shared, IAnsiConsole progressConsole)
+    private static Command Verify(SharedOptions shared, IAnsiConsole progressConsole, VerifyConnections connections)
     {
         var stack = new Argument<string>("stack") { Description = "the stack name" };
         var client = new Option<string?>("--client") { Description = "verify only this client (its key)" };
@@ -146,10 +146,10 @@ public static class AccessToolCommand
             }
 
             using var http = new HttpClient();
-            var vault = new SecretClient(new Uri(access.KeyVault.Uri), new DefaultAzureCredential());
+            var vault = connections.OpenVault(new Uri(access.KeyVault.Uri));
             try
             {
-                var results = await ProgressDisplay.RunAsync(progressConsole, $"Verifying {config.Project}/{config.Stack}", progress => new CredentialVerifier(vault, http).VerifyAsync(access, only, progress, cancellationToken)).ConfigureAwait(false);
+                var results = await ProgressDisplay.RunAsync(progressConsole, $"Verifying {config.Project}/{config.Stack}", progress => new CredentialVerifier(vault, http, connections.TokenEndpoint).VerifyAsync(access, only, progress, cancellationToken)).ConfigureAwait(false);
                 await parse.InvocationConfiguration.Output.WriteAsync(VerifyReport.Render(results)).ConfigureAwait(false);
                 return results.All(r => r.Ok) ? 0 : 1;
             }

@@ -80,18 +80,6 @@ public sealed class AccessToolCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Verify_reads_the_tenant_from_auth0_domain_when_the_stack_file_has_none()
-    {
-        _head.Write("Pulumi.dev.yaml", StackHarness.StackFileText("dev").Replace("  auth0:domain: acme-dev.eu.auth0.com\n", "", StringComparison.Ordinal));
-
-        // An unknown client stops the run after the config is read, before anything is asked of Azure or Auth0.
-        var run = await ToolInProcess.RunAsync(new Dictionary<string, string?> { ["AUTH0_DOMAIN"] = "acme-ci.eu.auth0.com" }, "verify", "dev", "--project", _head.Path, "--client", "nobody");
-
-        Assert.Equal(1, run.ExitCode);
-        Assert.StartsWith("--client: no client 'nobody' in infra:clients;", run.Error, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task A_long_run_titles_its_progress_on_an_interactive_terminal()
     {
         using var terminal = new TestConsole().Interactive().SupportsAnsi(true).EmitAnsiSequences().Width(160);

@@ -74,6 +74,22 @@ public class AuditHttpTests
     }
 
     [Fact]
+    public async Task A_disposed_rate_limit_releases_what_it_holds_and_lets_nothing_through()
+    {
+        // Disposing releases the limiter (its replenishing timer) and the handler behind it: a request after it is
+        // refused at the limiter, before it is counted; with the limiter still alive it would be counted and
+        // refused only further in.
+        var inner = new Answers(() => new HttpResponseMessage(HttpStatusCode.OK));
+        var handler = new ClientRateLimitHandler(1000, inner);
+        using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
+        handler.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "https://acme-dev.eu.auth0.com/api/v2/clients"), CancellationToken.None));
+
+        Assert.Equal((0, true), (handler.Sent, inner.Released));
+    }
+
+    [Fact]
     public async Task Out_of_retries_the_429_goes_up_after_exactly_max_retries_waits()
     {
         var clock = new RecordingClock();
@@ -136,12 +152,21 @@ public class AuditHttpTests
 
         public int Disposed => _sent.Count(r => !CanRead(r));
 
+        /// <summary>Whether the handler itself was disposed (by the handler it is the inner one of).</summary>
+        public bool Released { get; private set; }
+
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var response = answer();
             response.Content = new ByteArrayContent([1]);
             _sent.Add(response);
             return Task.FromResult(response);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            Released = true;
+            base.Dispose(disposing);
         }
 
         private static bool CanRead(HttpResponseMessage response)

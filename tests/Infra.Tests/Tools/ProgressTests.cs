@@ -101,6 +101,20 @@ public class ProgressTests
         Assert.False(ProgressDisplay.Shows(console));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Progress_is_live_exactly_when_its_writer_is_an_interactive_terminal(bool interactive)
+    {
+        using var environment = new EnvironmentScope(new Dictionary<string, string?> { ["TERM"] = "xterm-256color", ["NO_COLOR"] = null });
+        using var terminal = new StringWriter();
+
+        var console = ReportConsole.ForProgress(terminal, interactive);
+
+        Assert.Same(terminal, console.Profile.Out.Writer);
+        Assert.Equal((interactive, interactive), (console.Profile.Capabilities.Interactive, ProgressDisplay.Shows(console)));
+    }
+
     // Spectre.Console draws an indeterminate bar as a moving gradient in 24-bit colour; a determinate one in two colours.
     private const string Pulse = "\u001b[38;2;";
 

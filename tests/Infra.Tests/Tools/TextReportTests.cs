@@ -119,4 +119,22 @@ public class TextReportTests
         Assert.False(console.Profile.Out.IsTerminal);
         Assert.Equal((false, false, ColorSystem.NoColors, ReportConsole.PlainWidth), (console.Profile.Capabilities.Ansi, console.Profile.Capabilities.Unicode, console.Profile.Capabilities.ColorSystem, console.Profile.Width));
     }
+
+    [Theory]
+    [InlineData(true, "\u001b[38;5;2mok\u001b[0m")]
+    [InlineData(false, "ok")]
+    public void A_console_draws_in_the_colours_term_names_only_on_a_terminal(bool isTerminal, string drawn)
+    {
+        using var environment = new EnvironmentScope(new Dictionary<string, string?> { ["TERM"] = "xterm-256color", ["COLORTERM"] = null, ["NO_COLOR"] = null });
+        using var writer = new StringWriter();
+
+        var console = ReportConsole.Detect(writer, isTerminal);
+        console.Markup("[green]ok[/]");
+
+        Assert.Same(writer, console.Profile.Out.Writer);
+        Assert.Equal(
+            isTerminal ? (true, ColorSystem.EightBit, 80) : (false, ColorSystem.NoColors, ReportConsole.PlainWidth),
+            (console.Profile.Capabilities.Ansi, console.Profile.Capabilities.ColorSystem, console.Profile.Width));
+        Assert.Equal(drawn, writer.ToString());
+    }
 }

@@ -15,31 +15,39 @@ public static class ReportConsole
     public const int PlainWidth = 4096;
 
     /// <summary>A console on <paramref name="writer"/> that detects what the terminal behind it (if any) supports.</summary>
-    public static IAnsiConsole Detect(TextWriter writer)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.Detect,
-            ColorSystem = ColorSystemSupport.Detect,
-            Interactive = InteractionSupport.Detect,
-            Out = new AnsiConsoleOutput(writer),
-        });
+    public static IAnsiConsole Detect(TextWriter writer) => Detect(writer, new AnsiConsoleOutput(writer).IsTerminal);
+
+    /// <summary>
+    /// A console on <paramref name="writer"/>: what the terminal supports when <paramref name="isTerminal"/>, plain
+    /// text otherwise.
+    /// </summary>
+    public static IAnsiConsole Detect(TextWriter writer, bool isTerminal)
         // Spectre.Console takes a UTF-8 pipe for a Unicode terminal, and any writer but the standard ones for a
         // colour terminal when TERM says so: a file, a pipe or a CI log gets plain ASCII instead.
-        return console.Profile.Out.IsTerminal ? console : Plain(writer);
-    }
+        => isTerminal
+            ? AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Ansi = AnsiSupport.Detect,
+                ColorSystem = ColorSystemSupport.Detect,
+                Interactive = InteractionSupport.Detect,
+                Out = new AnsiConsoleOutput(writer),
+            })
+            : Plain(writer);
 
     /// <summary>
     /// The console progress goes to: standard error, so that the report on standard output stays whole in a file
     /// or a pipe. It counts as interactive when standard error is a terminal, whatever standard output is
     /// (Spectre.Console's own detection also wants standard input and output to be terminals).
     /// </summary>
-    public static IAnsiConsole ForProgress() => AnsiConsole.Create(new AnsiConsoleSettings
+    public static IAnsiConsole ForProgress() => ForProgress(Console.Error, interactive: !Console.IsErrorRedirected);
+
+    /// <summary>A console for progress on <paramref name="writer"/>, live only when <paramref name="interactive"/>.</summary>
+    public static IAnsiConsole ForProgress(TextWriter writer, bool interactive) => AnsiConsole.Create(new AnsiConsoleSettings
     {
         Ansi = AnsiSupport.Detect,
         ColorSystem = ColorSystemSupport.Detect,
-        Interactive = Console.IsErrorRedirected ? InteractionSupport.No : InteractionSupport.Yes,
-        Out = new AnsiConsoleOutput(Console.Error),
+        Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
+        Out = new AnsiConsoleOutput(writer),
     });
 
     /// <summary>A console writing plain ASCII text without colour to <paramref name="writer"/>, whatever TERM says.</summary>
