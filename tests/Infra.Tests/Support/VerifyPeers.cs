@@ -89,10 +89,25 @@ internal sealed class FakeKeyVault(IReadOnlyDictionary<string, VaultSecret> secr
     }
 }
 
-/// <summary>Passes requests on and records each token request's client id and secret, in order.</summary>
+/// <summary>
+/// Passes requests on and records each token request's client id and secret, in order, and the answers to them.
+/// </summary>
 internal sealed class TokenRequestRecorder() : DelegatingHandler(new HttpClientHandler())
 {
     private readonly List<(string ClientId, string Secret, string Audience)> _requests = [];
+    private readonly List<HttpResponseMessage> _answers = [];
+
+    /// <summary>How many answers to token requests nobody disposed: each holds a connection until the GC runs.</summary>
+    public int AnswersNotDisposed
+    {
+        get
+        {
+            lock (_answers)
+            {
+                return _answers.Count(a => !ResponseState.IsDisposed(a));
+            }
+        }
+    }
 
     public IReadOnlyList<(string ClientId, string Secret, string Audience)> Requests
     {
@@ -116,6 +131,14 @@ internal sealed class TokenRequestRecorder() : DelegatingHandler(new HttpClientH
             {
                 _requests.Add((form["client_id"], form["client_secret"], form["audience"]));
             }
+
+            var answer = await base.SendAsync(request, cancellationToken);
+            lock (_answers)
+            {
+                _answers.Add(answer);
+            }
+
+            return answer;
         }
 
         return await base.SendAsync(request, cancellationToken);

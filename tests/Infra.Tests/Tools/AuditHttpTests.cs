@@ -63,6 +63,17 @@ public class AuditHttpTests
         Assert.Single(tenant.Requests);
     }
 
+    [Fact]
+    public void The_token_request_is_sent_with_its_secret_and_never_shows_it_as_text()
+    {
+        var request = new ManagementToken.TokenRequest("audit-client", "s3cr3t-Qx7Lm2", "https://acme-dev.eu.auth0.com/api/v2/");
+
+        Assert.Equal("audit-client [secret]", request.ToString());
+        Assert.Equal(
+            """{"client_id":"audit-client","client_secret":"s3cr3t-Qx7Lm2","audience":"https://acme-dev.eu.auth0.com/api/v2/","grant_type":"client_credentials"}""",
+            System.Text.Json.JsonSerializer.Serialize(request));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
@@ -150,7 +161,7 @@ public class AuditHttpTests
 
         public int Sent => _sent.Count;
 
-        public int Disposed => _sent.Count(r => !CanRead(r));
+        public int Disposed => _sent.Count(ResponseState.IsDisposed);
 
         /// <summary>Whether the handler itself was disposed (by the handler it is the inner one of).</summary>
         public bool Released { get; private set; }
@@ -167,19 +178,6 @@ public class AuditHttpTests
         {
             Released = true;
             base.Dispose(disposing);
-        }
-
-        private static bool CanRead(HttpResponseMessage response)
-        {
-            try
-            {
-                response.Content.ReadAsStream().Dispose();
-                return true;
-            }
-            catch (ObjectDisposedException)
-            {
-                return false;
-            }
         }
     }
 

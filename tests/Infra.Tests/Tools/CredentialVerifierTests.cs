@@ -158,9 +158,11 @@ public sealed class CredentialVerifierTests
     public async Task A_primary_refused_and_a_fallback_accepted_is_a_rotation_that_did_not_reach_auth0()
     {
         // The document was written (new secret, previous as fallback) but the run stopped before Auth0 switched.
+        using var network = new TokenRequestRecorder();
         var (results, _) = await VerifyAgainst(
             TenantGrants(Dev),
-            document: d => (d.ClientId == "id-checkout-service" ? d with { ClientSecret = "rotated-not-yet-in-auth0-Vb5", FallbackClientSecret = d.ClientSecret } : d).ToJson());
+            document: d => (d.ClientId == "id-checkout-service" ? d with { ClientSecret = "rotated-not-yet-in-auth0-Vb5", FallbackClientSecret = d.ClientSecret } : d).ToJson(),
+            network: network);
 
         Assert.Equal(
             [
@@ -170,6 +172,9 @@ public sealed class CredentialVerifierTests
             results.Where(r => !r.Ok).Select(r => $"{r.Client} {r.Api} {string.Join("; ", r.Problems)}"));
         Assert.EndsWith("2 of 4 grants verified\n", VerifyReport.Render(results).ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.DoesNotContain("rotated-not-yet", VerifyReport.Render(results), StringComparison.Ordinal);
+        // Six token requests (four grants, two of them tried again with the fallback), and every answer released:
+        // the refused first ones too, which the verifier drops for the second try.
+        Assert.Equal((6, 0), (network.Requests.Count, network.AnswersNotDisposed));
     }
 
     [Fact]

@@ -58,7 +58,8 @@ internal static class ManagementToken
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
-    private sealed record TokenRequest(
+    /// <summary>The token request's body; its text form never shows the secret, should anything log it.</summary>
+    internal sealed record TokenRequest(
         [property: JsonPropertyName("client_id")] string ClientId,
         [property: JsonPropertyName("client_secret")] string ClientSecret,
         [property: JsonPropertyName("audience")] string Audience)
