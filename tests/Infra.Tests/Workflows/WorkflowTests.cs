@@ -223,6 +223,28 @@ public class WorkflowTests
     }
 
     [Fact]
+    public void Pull_requests_mutation_test_what_they_change_in_each_project_with_what_the_tests_need()
+    {
+        var job = Named("pull-request.yml").Job("mutation");
+        var projects = ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)job.Node.Children[new YamlScalarNode("strategy")]).Children[new YamlScalarNode("matrix")]).Children[new YamlScalarNode("project")]).Children
+            .Select(n => ((YamlScalarNode)n).Value!).ToList();
+        var run = string.Join('\n', job.Steps.Select(s => s.Run).OfType<string>());
+        var stryker = Assert.Single(job.Steps, s => s.Run?.Contains("dotnet stryker", StringComparison.Ordinal) == true);
+
+        Assert.Equal(["infra", "tools"], projects);
+        Assert.All(projects, p => Assert.True(File.Exists(Path.Combine(Root, "tests", "Infra.Tests", $"stryker-config.{p}.json")), p));
+        Assert.Equal(new Dictionary<string, string> { ["contents"] = "read" }, job.Permissions);
+        // --since needs the base commit in the history; the tool is a local one; verify's tests need their OAuth server.
+        Assert.Equal("0", job.Steps.Single(s => s.Uses?.StartsWith("actions/checkout@", StringComparison.Ordinal) == true).With("fetch-depth"));
+        Assert.Contains("dotnet tool restore", run, StringComparison.Ordinal);
+        Assert.Contains("npm ci --prefix tests/verify --no-audit --no-fund", run, StringComparison.Ordinal);
+        Assert.Contains(job.Steps, s => s.Uses?.StartsWith("actions/setup-node@", StringComparison.Ordinal) == true);
+        Assert.Equal("tests/Infra.Tests", stryker.WorkingDirectory);
+        Assert.Contains("dotnet stryker -f \"stryker-config.$PROJECT.json\" --since:\"$BASE_SHA\" ", stryker.Run, StringComparison.Ordinal);
+        Assert.Equal("${{ github.event.pull_request.base.sha }}", Yaml.Scalar(job.Node.Children[new YamlScalarNode("env")], "BASE_SHA"));
+    }
+
+    [Fact]
     public void Security_names_the_gates_required_checks_as_the_jobs_are_named()
     {
         var security = File.ReadAllText(Path.Combine(Root, "SECURITY.md"));
