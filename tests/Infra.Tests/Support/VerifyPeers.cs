@@ -122,26 +122,26 @@ internal sealed class TokenRequestRecorder() : DelegatingHandler(new HttpClientH
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (request.Method == HttpMethod.Post && request.Content is not null)
+        if (request.Method != HttpMethod.Post || request.Content is null)
         {
-            var form = (await request.Content.ReadAsStringAsync(cancellationToken)).Split('&')
-                .Select(pair => pair.Split('=', 2))
-                .ToDictionary(kv => WebUtility.UrlDecode(kv[0]), kv => WebUtility.UrlDecode(kv[1]), StringComparer.Ordinal);
-            lock (_requests)
-            {
-                _requests.Add((form["client_id"], form["client_secret"], form["audience"]));
-            }
-
-            var answer = await base.SendAsync(request, cancellationToken);
-            lock (_answers)
-            {
-                _answers.Add(answer);
-            }
-
-            return answer;
+            return await base.SendAsync(request, cancellationToken);
         }
 
-        return await base.SendAsync(request, cancellationToken);
+        var form = (await request.Content.ReadAsStringAsync(cancellationToken)).Split('&')
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(kv => WebUtility.UrlDecode(kv[0]), kv => WebUtility.UrlDecode(kv[1]), StringComparer.Ordinal);
+        lock (_requests)
+        {
+            _requests.Add((form["client_id"], form["client_secret"], form["audience"]));
+        }
+
+        var answer = await base.SendAsync(request, cancellationToken);
+        lock (_answers)
+        {
+            _answers.Add(answer);
+        }
+
+        return answer;
     }
 }
 
