@@ -38,7 +38,7 @@ public class NullArgumentTests
         ["AuditComparison.Compare(null access)"] = ("access", () => AuditComparison.Compare(null!, "infra", "dev", new TenantSnapshot([], [], []))),
         ["AuditComparison.Compare(null tenant)"] = ("tenant", () => AuditComparison.Compare(Dev, "infra", "dev", null!)),
         ["TenantAudit.RunAsync(null stack file)"] = ("config", () => TenantAudit.RunAsync((StackConfig)null!, null, Options).GetAwaiter().GetResult()),
-        ["TenantAudit.RunAsync(stack file, null options)"] = ("options", () => TenantAudit.RunAsync(StackFiles.Load(StackHarness.RepositoryRoot(), "dev"), null, null!).GetAwaiter().GetResult()),
+        ["TenantAudit.RunAsync(stack file, null options)"] = ("options", () => TenantAudit.RunAsync(StackHarness.StackFile(), null, null!).GetAwaiter().GetResult()),
         ["TenantAudit.RunAsync(null config)"] = ("access", () => TenantAudit.RunAsync(null!, "infra", "dev", Credentials, Options).GetAwaiter().GetResult()),
         ["TenantAudit.RunAsync(null credentials)"] = ("credentials", () => TenantAudit.RunAsync(Dev, "infra", "dev", null!, Options).GetAwaiter().GetResult()),
         ["TenantAudit.RunAsync(null options)"] = ("options", () => TenantAudit.RunAsync(Dev, "infra", "dev", Credentials, null!).GetAwaiter().GetResult()),

@@ -32,10 +32,24 @@ internal static class StackHarness
     public static string SecretOf(string clientKey) => $"S3cr3t.{clientKey}.xVq9Lr2pWm8Tz4Kd";
 
     /// <summary>The repository's stack, read as the Pulumi CLI would hand it to the program.</summary>
-    public static Dictionary<string, string> StackConfig(string stack = "dev") => new(StackFiles.Load(RepositoryRoot(), stack).Values);
+    public static Dictionary<string, string> StackConfig(string stack = "dev") => new(StackFile(stack).Values);
+
+    /// <summary>The repository's <c>Pulumi.yaml</c> and <c>Pulumi.&lt;stack&gt;.yaml</c>, as the tool loads them.</summary>
+    public static Infra.Tool.StackConfig StackFile(string stack = "dev") => StackFiles.Load(RepositoryRoot(), stack);
 
     /// <summary>The text of the repository's <c>Pulumi.&lt;stack&gt;.yaml</c>, for tests that write an edited copy.</summary>
     public static string StackFileText(string stack = "dev") => File.ReadAllText(Path.Combine(RepositoryRoot(), $"Pulumi.{stack}.yaml"));
+
+    /// <summary>
+    /// The dev stack file's text without its <c>auth0:domain</c> line, as a pipeline that sets <c>AUTH0_DOMAIN</c>
+    /// keeps it; fails if the line is not there to remove, rather than test the file unchanged.
+    /// </summary>
+    public static string WithoutDomain(string devFile)
+    {
+        const string line = "  auth0:domain: acme-dev.eu.auth0.com\n";
+        Assert.Contains(line, devFile, StringComparison.Ordinal);
+        return devFile.Replace(line, "", StringComparison.Ordinal);
+    }
 
     /// <summary>The repository root, found by walking up from the test binaries to Infra.sln.</summary>
     public static string RepositoryRoot()

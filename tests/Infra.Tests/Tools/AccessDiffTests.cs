@@ -217,7 +217,7 @@ public sealed class AccessDiffTests : IDisposable
     [Fact]
     public void A_stack_new_in_the_pull_request_grants_everything_anew_and_an_invalid_head_fails()
     {
-        var fresh = AccessDiff.Compare(null, StackFiles.Load(StackHarness.RepositoryRoot(), "staging"));
+        var fresh = AccessDiff.Compare(null, StackHarness.StackFile("staging"));
         var invalid = Diff(DevFile.Replace("owner: team-warehouse", "ownr: team-warehouse", StringComparison.Ordinal));
 
         Assert.Equal(3, fresh.Changes.Count(c => c.Kind == ChangeKind.ClientAdded && c.PrivilegeIncrease));
@@ -323,7 +323,7 @@ public sealed class AccessDiffTests : IDisposable
     public void A_stack_file_that_leaves_the_domain_to_AUTH0_DOMAIN_is_compared_like_any_other()
     {
         // Pipelines set the tenant in the environment; an offline comparison must not call its absence a problem.
-        var withoutDomain = Edit(DevFile, "  auth0:domain: acme-dev.eu.auth0.com\n", "");
+        var withoutDomain = StackHarness.WithoutDomain(DevFile);
         _base.Write("Pulumi.dev.yaml", withoutDomain);
 
         var diff = Diff(Edit(withoutDomain, "          scopes: [stock:read, stock:adjust]", "          scopes: [stock:read]"));

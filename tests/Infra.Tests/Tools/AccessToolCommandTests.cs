@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Infra.Tests.Support;
-using Infra.Tool;
 using Infra.Tool.Expiry;
 using Infra.Tool.Plan;
 using Infra.Tool.Schema;
@@ -55,9 +54,9 @@ public sealed class AccessToolCommandTests : IDisposable
         var warned = await ToolInProcess.RunAsync("expiry", "dev", "--today", "2026-11-28", "--format", "json");
 
         Assert.Equal((0, ""), (quiet.ExitCode, quiet.Error));
-        Assert.Equal(ExpiryReport.Render(ExpiryReport.Compute(StackFiles.Load(StackHarness.RepositoryRoot(), "dev"), new DateOnly(2026, 11, 28), 7), OutputFormat.Text), quiet.Output);
+        Assert.Equal(ExpiryReport.Render(ExpiryReport.Compute(StackHarness.StackFile(), new DateOnly(2026, 11, 28), 7), OutputFormat.Text), quiet.Output);
         Assert.Equal((2, ""), (warned.ExitCode, warned.Error));
-        Assert.Equal(ExpiryReport.Render(ExpiryReport.Compute(StackFiles.Load(StackHarness.RepositoryRoot(), "dev"), new DateOnly(2026, 11, 28), 30), OutputFormat.Json), warned.Output);
+        Assert.Equal(ExpiryReport.Render(ExpiryReport.Compute(StackHarness.StackFile(), new DateOnly(2026, 11, 28), 30), OutputFormat.Json), warned.Output);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Infra.Tests.Support;
-using Infra.Tool;
 using Infra.Tool.Audit;
 using Infra.Tool.Plan;
 
@@ -29,7 +28,7 @@ public class AuditDocTests
         using var tenant = SampleTenant();
         tenant.Publish();
 
-        var result = await TenantAudit.RunAsync(StackFiles.Load(StackHarness.RepositoryRoot(), "dev"), AuditFakeTenant.Credentials, tenant.Options(lastUse: new LastUseWindow(90, 30)));
+        var result = await TenantAudit.RunAsync(StackHarness.StackFile(), AuditFakeTenant.Credentials, tenant.Options(lastUse: new LastUseWindow(90, 30)));
 
         var sample = Regex.Match(Doc("audit.md"), "<!-- audit-sample -->\n```text\n(.*?)```\n<!-- /audit-sample -->", RegexOptions.Singleline);
         Assert.True(sample.Success, "no <!-- audit-sample --> block");

@@ -10,7 +10,7 @@ namespace Infra.Tests.Tools;
 /// <summary>The audit's HTTP pieces: its credentials, the token request, the rate limit and the 429 waits, at their limits.</summary>
 public class AuditHttpTests
 {
-    private static StackConfig Dev => StackFiles.Load(StackHarness.RepositoryRoot(), "dev");
+    private static StackConfig Dev => StackHarness.StackFile();
 
     [Theory]
     [InlineData("id", "secret", true)]

@@ -13,7 +13,7 @@ namespace Infra.Tests.Tools;
 /// <summary>The audit against a fake tenant answering as Auth0 does, through the real SDK: one test per kind of finding.</summary>
 public class AuditTests
 {
-    private static StackConfig Dev => StackFiles.Load(StackHarness.RepositoryRoot(), "dev");
+    private static StackConfig Dev => StackHarness.StackFile();
 
     /// <summary>The dev stack file without <c>auth0:domain</c>, as pipelines that set the tenant in the environment keep it.</summary>
     private static StackConfig DevWithoutDomain => Dev with { Values = Dev.Values.Where(v => v.Key != "auth0:domain").ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal) };

@@ -8,7 +8,7 @@ namespace Infra.Tests.Tools;
 
 public class ExpiryReportTests
 {
-    private static StackConfig Dev => StackFiles.Load(StackHarness.RepositoryRoot(), "dev");
+    private static StackConfig Dev => StackHarness.StackFile();
 
     /// <summary>The report, today with a 30-day window, for the dev stack file as <paramref name="edit"/> changes it.</summary>
     internal static ExpiryResult ComputeEdited(Func<string, string> edit)
@@ -71,7 +71,7 @@ public class ExpiryReportTests
 
 public class ExpiryBoundaryTests
 {
-    private static StackConfig Dev => StackFiles.Load(StackHarness.RepositoryRoot(), "dev");
+    private static StackConfig Dev => StackHarness.StackFile();
 
     [Theory]
     // partner-globex expires 2026-12-20: on that day it is expired (the first day without tokens), the day before not.
@@ -95,7 +95,7 @@ public class ExpiryBoundaryTests
     {
         using var environment = new EnvironmentScope(new Dictionary<string, string?> { ["AUTH0_DOMAIN"] = null });
 
-        var report = ExpiryReportTests.ComputeEdited(file => file.Replace("  auth0:domain: acme-dev.eu.auth0.com\n", "", StringComparison.Ordinal));
+        var report = ExpiryReportTests.ComputeEdited(StackHarness.WithoutDomain);
 
         Assert.Empty(report.Problems);
         Assert.Equal(["partner-globex", "checkout-service", "nightly-reconciler"], report.Credentials.Select(c => c.Client));

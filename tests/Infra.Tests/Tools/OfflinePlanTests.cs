@@ -7,7 +7,7 @@ namespace Infra.Tests.Tools;
 
 public class OfflinePlanTests
 {
-    private static StackConfig Stack(string name) => StackFiles.Load(StackHarness.RepositoryRoot(), name);
+    private static StackConfig Stack(string name) => StackHarness.StackFile(name);
 
     [Theory]
     // APIs (component, server, scopes) + the Action (component, action, binding) + clients (component, client,
@@ -191,7 +191,7 @@ public class OfflinePlanTests
     public async Task A_stack_file_without_a_domain_takes_auth0_domain_from_the_environment()
     {
         using var folder = new TemporaryProject();
-        var stack = Edited(folder, "dev", f => f.Replace("  auth0:domain: acme-dev.eu.auth0.com\n", "", StringComparison.Ordinal));
+        var stack = Edited(folder, "dev", StackHarness.WithoutDomain);
 
         using (new EnvironmentScope(new Dictionary<string, string?> { ["AUTH0_DOMAIN"] = "acme-ci.eu.auth0.com" }))
         {

@@ -250,7 +250,7 @@ public sealed class OperationsPreviewTests : IDisposable
     [Fact]
     public async Task A_stack_the_base_lacks_is_all_creates()
     {
-        var preview = await OperationsPreview.RunAsync(null, StackFiles.Load(StackHarness.RepositoryRoot(), "dev"), PulumiConfigScope.Today);
+        var preview = await OperationsPreview.RunAsync(null, StackHarness.StackFile(), PulumiConfigScope.Today);
 
         Assert.Equal(preview.Operations.Count, preview.Count(OperationKind.Create));
         Assert.Empty(preview.Findings);

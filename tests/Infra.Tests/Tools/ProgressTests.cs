@@ -139,7 +139,7 @@ public class ProgressTests
     {
         var progress = new RecordedProgress();
 
-        var plan = await OfflinePlan.RunAsync(StackFiles.Load(StackHarness.RepositoryRoot(), "dev"), PulumiConfigScope.Today, progress);
+        var plan = await OfflinePlan.RunAsync(StackHarness.StackFile(), PulumiConfigScope.Today, progress);
 
         var declared = progress.Steps.Where(s => s.Total is null).ToList();
         Assert.Equal(Enumerable.Range(1, plan.Resources.Count), declared.Select(s => s.Done).Order());

@@ -1,5 +1,4 @@
 using Infra.Tests.Support;
-using Infra.Tool;
 using Infra.Tool.Plan;
 using Infra.Tool.Preview;
 
@@ -13,7 +12,7 @@ public class ReplacementRulesTests
     [InlineData("prod")]
     public async Task Every_type_an_example_stack_registers_has_a_rule_with_its_source(string stack)
     {
-        var plan = await OfflinePlan.RunAsync(StackFiles.Load(StackHarness.RepositoryRoot(), stack), PulumiConfigScope.Today);
+        var plan = await OfflinePlan.RunAsync(StackHarness.StackFile(stack), PulumiConfigScope.Today);
 
         Assert.All(plan.Resources.Select(r => r.Type).Distinct(), type => Assert.NotEmpty(ReplacementRules.For(type).Source));
         // Every rule names inputs the program actually sets or the provider defines; identities are a subset of replace keys.

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Infra.Tests.Support;
-using Infra.Tool;
 using Infra.Tool.Plan;
 using Infra.Tool.Rendering;
 using Spectre.Console;
@@ -18,7 +17,7 @@ public class TextReportTests
     [InlineData("prod")]
     public async Task Every_resource_the_example_stacks_plan_is_a_component_or_has_the_inputs_that_matter_chosen(string stack)
     {
-        var plan = await OfflinePlan.RunAsync(StackFiles.Load(StackHarness.RepositoryRoot(), stack), PulumiConfigScope.Today);
+        var plan = await OfflinePlan.RunAsync(StackHarness.StackFile(stack), PulumiConfigScope.Today);
 
         Assert.All(plan.Resources.Where(r => r.Inputs.Count > 0), r => Assert.True(InputDisplay.Chooses(r.Type), $"{r.Type}: choose its inputs in InputDisplay.KeyInputs"));
         Assert.All(plan.Resources.Where(r => r.Inputs.Count > 0), r => Assert.NotEqual("", InputDisplay.Summary(r.Type, r.Inputs, new HashSet<string>())));
@@ -97,7 +96,7 @@ public class TextReportTests
     [Fact]
     public async Task On_a_colour_terminal_the_tree_has_line_guides_and_colour_and_elsewhere_neither()
     {
-        var plan = await OfflinePlan.RunAsync(StackFiles.Load(StackHarness.RepositoryRoot(), "dev"), PulumiConfigScope.Today);
+        var plan = await OfflinePlan.RunAsync(StackHarness.StackFile(), PulumiConfigScope.Today);
         using var terminal = new TestConsole().Width(300).SupportsUnicode(true).Colors(ColorSystem.Standard).EmitAnsiSequences();
 
         PlanReport.Write(terminal, plan);

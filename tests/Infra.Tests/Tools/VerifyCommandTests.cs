@@ -86,7 +86,7 @@ public sealed class VerifyCommandTests : IDisposable
     public async Task Without_a_token_endpoint_given_the_tenant_is_the_one_auth0_domain_names()
     {
         // What a deploy with the file's own domain wrote; the run's tenant is AUTH0_DOMAIN's, so no secret leaves.
-        _project.Write("Pulumi.dev.yaml", StackHarness.StackFileText("dev").Replace("  auth0:domain: acme-dev.eu.auth0.com\n", "", StringComparison.Ordinal));
+        _project.Write("Pulumi.dev.yaml", StackHarness.WithoutDomain(StackHarness.StackFileText()));
         using var vault = DeployedDev("https://acme-dev.eu.auth0.com/oauth/token");
 
         var run = await ToolInProcess.RunAsync(
