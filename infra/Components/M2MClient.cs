@@ -135,6 +135,7 @@ public sealed class M2MClient : ComponentResource
                 ? throw new ResourceException(EmptySecretMessage(key, configPath), credentials, hideStack: true)
                 : (string?)secret);
             fallback = Output.Create((string?)null);
+            _ = AdoptedSecret(key, primary.Apply(s => s!));
             document = DeclareDocument(secretName, client.ClientId, primary, fallback, definition, context, [.. grants, credentials]);
         }
         else
@@ -144,10 +145,13 @@ public sealed class M2MClient : ComponentResource
             // Auth0 accepts, after it the primary; a run that stops between the two leaves both readable in one read.
             // A disabled client's Auth0 secret is a fresh value no document ever holds, and its document holds none.
             primary = definition.Disabled ? Output.Create((string?)null) : slots[SecretSlots.Active(definition.Rotation)].Apply(s => (string?)s);
+            // An adopted client's store stays declared through its first rotation (the one that needs it) and while
+            // disabled there; its input no longer matters once it exists (ignoreChanges).
+            var store = definition.ImportId is not null && definition.Rotation <= 1 ? AdoptedSecret(key, NotCaptured) : null;
             fallback = definition.Disabled || definition.Rotation == 0
                 ? Output.Create((string?)null)
-                : definition.ImportId is not null && definition.Rotation == 1
-                    ? LiveSecret(key, client, configPath)
+                : store is not null
+                    ? CapturedSecret(key, configPath, store)
                     : slots[SecretSlots.Other(definition.Rotation)].Apply(s => (string?)s);
             document = DeclareDocument(secretName, client.ClientId, primary, fallback, definition, context, grants);
             credentials = new ClientCredentials(key, new ClientCredentialsArgs
@@ -204,18 +208,47 @@ public sealed class M2MClient : ComponentResource
     [Output("secretUri")]
     public Output<string> SecretUri { get; }
 
+    /// <summary>What an adopted client's store holds when it was not created while the client kept its live secret.</summary>
+    internal const string NotCaptured = "not-captured";
+
+    /// <summary>The logical name of an adopted client's store of the secret it came with.</summary>
+    public static string AdoptedSecretName(string key) => $"{key}--adopted-secret";
+
     /// <summary>
-    /// At an adopted client's first rotation the secret Auth0 holds is the one it came with, which no slot has: it is
-    /// read from Auth0 (a read, not a managed resource) before the document is written, to be the fallback while Auth0
-    /// switches. Reading it needs read:client_keys.
+    /// The secret an adopted client came with, kept in the Pulumi state: at its first rotation it is the fallback while
+    /// Auth0 switches, and it is no longer readable from Auth0 once the rotation has deployed. Captured from the imported
+    /// credentials while the client is at rotation 0; ignoreChanges keeps that value whatever later runs pass (the
+    /// engine takes an ignored input from the old state: pulumi/pulumi v3.259.0 pkg/resource/deploy/step_generator.go
+    /// processIgnoreChanges), so no run reads Auth0 for it again and the document stays the same after the rotation.
+    /// A random password is the cell: its keepers are stored as given and come back as outputs, and every input of it
+    /// lives only in the (encrypted) state.
     /// </summary>
-    private Output<string?> LiveSecret(string key, Client client, string configPath)
+    private RandomPassword AdoptedSecret(string key, Input<string> secret) => new(AdoptedSecretName(key), new RandomPasswordArgs
     {
-        var live = ClientCredentials.Get($"{key}--live", client.ClientId, options: new CustomResourceOptions { Parent = this });
-        return Output.CreateSecret(live.ClientSecret).Apply(secret => string.IsNullOrEmpty(secret)
-            ? throw new ResourceException(EmptySecretMessage(key, configPath), live, hideStack: true)
-            : (string?)secret);
-    }
+        Length = 16,
+        Special = false,
+        Keepers = { ["secret"] = Output.CreateSecret(secret.ToOutput()) },
+    }, new CustomResourceOptions
+    {
+        Parent = this,
+        IgnoreChanges = { "keepers" },
+        AdditionalSecretOutputs = { "keepers" },
+    });
+
+    /// <summary>
+    /// The captured secret, for the first rotation's fallback. A store created only now holds nothing Auth0 accepts:
+    /// the run stops before the document or the credentials change, naming the way out.
+    /// </summary>
+    private static Output<string?> CapturedSecret(string key, string configPath, RandomPassword store)
+        => Output.CreateSecret(store.Keepers).Apply(keepers => keepers is not null && keepers.TryGetValue("secret", out var secret) && secret != NotCaptured && !string.IsNullOrEmpty(secret)
+            ? (string?)secret
+            : throw new ResourceException(NotCapturedMessage(key, configPath), store, hideStack: true));
+
+    internal static string NotCapturedMessage(string key, string configPath) =>
+        $"Client '{key}' ({configPath}) is adopted (import) at rotation 1, but the secret it came with was never captured: "
+        + "it must be deployed at rotation 0 first, which records that secret as the fallback for its first rotation. If this "
+        + "rotation has already deployed (under an earlier version of this program), remove `import` from the client: that is "
+        + "safe now. Otherwise set `rotation: 0`, deploy, then raise it to 1. Nothing was written to Key Vault or Auth0 for it.";
 
     /// <summary>The one secret a consumer reads: its credentials document, a Pulumi secret as a whole.</summary>
     private Secret DeclareDocument(string name, Output<string> clientId, Output<string?> primary, Output<string?> fallback, M2MClientDefinition definition, M2MClientContext context, List<Resource> dependsOn)
@@ -231,8 +264,10 @@ public sealed class M2MClient : ComponentResource
         };
         if (definition.Expires is { } date)
         {
-            // Key Vault's expiry is informational (the Action enforces it), but shows in the portal and in alerts.
-            attributes.Expires = (int)new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
+            // Key Vault's expiry is informational (the Action enforces it), but shows in the portal and in alerts. The
+            // SDK takes an int of Unix seconds: the validator rejects dates past AccessConfigValidator.LatestKeyVaultExpiry,
+            // and `checked` makes sure a date that got past it fails rather than wrapping round to 1901.
+            attributes.Expires = checked((int)new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds());
         }
 
         return new Secret(name, new SecretArgs
@@ -294,7 +329,10 @@ public sealed class M2MClient : ComponentResource
             ClientId = client.ClientId,
             Audience = api.Identifier,
             Scopes = grant.Scopes.Order(StringComparer.Ordinal).ToList(),
-            SubjectType = "client",
+            // subject_type is left to Auth0, which makes a grant a client grant unless told otherwise. It is Optional,
+            // Computed and ForceNew (terraform-provider-auth0 v1.53.0 internal/auth0/client/resource_grant.go:72-76), and
+            // a legacy grant may have none (:156-158): setting "client" would replace every adopted one of those, which a
+            // protected stack refuses. Unset, it keeps what the tenant has, on an adopted grant as on one created here.
         }, options);
     }
 

@@ -24,6 +24,13 @@ internal static partial class AccessConfigValidator
     /// <summary>The longest maximum credential lifetime a stack may set: ten years.</summary>
     internal const int MaxCredentialLifetimeCeilingDays = 3650;
 
+    /// <summary>
+    /// The last expiry date Key Vault's <c>exp</c> attribute takes from this program: azure-native's
+    /// <c>SecretAttributesArgs.Expires</c> is an <c>int</c> of Unix seconds, and 2038-01-19T00:00:00Z (2,147,472,000)
+    /// is the last midnight below <see cref="int.MaxValue"/>.
+    /// </summary>
+    public static readonly DateOnly LatestKeyVaultExpiry = new(2038, 1, 19);
+
     public static IEnumerable<ConfigProblem> Validate(AccessConfig config, string ns, DateOnly? today = null)
     {
         var problems = new List<ConfigProblem>();
@@ -342,6 +349,11 @@ internal static partial class AccessConfigValidator
                 }
 
                 continue;
+            }
+
+            if (client.Expires.Value > LatestKeyVaultExpiry)
+            {
+                problems.Add(new($"{path}.expires", $"{client.Expires.Value:yyyy-MM-dd} is past {LatestKeyVaultExpiry:yyyy-MM-dd}, the last day Key Vault's expiry attribute can hold: the azure-native SDK sends it as a 32-bit count of Unix seconds, which overflows on 2038-01-19T03:14:08Z and would deploy a date in 1901 or 1902. Set {LatestKeyVaultExpiry:yyyy-MM-dd} or earlier, and renew before then."));
             }
 
             // Date checks need today; the offline diff compares access and passes none.

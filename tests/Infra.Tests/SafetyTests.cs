@@ -287,25 +287,56 @@ public class AdoptionTests
     }
 
     [Fact]
-    public async Task An_adopted_clients_first_rotation_fails_the_same_way_when_the_live_secret_reads_empty()
+    public async Task An_adopted_client_at_rotation_0_captures_the_secret_it_came_with_in_a_store_of_the_state_that_later_runs_do_not_change()
     {
-        var config = GlobexAdopted(rotation: 1);
+        var captured = await StackHarness.CaptureAsync(GlobexAdopted(rotation: 0));
+        var run = await StackHarness.RunAsync(GlobexAdopted(rotation: 0));
 
-        var (error, fakes) = await StackHarness.RunFailingAsync(config, clientSecretFor: key => key == "partner-globex" ? "" : StackHarness.SecretOf(key));
-
-        AssertEmptySecretError(error, "partner-globex", "infra:clients[2]");
-        Assert.DoesNotContain(fakes.Registered, r => r.Name == "m2m--partner-globex");
-        Assert.Contains(fakes.Registered, r => r.Type == ResourceTypes.ClientCredentials && r.Name == "partner-globex--live" && r.ImportId == "cid_partner-globex");
+        var store = Assert.Single(captured, c => c.Resource.GetResourceName() == "partner-globex--adopted-secret");
+        Assert.IsType<Pulumi.Random.RandomPassword>(store.Resource);
+        Assert.Equal("partner-globex", Assert.IsType<M2MClient>(store.Options.Parent).GetResourceName());
+        // The engine keeps an ignored input from the state: what was captured at adoption stays, whatever a later run passes.
+        Assert.Equal(["keepers"], store.Options.IgnoreChanges);
+        Assert.Contains("keepers", ((CustomResourceOptions)store.Options).AdditionalSecretOutputs);
+        var keepers = ((Pulumi.Random.RandomPasswordArgs)store.Args!).Keepers.ToOutput();
+        Assert.True(await Output.IsSecretAsync(keepers));
+        Assert.Equal(ProviderFakes.LiveSecretOf(StackHarness.SecretOf("partner-globex")), (await StackHarness.ValueAsync(keepers))["secret"]);
+        // No read of Auth0 beside the imported credentials themselves.
+        Assert.DoesNotContain(run.Registered, r => r.Name.EndsWith("--live", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task The_live_secret_is_read_as_a_child_of_its_client()
+    public async Task An_adopted_clients_first_rotation_reads_its_fallback_from_the_store_not_from_auth0()
     {
         var captured = await StackHarness.CaptureAsync(GlobexAdopted(rotation: 1));
+        var run = await StackHarness.RunAsync(GlobexAdopted(rotation: 1));
 
-        var live = Assert.Single(captured, c => c.Resource.GetResourceName() == "partner-globex--live");
-        Assert.IsType<Pulumi.Auth0.ClientCredentials>(live.Resource);
-        Assert.Equal("partner-globex", Assert.IsType<M2MClient>(live.Options.Parent).GetResourceName());
+        // At rotation 1 the store is given nothing Auth0 holds: only its state (captured at rotation 0) is read.
+        var store = Assert.Single(captured, c => c.Resource.GetResourceName() == "partner-globex--adopted-secret");
+        Assert.Equal(M2MClient.NotCaptured, (await StackHarness.ValueAsync(((Pulumi.Random.RandomPasswordArgs)store.Args!).Keepers.ToOutput()))["secret"]);
+        Assert.Single(run.Registered, r => r.Type == ResourceTypes.ClientCredentials && r.Name.StartsWith("partner-globex", StringComparison.Ordinal));
+        Assert.Null(run.Single(ResourceTypes.ClientCredentials, "partner-globex").ImportId);
+    }
+
+    [Fact]
+    public async Task A_first_rotation_whose_store_captured_nothing_stops_before_the_document_or_auth0_change()
+    {
+        var (error, fakes) = await StackHarness.RunFailingAsync(GlobexAdopted(rotation: 1), clientSecretFor: StackHarness.SecretOf, storeCaptured: false);
+
+        var errors = error is AggregateException all ? [.. all.InnerExceptions] : new[] { error };
+        Assert.Contains(M2MClient.NotCapturedMessage("partner-globex", "infra:clients[2]"), errors.Select(e => e.Message));
+        Assert.StartsWith("Client 'partner-globex' (infra:clients[2]) is adopted (import) at rotation 1, but the secret it came with was never captured", M2MClient.NotCapturedMessage("partner-globex", "infra:clients[2]"), StringComparison.Ordinal);
+        Assert.DoesNotContain(fakes.Registered, r => r.Name == "m2m--partner-globex");
+        Assert.DoesNotContain(fakes.Registered, r => r.Type == ResourceTypes.ClientCredentials && r.Name == "partner-globex");
+    }
+
+    [Fact]
+    public async Task Adopted_and_created_grants_leave_subject_type_to_the_tenant()
+    {
+        var run = await StackHarness.RunAsync(GlobexAdopted(rotation: 0).Edit("infra:clients", c => c[2]!["grants"]![0]!["import"] = "cgr_A1b2C3d4E5f6G7h8"));
+
+        Assert.All(run.OfType(ResourceTypes.ClientGrant), g => Assert.False(g.Inputs.ContainsKey("subjectType"), g.Name));
+        Assert.Equal("cgr_A1b2C3d4E5f6G7h8", run.Single(ResourceTypes.ClientGrant, "partner-globex--orders-api").ImportId);
     }
 
     /// <summary>The dev stack with partner-globex adopted from Auth0 (its client id), at <paramref name="rotation"/>.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Infra.Config;
 using Infra.Tool.Audit;
+using Infra.Tool.Deploy;
 using Infra.Tool.Diff;
 using Infra.Tool.Expiry;
 using Infra.Tool.Plan;
@@ -35,6 +36,7 @@ public static class AccessToolCommand
             Plan(shared, progressConsole),
             Diff(shared),
             Preview(shared),
+            DeployGateCommand(shared),
             Expiry(shared),
             Verify(shared, progressConsole, verifyConnections),
             AuditCommand.Create(shared.Project, shared.Format, shared.Today, progressConsole),
@@ -83,17 +85,62 @@ public static class AccessToolCommand
     {
         var stack = new Argument<string>("stack") { Description = "the stack name" };
         var baseFolder = new Option<DirectoryInfo>("--base") { Description = "the folder of the deployed version (e.g. a checkout of the target branch)", Required = true };
+        var history = new Option<bool>("--history") { Description = "read the base's git history (a checkout with all of it) for keys of removed clients whose Key Vault secrets still hold their names" };
         var command = new Command("preview", "Tell, offline, what `pulumi up` would do when a stack moves from --base to --head: create, update, replace, delete per resource, and where the real engine would refuse. Exit 3 when it would, 1 on invalid config.")
         {
-            stack, baseFolder, shared.Head, shared.Today, shared.Format, shared.Details,
+            stack, baseFolder, shared.Head, history, shared.Today, shared.Format, shared.Details,
         };
         command.SetAction(async (parse, _) =>
         {
             var name = parse.GetValue(stack)!;
-            var result = await OperationsPreview.RunAsync(LoadIfPresent(parse.GetValue(baseFolder)!, name), StackFiles.Load(parse.GetValue(shared.Head)!.FullName, name), parse.GetValue(shared.Today)).ConfigureAwait(false);
+            var basePath = parse.GetValue(baseFolder)!;
+            IReadOnlyList<EarlierClient> earlier = [];
+            if (parse.GetValue(history))
+            {
+                using var git = new StackHistory(basePath.FullName);
+                earlier = git.RemovedClients(git.Resolve("HEAD"), name);
+            }
+
+            var result = await OperationsPreview.RunAsync(LoadIfPresent(basePath, name), StackFiles.Load(parse.GetValue(shared.Head)!.FullName, name), parse.GetValue(shared.Today), earlier).ConfigureAwait(false);
             var details = parse.GetValue(shared.Details);
             WriteReport(parse, shared, console => OperationsReport.Write(console, result, details), format => OperationsReport.Render(result, format));
             return OperationsReport.ExitCode(result);
+        });
+        return command;
+    }
+
+    private static Command DeployGateCommand(SharedOptions shared)
+    {
+        var stack = new Argument<string>("stack") { Description = "the stack name" };
+        var deployed = new Option<string>("--deployed") { Description = "the commit the stack was last deployed from (its deployed-commit tag), or `none` for a stack never deployed", Required = true };
+        var target = new Option<string>("--target") { Description = "the commit to deploy", DefaultValueFactory = _ => "HEAD" };
+        var steps = new Option<FileInfo?>("--steps") { Description = "write the commits to apply, in order, one a line (nothing when refused)" };
+        var command = new Command("deploy-gate", "Check a deploy against the commit the stack is deployed from: the operations preview of the whole batch and, where it refuses, the fewest commit-by-commit steps it accepts. Exit 3 when refused, 1 on invalid config. Reads the --project folder's git history.")
+        {
+            stack, shared.Project, deployed, target, steps, shared.Today, shared.Format,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            using var history = new StackHistory(parse.GetValue(shared.Project)!.FullName);
+            var from = parse.GetValue(deployed)!;
+            DeployGateResult result;
+            try
+            {
+                result = await DeployGate.RunAsync(history, parse.GetValue(stack)!, from == "none" ? null : from, parse.GetValue(target)!, parse.GetValue(shared.Today)).ConfigureAwait(false);
+            }
+            catch (DeployGateException e)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+                return 1;
+            }
+
+            if (parse.GetValue(steps) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, DeployGateReport.Steps(result)).ConfigureAwait(false);
+            }
+
+            await parse.InvocationConfiguration.Output.WriteAsync(DeployGateReport.Render(result, parse.GetValue(shared.Format))).ConfigureAwait(false);
+            return result.ExitCode;
         });
         return command;
     }

@@ -26,13 +26,21 @@ public static class StackFiles
 
     /// <summary>Reads a stack file against a project file; a missing stack file is a stack with no values of its own.</summary>
     public static StackConfig Load(string projectFile, string stackFile, string stack)
+        => Parse(File.ReadAllText(projectFile), File.Exists(stackFile) ? File.ReadAllText(stackFile) : null, stack, projectFile);
+
+    /// <summary>
+    /// The same from the files' text (a version read from git history, say); a null <paramref name="stackText"/> is a
+    /// stack with no values of its own. <paramref name="projectSource"/> names the project file in errors.
+    /// </summary>
+    public static StackConfig Parse(string projectText, string? stackText, string stack, string projectSource = "Pulumi.yaml")
     {
-        var project = (YamlMappingNode)ReadYaml(projectFile);
-        var projectName = Scalar(project, "name") ?? throw new InvalidDataException($"{projectFile} has no name.");
+        ArgumentNullException.ThrowIfNull(projectText);
+        var project = (YamlMappingNode)ReadYaml(projectText);
+        var projectName = Scalar(project, "name") ?? throw new InvalidDataException($"{projectSource} has no name.");
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var secretKeys = new List<string>();
-        if (File.Exists(stackFile) && ReadYaml(stackFile) is YamlMappingNode stackRoot && Child(stackRoot, "config") is YamlMappingNode stackConfig)
+        if (stackText is not null && ReadYaml(stackText) is YamlMappingNode stackRoot && Child(stackRoot, "config") is YamlMappingNode stackConfig)
         {
             foreach (var (keyNode, value) in stackConfig.Children)
             {
@@ -79,15 +87,15 @@ public static class StackFiles
     /// A whole YAML file as JSON, scalars typed as YAML reads them (as an editor's YAML language server does):
     /// what a JSON Schema of the file is checked against.
     /// </summary>
-    public static JsonNode? ReadAsJson(string path) => ToJson(ReadYaml(path));
+    public static JsonNode? ReadAsJson(string path) => ToJson(ReadYaml(File.ReadAllText(path)));
 
     /// <summary>The map as the <c>PULUMI_CONFIG</c> environment variable carries it.</summary>
     public static string ToEnvironmentValue(IReadOnlyDictionary<string, string> values) => JsonSerializer.Serialize(values);
 
-    private static YamlNode ReadYaml(string path)
+    private static YamlNode ReadYaml(string text)
     {
         var stream = new YamlStream();
-        using (var reader = File.OpenText(path))
+        using (var reader = new StringReader(text))
         {
             stream.Load(reader);
         }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Moq;
+using Infra.Components;
 using Pulumi.Testing;
 
 namespace Infra.Tests.Support;
@@ -50,6 +51,9 @@ internal sealed class ProviderFakes
 
     /// <summary>Whether the provider reads every client secret back as empty, as for an identity without read:client_keys.</summary>
     public bool CredentialsReadBackEmpty { get; init; }
+
+    /// <summary>Whether an adopted client's store holds the secret it captured (false: it was created just now, holding what it was given).</summary>
+    public bool StoreCaptured { get; init; } = true;
 
     /// <summary>What <c>getVault</c> reports of the existing vault's permission model.</summary>
     public bool VaultUsesRbac { get; set; } = true;
@@ -137,6 +141,17 @@ internal sealed class ProviderFakes
         {
             case ResourceTypes.Client:
                 state["clientId"] = ClientIdOf(name);
+                break;
+            case ResourceTypes.RandomPassword when name.EndsWith(M2MClient.AdoptedSecretName(""), StringComparison.Ordinal):
+                // An adopted client's store: the state holds what it captured at rotation 0 (ignoreChanges), the live
+                // secret; a store that was only now created holds what the program passed.
+                if (StoreCaptured)
+                {
+                    var adopted = clientSecretFor(name[..^M2MClient.AdoptedSecretName("").Length]);
+                    state["keepers"] = ImmutableDictionary<string, object>.Empty.Add("secret", adopted.Length == 0 ? "" : LiveSecretOf(adopted));
+                }
+
+                state["result"] = "unused";
                 break;
             case ResourceTypes.RandomPassword:
                 // What the random provider would generate: one value per client, slot and keeper, so a test can tell

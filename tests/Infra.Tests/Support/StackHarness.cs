@@ -84,9 +84,10 @@ internal static class StackHarness
     public static async Task<(Exception Error, ProviderFakes Fakes)> RunFailingAsync(
         IReadOnlyDictionary<string, string> config,
         string stack = "dev",
-        Func<string, string>? clientSecretFor = null)
+        Func<string, string>? clientSecretFor = null,
+        bool storeCaptured = true)
     {
-        var fakes = new ProviderFakes(clientSecretFor ?? SecretOf);
+        var fakes = new ProviderFakes(clientSecretFor ?? SecretOf) { StoreCaptured = storeCaptured };
         using var scope = new PulumiConfigScope(config);
         var error = await Record.ExceptionAsync(() => Deployment.TestAsync(fakes.Mock.Object, Options(stack), AccessStack.Define));
         Assert.NotNull(error);

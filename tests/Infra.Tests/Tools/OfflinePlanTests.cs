@@ -95,7 +95,7 @@ public class OfflinePlanTests
         Assert.Equal("""{"roleAssignments":4,"roleAssignmentBudget":4000,"auth0Clients":3,"auth0Grants":4,"auth0ResourceServers":2}""", JsonSerializer.Serialize(json.GetProperty("capacity")));
         var grant = json.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "partner-globex--orders-api");
         Assert.Equal(
-            """{"type":"auth0:index/clientGrant:ClientGrant","name":"partner-globex--orders-api","parent":"infra:auth0:M2MClient::partner-globex","protect":false,"importId":null,"inputs":{"audience":"https://api.acme.example/orders","clientId":"(client id of partner-globex)","scopes":["orders:read"],"subjectType":"client"}}""",
+            """{"type":"auth0:index/clientGrant:ClientGrant","name":"partner-globex--orders-api","parent":"infra:auth0:M2MClient::partner-globex","protect":false,"importId":null,"inputs":{"audience":"https://api.acme.example/orders","clientId":"(client id of partner-globex)","scopes":["orders:read"]}}""",
             JsonSerializer.Serialize(grant));
         Assert.Equal(
             """{"client":"partner-globex","owner":"partnerships@acme.example","api":"orders-api","audience":"https://api.acme.example/orders","scopes":["orders:read"]}""",
@@ -221,7 +221,7 @@ public class OfflinePlanTests
 
         Assert.Equal(
             ["auth0:index/clientGrant:ClientGrant", "azure-native:authorization:RoleAssignment"],
-            plan.Resources.Where(r => r.DeleteBeforeReplace).Select(r => r.Type).Distinct().Order(StringComparer.Ordinal));
+            plan.Resources.Where(r => r.DeleteBeforeReplace == true).Select(r => r.Type).Distinct().Order(StringComparer.Ordinal));
     }
 
     [Fact]

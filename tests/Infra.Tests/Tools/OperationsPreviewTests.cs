@@ -126,7 +126,6 @@ public sealed class OperationsPreviewTests : IDisposable
 
     [Theory]
     [InlineData("dev", "soft-deleted-secret")]
-    [InlineData("prod", "retained-secret")]
     public async Task Renaming_a_key_with_previous_keys_keeps_the_client_and_moves_only_its_secret(string stack, string secretRule)
     {
         var preview = await Preview(stack, RenameReconciler);
@@ -148,6 +147,26 @@ public sealed class OperationsPreviewTests : IDisposable
             preview.Operations.Where(o => o.PreviousUrn is not null && o.Type is "infra:auth0:M2MClient" or "auth0:index/client:Client" or "auth0:index/clientGrant:ClientGrant").Select(o => o.PreviousUrn!.Replace($":{stack}::", ":STACK::", StringComparison.Ordinal)));
         Assert.Equal([$"Warning {secretRule} m2m--nightly-reconciler"], Findings(preview));
         Assert.Equal(0, OperationsReport.ExitCode(preview));
+    }
+
+    [Fact]
+    public async Task Renaming_a_key_on_a_vault_that_retains_removed_secrets_must_rotate_in_the_same_change()
+    {
+        var rename = await Preview("prod", RenameReconciler);
+        var renameAndRotate = await Preview("prod", f => Replace(RenameReconciler(f), "      expires: 2027-02-10\n", "      expires: 2027-02-10\n      rotation: 1\n"));
+
+        var problem = Assert.Single(rename.Problems);
+        Assert.Equal("infra:clients[1].key", problem.Path);
+        Assert.Equal(
+            "renames client 'nightly-reconciler' to 'stock-reconciler' on a vault the pipeline cannot delete secrets from (infra:keyVault.create.publicNetworkAccess is Disabled): its old secret `m2m--nightly-reconciler` is retained in the vault and would still hold the secret Auth0 accepts. Raise `rotation` to 1 in the same change: the client then moves to a new secret, and the retained one holds only secrets Auth0 no longer accepts.",
+            problem.Message);
+        Assert.Equal(OperationsReport.InvalidConfigExitCode, OperationsReport.ExitCode(rename));
+
+        // With the rotation, Auth0 switches to a secret only the new document holds; the old one is retained, dead.
+        Assert.True(renameAndRotate.Valid);
+        Assert.Equal(["Warning retained-secret m2m--nightly-reconciler"], Findings(renameAndRotate));
+        Assert.Contains("Update auth0:index/clientCredentials:ClientCredentials stock-reconciler [clientSecret]", Operations(renameAndRotate));
+        Assert.Equal(0, OperationsReport.ExitCode(renameAndRotate));
     }
 
     [Fact]

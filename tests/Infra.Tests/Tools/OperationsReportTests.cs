@@ -52,8 +52,9 @@ public class OperationsReportTests
         Resource("auth0:index/resourceServer:ResourceServer", "stock-api", """{"identifier":"https://stock"}""", protect: true) with { AliasUrns = [Urn("auth0:index/resourceServer:ResourceServer", "inventory-api")] },
         Resource("random:index/randomPassword:RandomPassword", "checkout-service--slot0", """{"keepers":{"rotation":"1"},"length":48}""") with { DeleteBeforeReplace = true },
         Resource("auth0:index/clientGrant:ClientGrant", "checkout-service--orders-api", """{"audience":"https://a","scopes":["orders:read","orders:write"],"allowAnyOrganization":true}"""),
-        // Renamed too: another principal forces a replacement, and the assignment's name stays.
-        Resource("azure-native:authorization:RoleAssignment", "reader-new", """{"roleAssignmentName":"n","principalId":"q"}""") with { AliasUrns = [Urn("azure-native:authorization:RoleAssignment", "reader-old")] },
+        // Renamed too: another principal forces a replacement, and the assignment's name stays. The option set to false
+        // overrides azure-native's delete-first answer (step_generator.go:2041-2047), so the create collides.
+        Resource("azure-native:authorization:RoleAssignment", "reader-new", """{"roleAssignmentName":"n","principalId":"q"}""") with { AliasUrns = [Urn("azure-native:authorization:RoleAssignment", "reader-old")], DeleteBeforeReplace = false },
     ];
 
     private static OperationsPreviewResult Preview(AccessConfig? baseConfig = null)
@@ -79,11 +80,11 @@ public class OperationsReportTests
                     "deleting it is refused: it is protected. The run would still carry out every other operation, including the deletes of unprotected resources beside it, and then fail.",
                     $"remove `protect` from the resource and deploy that first, or run `pulumi state unprotect '{Urn("auth0:index/resourceServer:ResourceServer", "legacy-api")}'`, then remove it."),
                 ("Warning", "soft-deleted-secret", Urn("azure-native:keyvault:Secret", "m2m--old"),
-                    "the secret is soft-deleted (and, if the vault has purge protection, cannot be purged until its retention ends); until then its name stays taken.",
-                    "to re-add a client under the same key within that time, recover the deleted secret first (`az keyvault secret recover`) and let the next `pulumi up` overwrite it; see docs/protection-and-keys.md."),
+                    "the secret is soft-deleted (and, if the vault has purge protection, cannot be purged until its retention ends); its versions stay recoverable by anyone who may recover secrets in the vault.",
+                    "nothing to do. A client added under this key within that time gets the deleted secret recovered by azure-native and overwritten; do not recover it by hand, since azure-native refuses to create a secret that exists (docs/protection-and-keys.md)."),
                 ("Warning", "retained-secret", Urn("azure-native:keyvault:Secret", "m2m--legacy", Client),
-                    "the secret stays in the vault (retainOnDelete): the pipeline cannot reach the vault's data plane, where Key Vault deletes secrets. Its readers' role assignments are deleted, so no consumer can read it.",
-                    "delete it from a network that reaches the vault (`az keyvault secret delete`) when convenient; re-adding the client overwrites it."),
+                    "the secret stays in the vault (retainOnDelete): the pipeline cannot reach the vault's data plane, where Key Vault deletes secrets. Its readers' role assignments are deleted, so no consumer can read it, but a role on the whole vault still can, each version as it was written. Its name stays taken: azure-native creates a Key Vault secret only where none exists.",
+                    "delete it from a network that reaches the vault (`az keyvault secret delete`) when convenient. A client under this key again needs a key this stack has not used (docs/protection-and-keys.md)."),
                 ("Error", "protected-delete", Urn("auth0:index/clientGrant:ClientGrant", "legacy--orders-api", Client),
                     "deleting it is refused: it is protected. The run would still carry out every other operation, including the deletes of unprotected resources beside it, and then fail.",
                     "set `disabled: true` on the client and deploy that first (a disabled client is no longer protected), then remove it."),
@@ -102,7 +103,7 @@ public class OperationsReportTests
         var finding = Preview(created).Findings.Single(f => f.Rule == "soft-deleted-secret");
 
         Assert.Equal(
-            $"the vault has purge protection: the secret is soft-deleted and cannot be purged for {OperationsPreview.SoftDeleteRetentionDays} days; until then its name stays taken.",
+            $"the vault has purge protection: the secret is soft-deleted and cannot be purged for {OperationsPreview.SoftDeleteRetentionDays} days; its versions stay recoverable by anyone who may recover secrets in the vault.",
             finding.Reason);
     }
 

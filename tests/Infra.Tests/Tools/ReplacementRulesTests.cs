@@ -74,11 +74,12 @@ public class ReplacementRulesTests
         Assert.Equal("component resource (no provider)", ResourceRule.Component.Source);
     }
 
-    private static PlannedResource Resource(string type, string name, string inputs, bool protect = false, bool deleteBeforeReplace = false)
+    private static PlannedResource Resource(string type, string name, string inputs, bool protect = false, bool? deleteBeforeReplace = null, bool retainOnDelete = false)
         => new(type, name, null, protect, null, [])
         {
             Urn = $"urn:pulumi:dev::infra::{type}::{name}",
             DeleteBeforeReplace = deleteBeforeReplace,
+            RetainOnDelete = retainOnDelete,
             ComparableInputs = System.Text.Json.Nodes.JsonNode.Parse(inputs)!.AsObject(),
         };
 
@@ -97,7 +98,9 @@ public class ReplacementRulesTests
     [InlineData("""{"scope":"s","roleAssignmentName":"n","principalId":"q","principalType":"Group"}""", true, "Replace", null)]
     // A new name is a new identity: nothing collides.
     [InlineData("""{"scope":"s","roleAssignmentName":"m","principalId":"q","principalType":"Group"}""", false, "Replace", null)]
-    public void A_replacement_that_keeps_the_identity_must_delete_first(string after, bool deleteBeforeReplace, string kind, string? rule)
+    // No option: azure-native's diff asks to delete first (every named resource), and the engine takes that answer.
+    [InlineData("""{"scope":"s","roleAssignmentName":"n","principalId":"q","principalType":"Group"}""", null, "Replace", null)]
+    public void A_replacement_that_keeps_the_identity_must_delete_first(string after, bool? deleteBeforeReplace, string kind, string? rule)
     {
         const string type = "azure-native:authorization:RoleAssignment";
         var before = Resource(type, "a", """{"scope":"s","roleAssignmentName":"n","principalId":"p","principalType":"Group"}""");
@@ -106,6 +109,75 @@ public class ReplacementRulesTests
 
         Assert.Equal(kind, Assert.Single(preview.Operations).Kind.ToString());
         Assert.Equal(rule, preview.Findings.SingleOrDefault()?.Rule);
+        Assert.Equal(deleteBeforeReplace ?? true, Assert.Single(preview.Operations).DeleteBeforeReplace);
+    }
+
+    [Theory]
+    // A vault in a new resource group (or region, through its group): azure-native deletes it first, and its name stays
+    // soft-deleted, purge-protected, while the create asks for it again.
+    [InlineData("azure-native:keyvault:Vault", """{"vaultName":"kv","resourceGroupName":"rg2"}""", false, "name-held")]
+    // Another vault name is another vault: nothing is held.
+    [InlineData("azure-native:keyvault:Vault", """{"vaultName":"kv2","resourceGroupName":"rg2"}""", false, null)]
+    // A secret recovers what it finds soft-deleted (azure-native), but a retained one still exists: its create fails.
+    [InlineData("azure-native:keyvault:Secret", """{"vaultName":"kv","resourceGroupName":"rg2","secretName":"m2m--a"}""", true, "name-held")]
+    [InlineData("azure-native:keyvault:Secret", """{"vaultName":"kv","resourceGroupName":"rg2","secretName":"m2m--a"}""", false, null)]
+    public void A_key_vault_name_still_taken_by_the_deleted_or_retained_object_refuses_the_replacement(string type, string after, bool retained, string? rule)
+    {
+        var before = type.EndsWith("Vault", StringComparison.Ordinal) ? """{"vaultName":"kv","resourceGroupName":"rg"}""" : """{"vaultName":"kv","resourceGroupName":"rg","secretName":"m2m--a"}""";
+
+        var preview = Compare(Resource(type, "a", before, retainOnDelete: retained), Resource(type, "a", after, retainOnDelete: retained));
+
+        var operation = Assert.Single(preview.Operations);
+        Assert.Equal(OperationKind.Replace, operation.Kind);
+        Assert.True(operation.DeleteBeforeReplace);
+        Assert.Equal(rule, preview.Findings.SingleOrDefault()?.Rule);
+        Assert.DoesNotContain(preview.Findings, f => f.Rule == "identity-collision");
+    }
+
+    [Fact]
+    public void Replacing_what_the_program_still_imports_is_refused_as_the_engine_refuses_it_in_an_update()
+    {
+        const string type = "auth0:index/resourceServer:ResourceServer";
+        var before = Resource(type, "orders-api", """{"identifier":"https://a"}""");
+        var after = Resource(type, "orders-api", """{"identifier":"https://b"}""") with { ImportId = "5e9f4a7c2b1d3e6f8a0b9c1d" };
+
+        var imported = Compare(before, after);
+        var managed = Compare(before, after with { ImportId = null });
+
+        var finding = Assert.Single(imported.Findings);
+        Assert.Equal(("imported-replace", FindingSeverity.Error), (finding.Rule, finding.Severity));
+        Assert.StartsWith("the program still imports it (`import: 5e9f4a7c2b1d3e6f8a0b9c1d`)", finding.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("remove its `import` in a change of its own", finding.Fix, StringComparison.Ordinal);
+        Assert.True(imported.Refused);
+        Assert.Empty(managed.Findings);
+        // An update of an imported resource is allowed (pulumi/pulumi#19339): only a replacement is refused.
+        Assert.Empty(Compare(Resource(type, "orders-api", """{"identifier":"https://a","name":"A"}"""), Resource(type, "orders-api", """{"identifier":"https://a","name":"B"}""") with { ImportId = "x" }).Findings);
+    }
+
+    [Fact]
+    public void A_grant_that_stops_setting_subject_type_keeps_what_the_state_has_and_is_not_replaced()
+    {
+        const string type = "auth0:index/clientGrant:ClientGrant";
+        var before = Resource(type, "g", """{"clientId":"c","audience":"a","scopes":["x"],"subjectType":"client"}""");
+
+        var unset = Compare(before, Resource(type, "g", """{"clientId":"c","audience":"a","scopes":["x"]}"""));
+        var changed = Compare(before, Resource(type, "g", """{"clientId":"c","audience":"a","scopes":["x"],"subjectType":"user"}"""));
+
+        Assert.Equal(OperationKind.Same, Assert.Single(unset.Operations).Kind);
+        Assert.Equal(OperationKind.Replace, Assert.Single(changed.Operations).Kind);
+        Assert.Equal(["subjectType"], Assert.Single(changed.Operations).ReplaceReasons);
+    }
+
+    [Fact]
+    public void An_ignored_input_is_taken_from_the_state_as_the_engine_does()
+    {
+        const string type = "random:index/randomPassword:RandomPassword";
+        var before = Resource(type, "a--adopted-secret", """{"keepers":{"secret":"live"},"length":16}""");
+        var after = Resource(type, "a--adopted-secret", """{"keepers":{"secret":"not-captured"},"length":16}""");
+
+        Assert.Equal(OperationKind.Replace, Assert.Single(Compare(before, after).Operations).Kind);
+        Assert.Equal(OperationKind.Same, Assert.Single(Compare(before, after with { IgnoreChanges = ["keepers"] }).Operations).Kind);
+        Assert.Throws<NotSupportedException>(() => Compare(before, after with { IgnoreChanges = ["keepers.secret"] }));
     }
 
     [Theory]

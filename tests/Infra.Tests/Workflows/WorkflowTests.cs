@@ -213,7 +213,7 @@ public class WorkflowTests
     public void The_pull_request_comment_carries_the_operations_preview_and_a_refused_change_fails_after_it_is_posted()
     {
         var steps = Named("pull-request.yml").Job("access").Steps;
-        var preview = steps.FindIndex(s => s.Run?.Contains("-- preview \"$STACK\" --base ../base --head . --format markdown > ../operations.md", StringComparison.Ordinal) == true);
+        var preview = steps.FindIndex(s => s.Run?.Contains("-- preview \"$STACK\" --base ../base --history --head . --format markdown > ../operations.md", StringComparison.Ordinal) == true);
         var body = steps.FindIndex(s => s.Run?.Contains("operations.md > comment.md", StringComparison.Ordinal) == true);
         var comment = steps.FindIndex(s => s.Uses?.StartsWith("marocchino/sticky-pull-request-comment@", StringComparison.Ordinal) == true);
         var refuse = steps.FindIndex(s => s.If == "steps.operations.outputs.code == '3'");

@@ -25,11 +25,14 @@ public sealed record PlannedResource(string Type, string Name, string? Parent, b
     /// <summary>The URNs its own aliases name (the engine adds those inherited from a parent's alias when it matches).</summary>
     public IReadOnlyList<string> AliasUrns { get; init; } = [];
 
-    /// <summary>Whether a replacement deletes the old object before creating the new one.</summary>
-    public bool DeleteBeforeReplace { get; init; }
+    /// <summary>The deleteBeforeReplace option as the program sets it; null leaves the choice to the provider's diff.</summary>
+    public bool? DeleteBeforeReplace { get; init; }
 
     /// <summary>Whether removing it from the program leaves the object in place (only its state is dropped).</summary>
     public bool RetainOnDelete { get; init; }
+
+    /// <summary>Inputs the engine takes from the old state instead of the program (<c>ignoreChanges</c>).</summary>
+    public IReadOnlyList<string> IgnoreChanges { get; init; } = [];
 
     /// <summary>The URNs of the resources it names in <c>dependsOn</c>.</summary>
     public IReadOnlyList<string> DependsOn { get; init; } = [];
@@ -137,8 +140,9 @@ public static class OfflinePlan
                 Urn = addresses.Urn(record.Resource),
                 ParentUrn = opts.Parent is { } up and not Pulumi.Stack ? addresses.Urn(up) : null,
                 AliasUrns = await addresses.AliasUrnsAsync(record.Resource).ConfigureAwait(false),
-                DeleteBeforeReplace = custom?.DeleteBeforeReplace == true,
+                DeleteBeforeReplace = custom?.DeleteBeforeReplace,
                 RetainOnDelete = opts.RetainOnDelete == true,
+                IgnoreChanges = [.. opts.IgnoreChanges],
                 DependsOn = [.. (await registration.DependsOn.ConfigureAwait(false)).Select(addresses.Urn)],
                 ComparableInputs = (JsonObject)ToJson(r.Inputs, mask: false)!,
             });

@@ -47,6 +47,9 @@ public sealed record Operation(OperationKind Kind, string Urn, string Type, stri
     /// <summary>The base URN when the resource was found through an alias.</summary>
     public string? PreviousUrn { get; init; }
 
+    /// <summary>The id the program still asks the engine to import it from (<c>import</c> in config); null when none.</summary>
+    public string? ImportId { get; init; }
+
     /// <summary>Its inputs as the plan shows them, secrets masked: the proposed ones, or for a delete the base's.</summary>
     public JsonObject Inputs { get; init; } = [];
 }
@@ -63,7 +66,7 @@ public enum FindingSeverity
 
 /// <summary>An engine or provider rule that applies to one operation.</summary>
 /// <param name="Severity">Error or warning.</param>
-/// <param name="Rule">A stable id: <c>protected-replace</c>, <c>protected-delete</c>, <c>identity-collision</c>, <c>soft-deleted-secret</c>, <c>retained-secret</c>.</param>
+/// <param name="Rule">A stable id: <c>protected-replace</c>, <c>protected-delete</c>, <c>identity-collision</c>, <c>imported-replace</c>, <c>name-held</c>, <c>soft-deleted-secret</c>, <c>retained-secret</c>.</param>
 /// <param name="Urn">The resource.</param>
 /// <param name="Reason">What the engine or provider does, and why.</param>
 /// <param name="Fix">What to do instead.</param>
@@ -103,17 +106,20 @@ public static class OperationsPreview
     /// <summary>Soft-deleted secrets of a vault this program creates stay recoverable, and their names taken, this long.</summary>
     public const int SoftDeleteRetentionDays = Infra.Components.ManagedKeyVault.SoftDeleteRetentionDays;
 
-    /// <summary>Plans both versions offline and compares them; a stack missing from the base compares against nothing.</summary>
-    public static async Task<OperationsPreviewResult> RunAsync(StackConfig? before, StackConfig after, DateOnly today)
+    /// <summary>
+    /// Plans both versions offline and compares them; a stack missing from the base compares against nothing.
+    /// <paramref name="earlier"/> lists the clients the stack had before the base and has since removed (from its history).
+    /// </summary>
+    public static async Task<OperationsPreviewResult> RunAsync(StackConfig? before, StackConfig after, DateOnly today, IReadOnlyList<EarlierClient>? earlier = null)
     {
         ArgumentNullException.ThrowIfNull(after);
         var basePlan = before is null ? null : await OfflinePlan.RunAsync(before, today).ConfigureAwait(false);
         var headPlan = await OfflinePlan.RunAsync(after, today).ConfigureAwait(false);
-        return Compare(basePlan, headPlan, today);
+        return Compare(basePlan, headPlan, today, earlier);
     }
 
     /// <summary>Compares two plans; <paramref name="before"/> null means the stack is new.</summary>
-    public static OperationsPreviewResult Compare(PlanResult? before, PlanResult after, DateOnly today)
+    public static OperationsPreviewResult Compare(PlanResult? before, PlanResult after, DateOnly today, IReadOnlyList<EarlierClient>? earlier = null)
     {
         ArgumentNullException.ThrowIfNull(after);
         var problems = new List<ConfigProblem>();
@@ -128,6 +134,9 @@ public static class OperationsPreview
         {
             problems.AddRange(ExpiriesSetInThePast(before?.Config, after.Config!, after.Project, today));
             problems.AddRange(RotationsOtherThanOneStep(before?.Config, after.Config!, after.Project));
+            problems.AddRange(AdoptionSteps(before?.Config, after.Config!, after.Project));
+            problems.AddRange(RenamesLeavingLiveSecrets(before?.Config, after.Config!, after.Project));
+            problems.AddRange(SecretNamesStillTaken(before?.Config, after.Config!, after.Project, earlier ?? []));
         }
 
         if (problems.Count > 0)
@@ -161,6 +170,75 @@ public static class OperationsPreview
             .Select(c => new ConfigProblem(
                 $"{ns}:clients[{c.Index}].rotation",
                 $"goes from {c.Was!.Rotation} to {c.Client.Rotation} in one change: raise it by exactly one per deploy (to {c.Was.Rotation + 1}), so that the secret Auth0 holds stays the fallback while it switches; a lower value would put an old secret back."));
+
+    /// <summary>
+    /// Adoption is safe one step at a time (docs/adoption.md): adopt at rotation 0, which keeps the secret the client came
+    /// with and captures it in the state; rotate once with <c>import</c> kept, that secret as the fallback; then remove
+    /// <c>import</c>. Removing it at rotation 0 gives the credentials a generated secret with no fallback, and adopting at
+    /// rotation 1 has no captured secret to fall back on: either cuts the consumer off.
+    /// </summary>
+    private static IEnumerable<ConfigProblem> AdoptionSteps(AccessConfig? before, AccessConfig after, string ns)
+    {
+        foreach (var (index, client, was) in WithBaseVersions(before, after))
+        {
+            if (was is { ImportId: not null, Rotation: 0, Disabled: false } && client is { ImportId: null, Disabled: false })
+            {
+                yield return new ConfigProblem(
+                    $"{ns}:clients[{index}].import",
+                    $"is removed while client '{client.Key}' still uses the secret it was adopted with (rotation 0): without `import` the program gives its credentials a generated secret at once, with no fallback, and every consumer holding the live secret is cut off. Keep `import`, raise `rotation` to 1 and deploy that; remove `import` in a later change (docs/adoption.md).");
+            }
+
+            if (client is { ImportId: not null, Rotation: 1, Disabled: false } && was is not { ImportId: not null, Rotation: 0 or 1 })
+            {
+                yield return new ConfigProblem(
+                    $"{ns}:clients[{index}].rotation",
+                    $"adopts client '{client.Key}' at rotation 1: the secret it came with is captured only while it is adopted at rotation 0, and its first rotation needs that secret as the fallback. Adopt it at rotation 0 (leave `rotation` out) and deploy, then raise `rotation` to 1 (docs/adoption.md).");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A key change moves the client, its credentials and passwords by alias, but its Key Vault secret is named after
+    /// the key: the old one is deleted, or on a vault the pipeline cannot delete from, retained, still holding the secret
+    /// Auth0 accepts. Rotating in the same change leaves it holding only secrets Auth0 no longer accepts.
+    /// </summary>
+    private static IEnumerable<ConfigProblem> RenamesLeavingLiveSecrets(AccessConfig? before, AccessConfig after, string ns)
+        => WithBaseVersions(before, after)
+            .Where(c => before?.KeyVault.Create?.PrivateDataPlane == true && c.Was is { Disabled: false } was && was.Key != c.Client.Key && !c.Client.Disabled && c.Client.Rotation == was.Rotation)
+            .Select(c => new ConfigProblem(
+                $"{ns}:clients[{c.Index}].key",
+                $"renames client '{c.Was!.Key}' to '{c.Client.Key}' on a vault the pipeline cannot delete secrets from ({ns}:keyVault.create.publicNetworkAccess is Disabled): its old secret `{ConsumerSecretLayout.SecretName(before!.KeyVault, c.Was)}` is retained in the vault and would still hold the secret Auth0 accepts. Raise `rotation` to {c.Was.Rotation + 1} in the same change: the client then moves to a new secret, and the retained one holds only secrets Auth0 no longer accepts."));
+
+    /// <summary>
+    /// azure-native creates a Key Vault secret only where none exists (its create asks ARM first and refuses one it
+    /// finds: "cannot create already existing resource"). A removed client's secret that was retained in a vault the
+    /// pipeline cannot reach still exists, so a client under that key again cannot be deployed. A soft-deleted one is
+    /// no obstacle: the create recovers it through the data plane and writes over it (custom_keyvault.go,
+    /// pulumi/pulumi-azure-native#4759), which a closed data plane does not allow either. Only the stack's history
+    /// knows which keys those are.
+    /// </summary>
+    private static IEnumerable<ConfigProblem> SecretNamesStillTaken(AccessConfig? before, AccessConfig after, string ns, IReadOnlyList<EarlierClient> earlier)
+    {
+        var inBase = (before?.Clients ?? []).Select(c => ConsumerSecretLayout.SecretName(before!.KeyVault, c)).ToHashSet(StringComparer.Ordinal);
+        var closed = after.KeyVault.Create?.PrivateDataPlane == true;
+        for (var i = 0; i < after.Clients.Count; i++)
+        {
+            var name = ConsumerSecretLayout.SecretName(after.KeyVault, after.Clients[i]);
+            var gone = earlier.Where(e => e.SecretName == name && e.VaultName == after.KeyVault.Name && !inBase.Contains(name) && (e.Retained || closed))
+                .MaxBy(e => e.RemovedOn);
+            if (gone is null)
+            {
+                continue;
+            }
+
+            var held = gone.Retained
+                ? "is still in the vault: it was retained, since the pipeline cannot reach the vault's data plane to delete it"
+                : "is soft-deleted, and the pipeline cannot reach the vault's data plane to recover it";
+            yield return new ConfigProblem(
+                $"{ns}:clients[{i}].key",
+                $"'{after.Clients[i].Key}' was the key of a client removed from this stack in commit {gone.RemovedIn} ({gone.RemovedOn:yyyy-MM-dd}): its Key Vault secret `{name}` {held}. azure-native creates a Key Vault secret only where none exists, so `pulumi up` would fail on it. Give the client a key this stack has not used (its secret is named after the key), or first delete the old secret from a network that reaches the vault and wait out its soft-delete retention.");
+        }
+    }
 
     /// <summary>Each client of the head with its index and the client it was in the base (by its key or a previous key), if any.</summary>
     private static IEnumerable<(int Index, M2MClientDefinition Client, M2MClientDefinition? Was)> WithBaseVersions(AccessConfig? before, AccessConfig after)
@@ -214,7 +292,10 @@ public static class OperationsPreview
             }
             else
             {
+                var rule = ReplacementRules.For(resource.Type);
                 var inputs = (JsonObject)Substitute(resource.ComparableInputs, rename)!;
+                TakeFromState(inputs, old.ComparableInputs, resource.IgnoreChanges, resource.Urn);
+                TakeFromState(inputs, old.ComparableInputs, rule.KeptWhenUnset.Where(k => inputs[k] is null), resource.Urn);
                 bool Unknown(JsonNode? node) => Strings(node).Any(s => unknown.Any(u => fresh.Contains(u.Value) && s.Contains(u.Key, StringComparison.Ordinal)));
                 bool Differs(JsonNode? a, JsonNode? b) => Unknown(b) || !JsonNode.DeepEquals(a, b);
                 var changed = inputs.Select(p => p.Key).Union(old.ComparableInputs.Select(p => p.Key), StringComparer.Ordinal)
@@ -241,8 +322,10 @@ public static class OperationsPreview
             {
                 ParentUrn = resource.ParentUrn,
                 Protect = resource.Protect,
-                DeleteBeforeReplace = resource.DeleteBeforeReplace,
+                // The option where the program sets one, else the provider's answer: step_generator.go:2044-2047 (v3.259.0).
+                DeleteBeforeReplace = resource.DeleteBeforeReplace ?? ReplacementRules.For(resource.Type).ProviderDeletesFirst,
                 RetainOnDelete = resource.RetainOnDelete,
+                ImportId = resource.ImportId,
                 Inputs = resource.Inputs,
             });
         }
@@ -252,7 +335,7 @@ public static class OperationsPreview
         {
             ParentUrn = o.ParentUrn,
             Protect = o.Protect,
-            DeleteBeforeReplace = o.DeleteBeforeReplace,
+            DeleteBeforeReplace = o.DeleteBeforeReplace ?? ReplacementRules.For(o.Type).ProviderDeletesFirst,
             RetainOnDelete = o.RetainOnDelete,
             Inputs = o.Inputs,
         }));
@@ -313,6 +396,32 @@ public static class OperationsPreview
 
     private static string NameOf(string urn) => urn[(urn.LastIndexOf("::", StringComparison.Ordinal) + 2)..];
 
+    /// <summary>
+    /// The engine's view of inputs it takes from the old state rather than the program: those under ignoreChanges
+    /// (processIgnoreChanges, pulumi/pulumi v3.259.0 pkg/resource/deploy/step_generator.go) and Optional+Computed ones
+    /// the program no longer sets (Terraform's SDKv2 diff keeps their state value: helper/schema schemaMap.diff, "removed
+    /// &amp;&amp; schema.Computed"). Top-level inputs only; a nested path is not modelled, so it fails rather than guesses.
+    /// </summary>
+    private static void TakeFromState(JsonObject inputs, JsonObject old, IEnumerable<string> keys, string urn)
+    {
+        foreach (var key in keys.ToList())
+        {
+            if (key.Contains('.', StringComparison.Ordinal) || key.Contains('[', StringComparison.Ordinal))
+            {
+                throw new NotSupportedException($"The operations preview models ignoreChanges on top-level inputs only; {urn} ignores '{key}'.");
+            }
+
+            if (old[key] is { } value)
+            {
+                inputs[key] = value.DeepClone();
+            }
+            else
+            {
+                inputs.Remove(key);
+            }
+        }
+    }
+
     private static List<EngineFinding> Findings(List<Operation> operations, IReadOnlyList<PlannedResource> olds, AccessConfig vaultConfig)
     {
         var oldByUrn = olds.ToDictionary(r => r.Urn, StringComparer.Ordinal);
@@ -339,7 +448,7 @@ public static class OperationsPreview
                             : $"remove `protect` from the resource and deploy that first, or run `pulumi state unprotect '{urn}'`, then remove it."));
                     break;
 
-                case OperationKind.Replace when !op.DeleteBeforeReplace && IdentityKept(op, oldByUrn[op.PreviousUrn ?? urn]) is { Count: > 0 } identity:
+                case OperationKind.Replace when !op.DeleteBeforeReplace && IdentityKept(op) is { Count: > 0 } identity:
                     findings.Add(new(FindingSeverity.Error, "identity-collision", urn,
                         $"the replacement creates the new object before deleting the old one, and both would have the same {string.Join(", ", identity)}: the create collides with (or adopts) the old object, whose delete then removes it.",
                         "declare the resource with deleteBeforeReplace."));
@@ -347,17 +456,39 @@ public static class OperationsPreview
 
                 case OperationKind.Delete when op.Type == "azure-native:keyvault:Secret" && op.RetainOnDelete:
                     findings.Add(new(FindingSeverity.Warning, "retained-secret", urn,
-                        "the secret stays in the vault (retainOnDelete): the pipeline cannot reach the vault's data plane, where Key Vault deletes secrets. Its readers' role assignments are deleted, so no consumer can read it.",
-                        "delete it from a network that reaches the vault (`az keyvault secret delete`) when convenient; re-adding the client overwrites it."));
+                        "the secret stays in the vault (retainOnDelete): the pipeline cannot reach the vault's data plane, where Key Vault deletes secrets. Its readers' role assignments are deleted, so no consumer can read it, but a role on the whole vault still can, each version as it was written. Its name stays taken: azure-native creates a Key Vault secret only where none exists.",
+                        "delete it from a network that reaches the vault (`az keyvault secret delete`) when convenient. A client under this key again needs a key this stack has not used (docs/protection-and-keys.md)."));
                     break;
 
                 case OperationKind.Delete when op.Type == "azure-native:keyvault:Secret":
                     var purgeProtected = vaultConfig.KeyVault.Create is not null;
                     findings.Add(new(FindingSeverity.Warning, "soft-deleted-secret", urn,
                         (purgeProtected ? $"the vault has purge protection: the secret is soft-deleted and cannot be purged for {SoftDeleteRetentionDays} days" : "the secret is soft-deleted (and, if the vault has purge protection, cannot be purged until its retention ends)")
-                        + "; until then its name stays taken.",
-                        "to re-add a client under the same key within that time, recover the deleted secret first (`az keyvault secret recover`) and let the next `pulumi up` overwrite it; see docs/protection-and-keys.md."));
+                        + "; its versions stay recoverable by anyone who may recover secrets in the vault.",
+                        "nothing to do. A client added under this key within that time gets the deleted secret recovered by azure-native and overwritten; do not recover it by hand, since azure-native refuses to create a secret that exists (docs/protection-and-keys.md)."));
                     break;
+            }
+
+            if (op.Kind == OperationKind.Replace && op.ImportId is not null)
+            {
+                // step_generator.go:1975-2000 (v3.259.0): an error in an update, a warning in a preview.
+                findings.Add(new(FindingSeverity.Error, "imported-replace", urn,
+                    $"the program still imports it (`import: {op.ImportId}`), and the engine refuses to replace a resource whose goal carries an import id: `pulumi up` fails on it, while `pulumi preview` only warns.",
+                    "remove its `import` in a change of its own and deploy that first (an adopted client once its first rotation has deployed: docs/adoption.md), then make this change."));
+            }
+
+            if (op.Kind == OperationKind.Replace && op.DeleteBeforeReplace && ReplacementRules.For(op.Type).NameHeldAfterDelete && IdentityKept(op) is { Count: > 0 } held)
+            {
+                findings.Add(new(FindingSeverity.Error, "name-held", urn,
+                    $"the replacement deletes the vault before creating the new one (azure-native asks for delete-before-replace), and Key Vault keeps a deleted vault's name taken while it is soft-deleted ({SoftDeleteRetentionDays} days with purge protection, which nobody can purge sooner): the create under the same {string.Join(", ", held)} fails, and the stack is left without its vault and every secret in it.",
+                    "keep the vault's resource group and location as they are. To move the credentials, declare a new vault under another name (infra:keyVault.name) and deploy that."));
+            }
+
+            if (op.Kind == OperationKind.Replace && op.Type == "azure-native:keyvault:Secret" && op.RetainOnDelete && IdentityKept(op) is { Count: > 0 } kept)
+            {
+                findings.Add(new(FindingSeverity.Error, "name-held", urn,
+                    $"the replacement drops the old secret from the stack but leaves it in the vault (retainOnDelete), and azure-native creates a Key Vault secret only where none exists (its create checks first: \"cannot create already existing resource\"): the new one under the same {string.Join(", ", kept)} fails.",
+                    "keep the secret's vault and resource group as they are; to move the credentials, name another vault (infra:keyVault.name)."));
             }
         }
 
@@ -365,7 +496,7 @@ public static class OperationsPreview
     }
 
     /// <summary>The identity inputs a replacement keeps: all of them when every one is unchanged and known, else none.</summary>
-    private static List<string> IdentityKept(Operation op, PlannedResource old)
+    private static List<string> IdentityKept(Operation op)
     {
         var identity = ReplacementRules.For(op.Type).Identity;
         return identity.All(k => !op.ChangedInputs.Contains(k)) ? [.. identity] : [];

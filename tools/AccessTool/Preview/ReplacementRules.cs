@@ -33,7 +33,12 @@ public static class ReplacementRules
             // Auth0 allows one grant per client, audience and subject type; create adopts an existing one
             // (resource_grant.go:116-154), so a create before delete would adopt the grant and then delete it.
             Identity: ["clientId", "audience", "subjectType"],
-            Source: "terraform-provider-auth0 v1.53.0 internal/auth0/client/resource_grant.go:34-111, :116-154"),
+            Source: "terraform-provider-auth0 v1.53.0 internal/auth0/client/resource_grant.go:34-111, :116-154")
+        {
+            // subject_type is Optional and Computed (resource_grant.go:72-76): the SDKv2 diff of an attribute the config
+            // no longer sets is none (helper/schema schemaMap.diff: "removed && schema.Computed"), so the state keeps it.
+            KeptWhenUnset = ["subjectType"],
+        },
         ["auth0:index/resourceServer:ResourceServer"] = new(
             // internal/auth0/resourceserver/resource.go:43-49: identifier is the only ForceNew.
             ReplaceOnChange: ["identifier"],
@@ -71,30 +76,52 @@ public static class ReplacementRules
         // azure-native 3.28.0: the parameters in a resource's PUT path force replacement, as do properties marked
         // create-only (x-ms-mutability) or listed in forceNewMap (provider/pkg/provider/diff.go calculateDetailedDiff;
         // provider/pkg/gen/properties.go forceNew; provider/pkg/gen/replacement.go forceNewMap). The PUT path is the
-        // resource id, so those parameters are its identity too.
+        // resource id, so those parameters are its identity too. Its Diff asks for delete-before-replace on every
+        // replacement of a resource whose name the program gives (provider/pkg/provider/provider.go Diff:
+        // `deleteBeforeReplace := len(replaces) > 0`, reversed only by the __createBeforeDelete flag that applyDefaults
+        // sets for a randomly auto-named resource), and every resource here is named: ProviderDeletesFirst. The engine
+        // takes that answer unless the resource option sets one (pulumi/pulumi v3.259.0 step_generator.go:2041-2047).
         ["azure-native:resources:ResourceGroup"] = new(
             // PUT /subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}; forceNewMap Resources.ResourceGroup: location.
             ReplaceOnChange: ["resourceGroupName", "location"],
             Identity: ["resourceGroupName"],
-            Source: "azure-native 3.28.0 provider/pkg/gen/replacement.go forceNewMap; path /subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}"),
+            Source: "azure-native 3.28.0 provider/pkg/gen/replacement.go forceNewMap; path /subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}")
+        {
+            ProviderDeletesFirst = true,
+        },
         ["azure-native:keyvault:Vault"] = new(
             // PUT .../resourceGroups/{resourceGroupName}/providers/Microsoft.KeyVault/vaults/{vaultName}; no forceNewMap entry.
             ReplaceOnChange: ["resourceGroupName", "vaultName"],
             // A vault name is a global DNS name ({name}.vault.azure.net).
             Identity: ["vaultName"],
-            Source: "azure-native 3.28.0 path .../providers/Microsoft.KeyVault/vaults/{vaultName}; no forceNewMap entry for KeyVault"),
+            Source: "azure-native 3.28.0 path .../providers/Microsoft.KeyVault/vaults/{vaultName}; no forceNewMap entry for KeyVault")
+        {
+            ProviderDeletesFirst = true,
+            // Key Vault soft-deletes a vault or secret, and a soft-deleted name cannot be reused until purged, which purge
+            // protection forbids for the retention period (learn.microsoft.com/azure/key-vault/general/soft-delete-overview).
+            NameHeldAfterDelete = true,
+        },
         ["azure-native:keyvault:Secret"] = new(
             // PUT .../vaults/{vaultName}/secrets/{secretName} (customresources/custom_keyvault.go); properties.* update in
             // place, each update a new secret version.
             ReplaceOnChange: ["resourceGroupName", "vaultName", "secretName"],
             Identity: ["vaultName", "secretName"],
-            Source: "azure-native 3.28.0 provider/pkg/resources/customresources/custom_keyvault.go keyVaultSecret path"),
+            Source: "azure-native 3.28.0 provider/pkg/resources/customresources/custom_keyvault.go keyVaultSecret path")
+        {
+            ProviderDeletesFirst = true,
+            // No NameHeldAfterDelete: azure-native's create recovers a soft-deleted secret of that name and writes over it
+            // (custom_keyvault.go createOrUpdateArmResourceRecoveringSoftDeleted, pulumi/pulumi-azure-native#4759). A
+            // retained one still exists, and creating where one exists is refused (OperationsPreview's name-held rule).
+        },
         ["azure-native:authorization:RoleAssignment"] = new(
             // PUT /{scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}
             // (customresources/custom_roleassignment.go roleAssignmentPath); forceNewMap Authorization.RoleAssignment: principalId, scope.
             ReplaceOnChange: ["scope", "roleAssignmentName", "principalId"],
             Identity: ["scope", "roleAssignmentName"],
-            Source: "azure-native 3.28.0 provider/pkg/gen/replacement.go forceNewMap; customresources/custom_roleassignment.go roleAssignmentPath"),
+            Source: "azure-native 3.28.0 provider/pkg/gen/replacement.go forceNewMap; customresources/custom_roleassignment.go roleAssignmentPath")
+        {
+            ProviderDeletesFirst = true,
+        },
     };
 
     /// <summary>The rule for <paramref name="type"/>; component resources have no provider and never replace.</summary>
@@ -118,6 +145,21 @@ public static class ReplacementRules
 /// <param name="Source">Where in the provider's source this comes from.</param>
 public sealed record ResourceRule(IReadOnlyList<string> ReplaceOnChange, IReadOnlyList<string> Identity, string Source)
 {
+    /// <summary>
+    /// Whether the provider's diff asks for delete-before-replace whenever it replaces: the engine then deletes the old
+    /// object first unless the resource option says otherwise.
+    /// </summary>
+    public bool ProviderDeletesFirst { get; init; }
+
+    /// <summary>
+    /// Top-level inputs that are Optional and Computed: a program that stops setting one keeps the value in the state
+    /// (no diff), it does not change it.
+    /// </summary>
+    public IReadOnlyList<string> KeptWhenUnset { get; init; } = [];
+
+    /// <summary>Whether a deleted object keeps its name taken for a while (Key Vault's soft delete), so a replacement under the same name fails.</summary>
+    public bool NameHeldAfterDelete { get; init; }
+
     /// <summary>A component resource: no provider, nothing to replace.</summary>
     public static ResourceRule Component { get; } = new([], [], "component resource (no provider)");
 }
