@@ -15,7 +15,11 @@ public static class DeployPermissions
         // internal/auth0/client/resource_credentials.go:745-767 sets client_secret with PATCH /api/v2/clients/{id}
         // (update:client_keys); the read after every create, update and refresh returns client_secret only with
         // read:client_keys, else an empty string (resource_credentials_schema.go:77-81) that every preview shows as drift.
-        ["auth0:index/clientCredentials:ClientCredentials"] = ["read:clients", "update:clients", "read:client_keys", "update:client_keys"],
+        // Deleting them (a removed client) lists the client's credentials first (resource_credentials.go:148-192, :166
+        // api.Client.ListCredentials: GET /api/v2/clients/{id}/credentials, which Auth0 guards with
+        // read:client_credentials), then resets the token endpoint auth method with PATCH (update:clients). The list is
+        // empty for a client-secret client, so its DeleteCredential (delete:client_credentials) never runs here.
+        ["auth0:index/clientCredentials:ClientCredentials"] = ["read:clients", "update:clients", "read:client_keys", "update:client_keys", "read:client_credentials"],
         // internal/auth0/client/resource_grant.go:116-206: list, POST, PATCH, DELETE /api/v2/client-grants.
         ["auth0:index/clientGrant:ClientGrant"] = ["read:client_grants", "create:client_grants", "update:client_grants", "delete:client_grants"],
         // internal/auth0/resourceserver/resource.go: GET, POST, PATCH, DELETE /api/v2/resource-servers.

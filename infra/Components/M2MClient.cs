@@ -329,10 +329,12 @@ public sealed class M2MClient : ComponentResource
             ClientId = client.ClientId,
             Audience = api.Identifier,
             Scopes = grant.Scopes.Order(StringComparer.Ordinal).ToList(),
-            // subject_type is left to Auth0, which makes a grant a client grant unless told otherwise. It is Optional,
-            // Computed and ForceNew (terraform-provider-auth0 v1.53.0 internal/auth0/client/resource_grant.go:72-76), and
-            // a legacy grant may have none (:156-158): setting "client" would replace every adopted one of those, which a
-            // protected stack refuses. Unset, it keeps what the tenant has, on an adopted grant as on one created here.
+            // subject_type is left to Auth0, which makes a grant a client grant unless told otherwise ("Defaults to
+            // `client` when not defined"). It is Optional, Computed and ForceNew (terraform-provider-auth0 v1.53.0
+            // internal/auth0/client/resource_grant.go:72-80), a legacy grant has none, and the read stores what the API
+            // returns, "" for those (flatten.go:792; only create's adoption normalises it, resource_grant.go:136-164):
+            // setting "client" would replace every adopted legacy grant, which a protected stack refuses. Unset, create
+            // sends none (expand.go:1063) and the state keeps what the tenant has, adopted or created here.
         }, options);
     }
 

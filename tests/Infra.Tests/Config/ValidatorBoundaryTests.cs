@@ -92,6 +92,32 @@ public class ValidatorBoundaryTests
     }
 
     [Fact]
+    public void An_expiry_key_vault_cannot_hold_is_rejected_with_the_last_day_it_can()
+    {
+        IReadOnlyDictionary<string, string> At(string date) => Dev.Edit("infra:clients", c => c[0]!["expires"] = date);
+
+        // 2038-01-19T00:00:00Z is 2,147,472,000 s: below int.MaxValue; the next midnight is past it.
+        Assert.Equal(2_147_472_000, new DateTimeOffset(AccessConfigValidator.LatestKeyVaultExpiry.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds());
+        Assert.Empty(Problems(At("2038-01-19")));
+        var problem = Assert.Single(Problems(At("2040-01-01")));
+        Assert.Equal("infra:clients[0].expires", problem.Path);
+        Assert.Equal(
+            "2040-01-01 is past 2038-01-19, the last day Key Vault's expiry attribute can hold: the azure-native SDK sends it as a 32-bit count of Unix seconds, which overflows on 2038-01-19T03:14:08Z and would deploy a date in 1901 or 1902. Set 2038-01-19 or earlier, and renew before then.",
+            problem.Message);
+        Assert.Equal("infra:clients[0].expires", Assert.Single(Problems(At("2038-01-20"))).Path);
+    }
+
+    [Fact]
+    public async Task The_last_expiry_key_vault_can_hold_is_registered_as_its_exact_unix_time()
+    {
+        var run = await StackHarness.RunAsync(Dev.Edit("infra:clients", c => c[0]!["expires"] = "2038-01-19"));
+
+        var properties = (System.Collections.Immutable.ImmutableDictionary<string, object>)run.Single(ResourceTypes.Secret, "m2m--checkout-service").Inputs["properties"];
+        var attributes = (System.Collections.Immutable.ImmutableDictionary<string, object>)properties["attributes"];
+        Assert.Equal(2_147_472_000d, attributes["expires"]);
+    }
+
+    [Fact]
     public void An_api_without_a_lifetime_takes_the_stack_default_and_the_stack_default_is_3600()
     {
         var config = AccessConfigParser.Parse(AccessConfigParserTests.Raw(Dev.Without("infra:tokenLifetime")));

@@ -10,6 +10,17 @@ public partial class PermissionsDocTests
     private static readonly string Readme = File.ReadAllText(Path.Combine(StackHarness.RepositoryRoot(), "docs", "identities.md"));
 
     [Fact]
+    public void Removing_a_client_can_list_its_credentials_which_the_provider_does_before_deleting_them()
+    {
+        // terraform-provider-auth0 v1.53.0 deleteClientCredentials calls GET /api/v2/clients/{id}/credentials first.
+        Assert.Contains("read:client_credentials", DeployPermissions.DeployScopes["auth0:index/clientCredentials:ClientCredentials"]);
+        Assert.Contains("read:client_credentials", DeployPermissions.DeployIdentityScopes);
+        Assert.Contains("read:client_credentials", ScopesBetween(Readme, "deploy-scopes"));
+        // Only a credential-based client has credentials to delete; this program's clients use client secrets.
+        Assert.DoesNotContain("delete:client_credentials", DeployPermissions.DeployIdentityScopes);
+    }
+
+    [Fact]
     public void The_readme_lists_exactly_the_deploy_identitys_scopes()
     {
         var documented = ScopesBetween(Readme, "deploy-scopes");

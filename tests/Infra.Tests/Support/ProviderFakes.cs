@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using Moq;
 using Infra.Components;
+using Moq;
 using Pulumi.Testing;
 
 namespace Infra.Tests.Support;
