@@ -35,11 +35,40 @@ public sealed class RotationProofTests : IDisposable
     private async Task<Scenario> Rotate(string stack, string client, Func<string, string> change)
     {
         var file = StackHarness.StackFileText(stack);
-        _base.Write($"Pulumi.{stack}.yaml", file);
-        _head.Write($"Pulumi.{stack}.yaml", change(file));
+        return await Step(stack, client, file, change(file));
+    }
+
+    /// <summary>The stack going from the file text <paramref name="from"/> to <paramref name="to"/>.</summary>
+    private async Task<Scenario> Step(string stack, string client, string from, string to)
+    {
+        _base.Write($"Pulumi.{stack}.yaml", from);
+        _head.Write($"Pulumi.{stack}.yaml", to);
         var before = await OfflinePlan.RunAsync(StackFiles.Load(_base.Path, stack), PulumiConfigScope.Today);
         var after = await OfflinePlan.RunAsync(StackFiles.Load(_head.Path, stack), PulumiConfigScope.Today);
         return new Scenario(before, after, OperationsPreview.Compare(before, after, PulumiConfigScope.Today), client);
+    }
+
+    /// <summary>
+    /// The secret an adopted client came with, as the proof names it: what its imported credentials read back, and what
+    /// its store captured (the same value, kept in the state).
+    /// </summary>
+    private static Drawn Live(string client) => new(Infra.Components.M2MClient.AdoptedSecretName(client), 0);
+
+    /// <summary>Which secret a secret-valued input holds: a generated password, or the adopted client's live one.</summary>
+    private static Drawn? SecretIn(string? value, PlanResult plan, string client, Dictionary<string, int> generation)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Contains(Placeholder.TextOf("client secret", "auth0:index/clientCredentials:ClientCredentials", client), StringComparison.Ordinal)
+            || value.Contains(Placeholder.TextOf("client secret", "random:index/randomPassword:RandomPassword", Infra.Components.M2MClient.AdoptedSecretName(client)), StringComparison.Ordinal))
+        {
+            return Live(client);
+        }
+
+        return PasswordIn(value, plan) is { } password ? new Drawn(password, generation[password]) : null;
     }
 
     /// <summary>The password a secret-valued input names, from the offline run's placeholders.</summary>
@@ -50,24 +79,34 @@ public sealed class RotationProofTests : IDisposable
 
     private static PlannedResource Document(PlanResult plan, string client) => plan.Resources.Single(r => r.Type == "azure-native:keyvault:Secret" && r.Name == $"m2m--{client}");
 
-    private static (string? Primary, string? Fallback) Read(PlannedResource document, PlanResult plan)
+    private static (string? Primary, string? Fallback) Read(PlannedResource document)
     {
         var json = JsonNode.Parse(document.ComparableInputs["properties"]!["value"]!.GetValue<string>().Replace(PlanMocks.SecretMarker, "", StringComparison.Ordinal))!;
-        return (PasswordIn(json["clientSecret"]?.GetValue<string>(), plan), PasswordIn(json["fallbackClientSecret"]?.GetValue<string>(), plan));
+        return (json["clientSecret"]?.GetValue<string>(), json["fallbackClientSecret"]?.GetValue<string>());
     }
 
     private static World Initial(Scenario s)
     {
         var generation = s.Before.Resources.Where(r => r.Type == "random:index/randomPassword:RandomPassword").ToDictionary(r => r.Name, _ => 0);
-        Drawn? At(string? password) => password is null ? null : new Drawn(password, 0);
-        var (primary, fallback) = Read(Document(s.Before, s.Client), s.Before);
-        return new World(generation, At(PasswordIn(Credentials(s.Before, s.Client).ComparableInputs["clientSecret"]?.GetValue<string>(), s.Before)), At(primary), At(fallback));
+        if (!s.Before.Resources.Any(r => r.Type == "auth0:index/clientCredentials:ClientCredentials" && r.Name == s.Client))
+        {
+            // A client the stack does not manage yet: Auth0 holds the secret it came with, and no document exists.
+            return new World(generation, Live(s.Client), null, null);
+        }
+
+        var (primary, fallback) = Read(Document(s.Before, s.Client));
+        var credentials = Credentials(s.Before, s.Client).ComparableInputs["clientSecret"]?.GetValue<string>();
+        return new World(
+            generation,
+            // Credentials imported without a secret of ours leave Auth0 with the one the client came with.
+            credentials is null ? Live(s.Client) : SecretIn(credentials, s.Before, s.Client, generation),
+            SecretIn(primary, s.Before, s.Client, generation),
+            SecretIn(fallback, s.Before, s.Client, generation));
     }
 
     /// <summary>What one step does to the world: a new password, a new document, or Auth0 switching.</summary>
     private static World Apply(World world, Operation step, Scenario s)
     {
-        Drawn? At(string? password) => password is null ? null : new Drawn(password, world.Generation[password]);
         switch (step.Type)
         {
             case "random:index/randomPassword:RandomPassword" when step.Kind == OperationKind.Delete:
@@ -78,10 +117,12 @@ public sealed class RotationProofTests : IDisposable
                 // nothing. A slot created by this run (a first rotation, a disabling) draws its first value.
                 return world with { Generation = new(world.Generation) { [step.Name] = world.Generation.TryGetValue(step.Name, out var drawn) ? drawn + 1 : 0 } };
             case "azure-native:keyvault:Secret":
-                var (primary, fallback) = Read(Document(s.After, s.Client), s.After);
-                return world with { Primary = At(primary), Fallback = At(fallback) };
+                var (primary, fallback) = Read(Document(s.After, s.Client));
+                return world with { Primary = SecretIn(primary, s.After, s.Client, world.Generation), Fallback = SecretIn(fallback, s.After, s.Client, world.Generation) };
             case "auth0:index/clientCredentials:ClientCredentials":
-                return world with { Auth0 = At(PasswordIn(Credentials(s.After, s.Client).ComparableInputs["clientSecret"]?.GetValue<string>(), s.After)) };
+                // An import (no secret of ours) reads Auth0 and leaves its secret as it is.
+                var secret = Credentials(s.After, s.Client).ComparableInputs["clientSecret"]?.GetValue<string>();
+                return secret is null ? world : world with { Auth0 = SecretIn(secret, s.After, s.Client, world.Generation) };
             default:
                 return world;
         }
@@ -108,6 +149,10 @@ public sealed class RotationProofTests : IDisposable
 
     /// <summary>The first point (order and stopping step) at which the consumer cannot get a token, or null.</summary>
     private static string? Counterexample(Scenario s, IReadOnlyDictionary<string, IReadOnlySet<string>> dependencies)
+        => Counterexample(s, dependencies, w => w.ConsumerGetsAToken);
+
+    /// <summary>The first point (order and stopping step) at which <paramref name="holds"/> fails, or null.</summary>
+    private static string? Counterexample(Scenario s, IReadOnlyDictionary<string, IReadOnlySet<string>> dependencies, Func<World, bool> holds)
     {
         var steps = s.Preview.Operations.Where(o => o.Kind != OperationKind.Same && o.ParentUrn?.EndsWith($"::{s.Client}", StringComparison.Ordinal) == true).ToList();
         Assert.NotEmpty(steps);
@@ -116,7 +161,7 @@ public sealed class RotationProofTests : IDisposable
         {
             orders++;
             var world = Initial(s);
-            if (!world.ConsumerGetsAToken)
+            if (!holds(world))
             {
                 return "before the run";
             }
@@ -124,7 +169,7 @@ public sealed class RotationProofTests : IDisposable
             foreach (var step in order)
             {
                 world = Apply(world, step, s);
-                if (!world.ConsumerGetsAToken)
+                if (!holds(world))
                 {
                     return $"stopped after {step.Type} {step.Name} in the order {string.Join(" → ", order.Select(o => o.Name))}";
                 }
@@ -205,5 +250,101 @@ public sealed class RotationProofTests : IDisposable
         Assert.False(Initial(enable).ConsumerGetsAToken);
         Assert.True(reEnabled.ConsumerGetsAToken);
         Assert.Contains(enable.Preview.Operations, o => o.Kind == OperationKind.Create && o.Type == "azure-native:authorization:RoleAssignment");
+    }
+
+    private const string Globex = "partner-globex";
+    private const string GlobexClientId = "Xq7PzR2mK9vT4wY8nB3cL6dF1gH5jS0a";
+    private const string GlobexGrantId = "cgr_A1b2C3d4E5f6G7h8";
+
+    /// <summary>
+    /// The prod example with partner-globex live in Auth0 only (<paramref name="declared"/> false), or declared, adopted
+    /// with its client and grant ids (<paramref name="imported"/>), at <paramref name="rotation"/>.
+    /// </summary>
+    private static string ProdWithGlobex(bool declared, bool imported = false, int rotation = 0)
+    {
+        var file = StackHarness.StackFileText("prod");
+        var at = file.IndexOf("    - key: partner-globex\n", StringComparison.Ordinal);
+        var globex = file[at..];
+        if (imported)
+        {
+            globex = globex.Replace("    - key: partner-globex\n", $"    - key: partner-globex\n      import: {GlobexClientId}\n", StringComparison.Ordinal)
+                .Replace("          scopes: [orders:read]\n", $"          scopes: [orders:read]\n          import: {GlobexGrantId}\n", StringComparison.Ordinal);
+        }
+
+        if (rotation > 0)
+        {
+            globex = globex.Replace("      expires: 2027-01-31\n", $"      expires: 2027-01-31\n      rotation: {rotation}\n", StringComparison.Ordinal);
+        }
+
+        return declared ? file[..at] + globex : file[..at];
+    }
+
+    private static World End(Scenario s)
+        => Orders([.. s.Preview.Operations.Where(o => o.Kind != OperationKind.Same && o.ParentUrn?.EndsWith($"::{s.Client}", StringComparison.Ordinal) == true)], OperationsPreview.Dependencies(s.After)).First()
+            .Aggregate(Initial(s), (world, step) => Apply(world, step, s));
+
+    private static OperationKind KindOf(Scenario s, string type, string name) => s.Preview.Operations.Single(o => o.Type == type && o.Name == name).Kind;
+
+    [Fact]
+    public async Task Adopting_a_live_client_on_prod_is_safe_at_every_step_and_the_steps_that_would_cut_it_off_are_refused()
+    {
+        var live = ProdWithGlobex(declared: false);
+        var adopted = ProdWithGlobex(declared: true, imported: true);
+        var rotated = ProdWithGlobex(declared: true, imported: true, rotation: 1);
+        var managed = ProdWithGlobex(declared: true, imported: false, rotation: 1);
+
+        // 1. Adopt: every point of every order leaves Auth0 with the secret the client came with, and the document ends
+        //    up holding that one, alone.
+        var adopt = await Step("prod", Globex, live, adopted);
+        Assert.True(adopt.Preview.Valid);
+        Assert.False(adopt.Preview.Refused);
+        Assert.Null(Counterexample(adopt, OperationsPreview.Dependencies(adopt.After), w => w.Auth0 == Live(Globex) && (w.Primary is null || w.Primary == Live(Globex))));
+        Assert.Equal((Live(Globex), (Drawn?)null), (End(adopt).Primary, End(adopt).Fallback));
+        Assert.Equal(
+            [("auth0:index/client:Client", GlobexClientId), ("auth0:index/clientGrant:ClientGrant", GlobexGrantId), ("auth0:index/clientCredentials:ClientCredentials", GlobexClientId)],
+            adopt.After.Resources.Where(r => r.ImportId is not null).Select(r => (r.Type, r.ImportId!)));
+
+        // 2. The first rotation, import kept: the consumer always reads a secret Auth0 accepts, the captured one as the
+        //    fallback until Auth0 switches; nothing reads Auth0 for it, and the store keeps what it captured.
+        var rotate = await Step("prod", Globex, adopted, rotated);
+        Assert.True(rotate.Preview.Valid);
+        Assert.False(rotate.Preview.Refused);
+        Assert.Null(Counterexample(rotate, OperationsPreview.Dependencies(rotate.After)));
+        Assert.Equal(End(rotate).Auth0, End(rotate).Primary);
+        Assert.Equal(Live(Globex), End(rotate).Fallback);
+        Assert.DoesNotContain(rotate.After.Resources, r => r.Name.EndsWith("--live", StringComparison.Ordinal));
+        Assert.Equal(OperationKind.Same, KindOf(rotate, "random:index/randomPassword:RandomPassword", "partner-globex--adopted-secret"));
+
+        // 3. Once it has deployed, a run of the same config changes nothing: the weekly --expect-no-changes check holds.
+        var again = await Step("prod", Globex, rotated, rotated);
+        Assert.All(again.Preview.Operations, o => Assert.Equal(OperationKind.Same, o.Kind));
+
+        // 4. Drop import: Auth0, the client, its credentials and its grant stay as they are; the consumer keeps a secret
+        //    Auth0 accepts at every point, and the store is gone.
+        var manage = await Step("prod", Globex, rotated, managed);
+        Assert.True(manage.Preview.Valid);
+        Assert.False(manage.Preview.Refused);
+        Assert.Null(Counterexample(manage, OperationsPreview.Dependencies(manage.After)));
+        Assert.Equal(OperationKind.Same, KindOf(manage, "auth0:index/client:Client", Globex));
+        Assert.Equal(OperationKind.Same, KindOf(manage, "auth0:index/clientCredentials:ClientCredentials", Globex));
+        Assert.Equal(OperationKind.Same, KindOf(manage, "auth0:index/clientGrant:ClientGrant", "partner-globex--orders-api"));
+        Assert.Equal(OperationKind.Delete, KindOf(manage, "random:index/randomPassword:RandomPassword", "partner-globex--adopted-secret"));
+        Assert.DoesNotContain(manage.After.Resources, r => r.ImportId is not null);
+
+        // Refused: dropping import before the first rotation, which the proof shows would cut the consumer off.
+        var cut = await Step("prod", Globex, adopted, ProdWithGlobex(declared: true, imported: false));
+        var problem = Assert.Single(cut.Preview.Problems);
+        Assert.Equal("infra:clients[2].import", problem.Path);
+        Assert.StartsWith("is removed while client 'partner-globex' still uses the secret it was adopted with (rotation 0): without `import` the program gives its credentials a generated secret at once, with no fallback", problem.Message, StringComparison.Ordinal);
+        Assert.EndsWith("Keep `import`, raise `rotation` to 1 and deploy that; remove `import` in a later change (docs/adoption.md).", problem.Message, StringComparison.Ordinal);
+        var unguarded = new Scenario(cut.Before, cut.After, OperationsPreview.Compare(cut.Before, cut.After with { Config = cut.Before.Config }, PulumiConfigScope.Today), Globex);
+        Assert.StartsWith("stopped after azure-native:keyvault:Secret m2m--partner-globex", Counterexample(unguarded, OperationsPreview.Dependencies(cut.After)), StringComparison.Ordinal);
+
+        // Refused: dropping import and rotating in one change, and adopting straight at rotation 1 (nothing captured).
+        var both = await Step("prod", Globex, adopted, managed);
+        Assert.Equal(["infra:clients[2].import"], both.Preview.Problems.Select(p => p.Path));
+        var direct = await Step("prod", Globex, live, rotated);
+        Assert.Equal(["infra:clients[2].rotation"], direct.Preview.Problems.Select(p => p.Path));
+        Assert.StartsWith("adopts client 'partner-globex' at rotation 1: the secret it came with is captured only while it is adopted at rotation 0", direct.Preview.Problems[0].Message, StringComparison.Ordinal);
     }
 }
