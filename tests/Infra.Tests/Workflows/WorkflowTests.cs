@@ -160,6 +160,40 @@ public class WorkflowTests
     }
 
     [Fact]
+    public void Deploy_runs_the_gate_from_the_deployed_commit_and_applies_its_steps_in_order_moving_the_tag_after_each()
+    {
+        var up = Named("pulumi-up.yml").Job("up");
+        var steps = up.Steps;
+        var run = string.Join('\n', steps.Select(s => s.Run).OfType<string>());
+
+        // The whole history: the gate reads every commit since the deployed one, and each step checks one out.
+        Assert.Equal("0", steps.Single(s => s.Uses?.StartsWith("actions/checkout@", StringComparison.Ordinal) == true).With("fetch-depth"));
+        // The action only installs the CLI (no command): the job runs pulumi itself, step by step.
+        var cli = steps.Single(s => s.Uses?.StartsWith("pulumi/actions@", StringComparison.Ordinal) == true);
+        Assert.Null(cli.With("command"));
+        var deployed = steps.FindIndex(s => s.Run?.Contains("pulumi stack tag get deployed-commit", StringComparison.Ordinal) == true);
+        var gate = steps.FindIndex(s => s.Run?.Contains("-- deploy-gate \"$STACK\" --deployed \"$DEPLOYED\" --target \"$GITHUB_SHA\" --steps ../steps.txt --format markdown > ../gate.md", StringComparison.Ordinal) == true);
+        var apply = steps.FindIndex(s => s.Run?.Contains("pulumi up --yes", StringComparison.Ordinal) == true);
+        Assert.True(deployed >= 0 && deployed < gate && gate < apply, $"{deployed} {gate} {apply}");
+        Assert.Contains("cat ../gate.md >> \"$GITHUB_STEP_SUMMARY\"", steps[gate].Run, StringComparison.Ordinal);
+        Assert.Contains("exit \"$code\"", steps[gate].Run, StringComparison.Ordinal);
+        // A stack with resources but no record fails with the one-time fix; one without resources is new.
+        Assert.Contains("echo \"commit=none\" >> \"$GITHUB_OUTPUT\"", steps[deployed].Run, StringComparison.Ordinal);
+        Assert.Contains("pulumi stack tag set deployed-commit <full commit id>", steps[deployed].Run, StringComparison.Ordinal);
+        // Each step: check the commit out, apply it, and only then record it as deployed.
+        var loop = steps[apply].Run!;
+        Assert.True(
+            loop.IndexOf("git checkout --quiet --detach \"$commit\"", StringComparison.Ordinal) < loop.IndexOf("pulumi up --yes --diff --stack \"$STACK\"", StringComparison.Ordinal)
+            && loop.IndexOf("pulumi up --yes --diff --stack \"$STACK\"", StringComparison.Ordinal) < loop.IndexOf("pulumi stack tag set deployed-commit \"$commit\" --stack \"$STACK\"", StringComparison.Ordinal),
+            loop);
+        // The steps file is read before the loop: pulumi and dotnet must not consume the loop's standard input.
+        Assert.Contains("mapfile -t steps < ../steps.txt", loop, StringComparison.Ordinal);
+        Assert.DoesNotContain("pulumi up", run.Replace(loop, "", StringComparison.Ordinal), StringComparison.Ordinal);
+        // The concurrency comment says what GitHub does: one running and one pending, the older pending one cancelled.
+        Assert.Contains("at most one running and one pending job per concurrency group", Named("pulumi-up.yml").Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_pulumi_step_pins_the_cli_version_the_readme_states()
     {
         var readme = File.ReadAllText(Path.Combine(Root, "README.md"));
