@@ -71,6 +71,14 @@ public class NullArgumentTests
         ["OperationsReport.Write(null console)"] = ("console", () => OperationsReport.Write(null!, EmptyPreview)),
         ["OperationsReport.Write(null preview)"] = ("preview", () => OperationsReport.Write(ReportConsole.Plain(TextWriter.Null), null!)),
         ["ReplacementRules.For"] = ("type", () => ReplacementRules.For(null!)),
+        ["DeployGate.RunAsync(null history)"] = ("history", () => Infra.Tool.Deploy.DeployGate.RunAsync(null!, "prod", null, "HEAD", new DateOnly(2026, 11, 28)).GetAwaiter().GetResult()),
+        ["DeployGate.RunAsync(null stack)"] = ("stack", () => WithHistory(h => Infra.Tool.Deploy.DeployGate.RunAsync(h, null!, null, "HEAD", new DateOnly(2026, 11, 28)).GetAwaiter().GetResult())),
+        ["DeployGate.RunAsync(null target)"] = ("target", () => WithHistory(h => Infra.Tool.Deploy.DeployGate.RunAsync(h, "prod", null, null!, new DateOnly(2026, 11, 28)).GetAwaiter().GetResult())),
+        ["DeployGateReport.Render"] = ("result", () => Infra.Tool.Deploy.DeployGateReport.Render(null!, OutputFormat.Text)),
+        ["DeployGateReport.Steps"] = ("result", () => Infra.Tool.Deploy.DeployGateReport.Steps(null!)),
+        ["StackHistory(null folder)"] = ("projectDirectory", () => new Infra.Tool.Deploy.StackHistory(null!).Dispose()),
+        ["StackHistory.Resolve"] = ("revision", () => WithHistory(h => h.Resolve(null!))),
+        ["StackFiles.Parse"] = ("projectText", () => StackFiles.Parse(null!, null, "dev")),
         ["InputDisplay.Summary"] = ("inputs", () => InputDisplay.Summary("azure-native:keyvault:Vault", null!, new HashSet<string>())),
         ["InputDisplay.Details"] = ("inputs", () => InputDisplay.Details(null!, new HashSet<string>()).ToList()),
         ["ProgressDisplay.Shows"] = ("console", () => ProgressDisplay.Shows(null!)),
@@ -82,6 +90,13 @@ public class NullArgumentTests
     };
 
     private static PlanResult EmptyPlan => new("infra", "dev", [], [], []);
+
+    /// <summary>Calls <paramref name="call"/> with the history of this repository's own checkout.</summary>
+    private static void WithHistory(Action<Infra.Tool.Deploy.StackHistory> call)
+    {
+        using var history = new Infra.Tool.Deploy.StackHistory(StackHarness.RepositoryRoot());
+        call(history);
+    }
 
     private static OperationsPreviewResult EmptyPreview => new("infra", "dev", [], [], []);
 

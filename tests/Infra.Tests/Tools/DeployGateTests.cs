@@ -107,16 +107,66 @@ public sealed class DeployGateTests : IDisposable
         var scope = _repository.Commit("a scope", Edit(Prod, "          scopes: [orders:read, orders:write]\n", "          scopes: [orders:read, orders:write, orders:cancel]\n"));
         // The API catalogue is shared (Pulumi.yaml): a new identifier replaces the protected API.
         var identifier = _repository.Commit("move the orders API", ("Pulumi.yaml", Edit(File.ReadAllText(Path.Combine(_repository.Path, "Pulumi.yaml")), "https://api.acme.example/orders", "https://orders.acme.example")));
+        var later = _repository.Commit("a later change", Edit(Prod, "          scopes: [orders:read, orders:write]\n", "          scopes: [orders:read]\n"));
 
-        var gate = await Gate(deployed, identifier);
+        var gate = await Gate(deployed, later);
 
+        // Refused where it cannot go on, at the commit that changed only Pulumi.yaml, never past it.
         Assert.False(gate.Accepted);
         Assert.Empty(gate.Steps);
         Assert.Equal((identifier, scope), (gate.Refused!.Commit, gate.Refused.From));
         Assert.Contains(gate.Refused.Preview.Findings, f => f.Rule == "protected-replace" && f.Urn.EndsWith("auth0:index/resourceServer:ResourceServer::orders-api", StringComparison.Ordinal));
         Assert.Equal(OperationsReport.RefusedExitCode, gate.ExitCode);
         Assert.Empty(DeployGateReport.Steps(gate));
-        Assert.StartsWith($"## Deploy gate: prod\n\nDeployed: `{StackHistory.Short(deployed)}`; to deploy: `{StackHistory.Short(identifier)}`, 2 commits along main.\n\n**Refused.** The stack cannot go from `{StackHistory.Short(scope)}` to `{StackHistory.Short(identifier)}`, not even commit by commit", DeployGateReport.Render(gate, OutputFormat.Markdown), StringComparison.Ordinal);
+        Assert.StartsWith($"## Deploy gate: prod\n\nDeployed: `{StackHistory.Short(deployed)}`; to deploy: `{StackHistory.Short(later)}`, 3 commits along main.\n\n**Refused.** The stack cannot go from `{StackHistory.Short(scope)}` to `{StackHistory.Short(identifier)}`, not even commit by commit", DeployGateReport.Render(gate, OutputFormat.Markdown), StringComparison.Ordinal);
+        TextSnapshot.AssertMatches("deploy-gate-refused.md.txt", _repository.Named(DeployGateReport.Render(gate, OutputFormat.Markdown)));
+        TextSnapshot.AssertMatches("deploy-gate-refused.txt", _repository.Named(DeployGateReport.Render(gate, OutputFormat.Text)));
+    }
+
+    [Fact]
+    public async Task Only_commits_that_change_the_stacks_files_cut_a_batch_and_the_commits_after_the_last_cut_go_with_it()
+    {
+        var deployed = _repository.Commit("deployed", Prod);
+        var first = _repository.Commit("rotate", Rotation(Prod, 1));
+        _repository.Commit("docs", files: ("README.md", "one\n"));
+        _repository.Commit("rotate again", Rotation(Prod, 2));
+        var target = _repository.Commit("more docs", files: ("README.md", "two\n"));
+
+        var gate = await Gate(deployed, target);
+
+        Assert.Equal([first, target], gate.Steps.Select(s => s.Commit));
+        Assert.Equal(5 - 1, gate.Commits.Count);
+        TextSnapshot.AssertMatches("deploy-gate-steps.md.txt", _repository.Named(DeployGateReport.Render(gate, OutputFormat.Markdown)));
+        TextSnapshot.AssertMatches("deploy-gate-steps.json.txt", _repository.Named(DeployGateReport.Render(gate, OutputFormat.Json)));
+        Assert.Equal(12, StackHistory.Short(target).Length);
+        Assert.StartsWith(StackHistory.Short(target), target, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pull_request_merged_with_a_merge_commit_is_one_commit_of_main_as_its_own_preview_checked_it()
+    {
+        var deployed = _repository.Commit("deployed", Prod);
+        // The branch rotates twice; the merge brings both, as its pull request's preview (base to head) saw them.
+        var branch = _repository.Branch("rotations", deployed, ("rotate", Rotation(Prod, 1)), ("rotate again", Rotation(Prod, 2)));
+        var merge = _repository.Merge("merge the rotations", deployed, branch, Rotation(Prod, 2));
+
+        var gate = await Gate(deployed, merge);
+
+        Assert.Equal([merge], gate.Commits);
+        Assert.False(gate.Accepted);
+        Assert.Equal(merge, gate.Refused!.Commit);
+        Assert.Equal(["infra:clients[0].rotation"], gate.Refused.Preview.Problems.Select(p => p.Path));
+    }
+
+    [Fact]
+    public async Task A_deployed_commit_without_the_stack_file_is_an_error_naming_it()
+    {
+        var empty = _repository.Commit("project only", files: ("README.md", "x\n"));
+        var target = _repository.Commit("the stack", Prod);
+
+        var error = await Assert.ThrowsAsync<DeployGateException>(() => Gate(empty, target));
+
+        Assert.Equal($"Commit {StackHistory.Short(empty)} has no Pulumi.prod.yaml.", error.Message);
     }
 
     [Fact]
@@ -153,6 +203,15 @@ public sealed class DeployGateTests : IDisposable
 
         using var history = new StackHistory(_repository.Path);
         Assert.Equal([new EarlierClient("partner-globex", "kv-acme-m2m-dev", "m2m--partner-globex", false, StackHistory.Short(removed), _repository.Day(removed))], history.RemovedClients(removed, "dev"));
+
+        // Commits that change no stack file and versions the parser rejects (never deployed) are passed over; two
+        // clients removed at once come back sorted by secret name.
+        var reconciler = dev.IndexOf("    - key: nightly-reconciler\n", StringComparison.Ordinal);
+        _repository.Commit("docs", files: ("README.md", "x\n"));
+        _repository.Commit("broken", files: ("Pulumi.dev.yaml", dev.Replace("owner: team-checkout", "owner: ''", StringComparison.Ordinal)));
+        var both = _repository.Commit("remove two", files: ("Pulumi.dev.yaml", dev[..reconciler]));
+        Assert.Equal(["m2m--nightly-reconciler", "m2m--partner-globex"], history.RemovedClients(both, "dev").Select(c => c.SecretName));
+        Assert.Equal(StackHistory.Short(both), history.RemovedClients(both, "dev")[1].RemovedIn);
         Assert.Empty(history.RemovedClients(back, "dev"));
         Assert.True((await DeployGate.RunAsync(history, "dev", removed, back, PulumiConfigScope.Today)).Accepted);
     }
@@ -256,6 +315,48 @@ internal sealed class StackRepository : IDisposable
         Commands.Stage(repository, "*");
         var when = new Signature(Author.Name, Author.Email, Author.When.AddDays(_commits++));
         return repository.Commit(message, when, when, new CommitOptions { AllowEmptyCommit = true }).Sha;
+    }
+
+    /// <summary>Commits <paramref name="commits"/> (message, prod file) on a branch from <paramref name="from"/>, leaving main where it was; returns the branch's last commit.</summary>
+    public string Branch(string name, string from, params (string Message, string Prod)[] commits)
+    {
+        using var repository = new Repository(Path);
+        var main = repository.Head.FriendlyName;
+        Commands.Checkout(repository, repository.CreateBranch(name, repository.Lookup<LibGit2Sharp.Commit>(from)));
+        string last = from;
+        foreach (var (message, prod) in commits)
+        {
+            last = Commit(message, prod);
+        }
+
+        Commands.Checkout(repository, repository.Branches[main], new CheckoutOptions { CheckoutModifiers = CheckoutModifiers.Force });
+        return last;
+    }
+
+    /// <summary>A merge commit on main of <paramref name="branch"/> into <paramref name="main"/>, with the prod file as merged.</summary>
+    public string Merge(string message, string main, string branch, string prod)
+    {
+        File.WriteAllText(System.IO.Path.Combine(Path, "Pulumi.prod.yaml"), prod);
+        using var repository = new Repository(Path);
+        Commands.Stage(repository, "*");
+        var tree = repository.ObjectDatabase.CreateTree(repository.Index);
+        var when = new Signature(Author.Name, Author.Email, Author.When.AddDays(_commits++));
+        var merge = repository.ObjectDatabase.CreateCommit(when, when, message, tree, [repository.Lookup<LibGit2Sharp.Commit>(main), repository.Lookup<LibGit2Sharp.Commit>(branch)], prettifyMessage: true);
+        repository.Refs.UpdateTarget(repository.Refs[repository.Head.CanonicalName], merge.Id);
+        return merge.Sha;
+    }
+
+    /// <summary><paramref name="text"/> with every commit of this repository written as its message's order, so a report is the same on every run.</summary>
+    public string Named(string text)
+    {
+        using var repository = new Repository(Path);
+        var commits = repository.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = repository.Refs, SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Reverse }).ToList();
+        for (var i = 0; i < commits.Count; i++)
+        {
+            text = text.Replace(commits[i].Sha, $"<commit {i}>", StringComparison.Ordinal).Replace(StackHistory.Short(commits[i].Sha), $"<c{i}>", StringComparison.Ordinal);
+        }
+
+        return text;
     }
 
     /// <summary>Overload for commits of other files only.</summary>

@@ -274,4 +274,32 @@ public sealed class OperationsPreviewTests : IDisposable
         Assert.Equal(preview.Operations.Count, preview.Count(OperationKind.Create));
         Assert.Empty(preview.Findings);
     }
+
+    /// <summary>A stack going from without partner-globex to with it again, compared with <paramref name="earlier"/> as its history.</summary>
+    private async Task<OperationsPreviewResult> ReAdd(string stack, params EarlierClient[] earlier)
+    {
+        var file = StackHarness.StackFileText(stack);
+        _base.Write($"Pulumi.{stack}.yaml", file[..file.IndexOf("    - key: partner-globex\n", StringComparison.Ordinal)]);
+        _head.Write($"Pulumi.{stack}.yaml", file);
+        return await OperationsPreview.RunAsync(StackFiles.Load(_base.Path, stack), StackFiles.Load(_head.Path, stack), PulumiConfigScope.Today, earlier);
+    }
+
+    [Fact]
+    public async Task A_key_whose_secret_a_closed_vault_still_holds_is_refused_by_the_latest_removal_and_only_in_that_vault()
+    {
+        var retained = new EarlierClient("partner-globex", "kv-acme-m2m-prod", "m2m--partner-globex", true, "aaaaaaaaaaaa", new DateOnly(2026, 1, 5));
+        var softDeleted = retained with { Retained = false, RemovedIn = "bbbbbbbbbbbb", RemovedOn = new DateOnly(2026, 6, 1) };
+
+        // A soft-deleted secret in a vault whose data plane the pipeline cannot reach cannot be recovered either.
+        var closed = Assert.Single((await ReAdd("prod", retained, softDeleted)).Problems);
+        Assert.Equal("infra:clients[2].key", closed.Path);
+        Assert.StartsWith("'partner-globex' was the key of a client removed from this stack in commit bbbbbbbbbbbb (2026-06-01): its Key Vault secret `m2m--partner-globex` is soft-deleted, and the pipeline cannot reach the vault's data plane to recover it.", closed.Message, StringComparison.Ordinal);
+        Assert.StartsWith("'partner-globex' was the key of a client removed from this stack in commit aaaaaaaaaaaa (2026-01-05): its Key Vault secret `m2m--partner-globex` is still in the vault", Assert.Single((await ReAdd("prod", retained)).Problems).Message, StringComparison.Ordinal);
+
+        // Another vault's secret, a secret of the base's own, or a soft-deleted one that azure-native recovers: nothing.
+        Assert.True((await ReAdd("prod", retained with { VaultName = "kv-other" })).Valid);
+        Assert.True((await ReAdd("prod", retained with { SecretName = "m2m--checkout-service", Key = "checkout-service" })).Valid);
+        Assert.True((await ReAdd("dev", softDeleted with { VaultName = "kv-acme-m2m-dev" })).Valid);
+        Assert.False((await ReAdd("dev", softDeleted with { VaultName = "kv-acme-m2m-dev", Retained = true })).Valid);
+    }
 }

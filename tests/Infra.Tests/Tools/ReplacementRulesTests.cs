@@ -132,6 +132,27 @@ public class ReplacementRulesTests
         Assert.True(operation.DeleteBeforeReplace);
         Assert.Equal(rule, preview.Findings.SingleOrDefault()?.Rule);
         Assert.DoesNotContain(preview.Findings, f => f.Rule == "identity-collision");
+        var finding = preview.Findings.SingleOrDefault();
+        if (finding is not null)
+        {
+            Assert.Equal(
+                type.EndsWith("Vault", StringComparison.Ordinal)
+                    ? ("the replacement deletes the vault before creating the new one (azure-native asks for delete-before-replace), and Key Vault keeps a deleted vault's name taken while it is soft-deleted (90 days with purge protection, which nobody can purge sooner): the create under the same vaultName fails, and the stack is left without its vault and every secret in it.",
+                        "keep the vault's resource group and location as they are. To move the credentials, declare a new vault under another name (infra:keyVault.name) and deploy that.")
+                    : ("the replacement drops the old secret from the stack but leaves it in the vault (retainOnDelete), and azure-native creates a Key Vault secret only where none exists (its create checks first: \"cannot create already existing resource\"): the new one under the same vaultName, secretName fails.",
+                        "keep the secret's vault and resource group as they are; to move the credentials, name another vault (infra:keyVault.name)."),
+                (finding.Reason, finding.Fix));
+        }
+    }
+
+    [Fact]
+    public void A_resource_group_moved_to_another_region_is_deleted_first_as_azure_native_asks()
+    {
+        const string type = "azure-native:resources:ResourceGroup";
+
+        var operation = Assert.Single(Compare(Resource(type, "rg", """{"resourceGroupName":"rg","location":"westeurope"}"""), Resource(type, "rg", """{"resourceGroupName":"rg","location":"northeurope"}""")).Operations);
+
+        Assert.Equal((OperationKind.Replace, true), (operation.Kind, operation.DeleteBeforeReplace));
     }
 
     [Fact]
@@ -177,7 +198,12 @@ public class ReplacementRulesTests
 
         Assert.Equal(OperationKind.Replace, Assert.Single(Compare(before, after).Operations).Kind);
         Assert.Equal(OperationKind.Same, Assert.Single(Compare(before, after with { IgnoreChanges = ["keepers"] }).Operations).Kind);
-        Assert.Throws<NotSupportedException>(() => Compare(before, after with { IgnoreChanges = ["keepers.secret"] }));
+        Assert.Equal(
+            "The operations preview models ignoreChanges on top-level inputs only; urn:pulumi:dev::infra::random:index/randomPassword:RandomPassword::a--adopted-secret ignores 'keepers.secret'.",
+            Assert.Throws<NotSupportedException>(() => Compare(before, after with { IgnoreChanges = ["keepers.secret"] })).Message);
+        // An ignored input the state does not have stays out, whatever the program passes.
+        var without = Resource(type, "a--adopted-secret", """{"length":16}""");
+        Assert.Equal(OperationKind.Same, Assert.Single(Compare(without, after with { IgnoreChanges = ["keepers"] }).Operations).Kind);
     }
 
     [Theory]

@@ -131,14 +131,9 @@ public static class DeployGate
             accepted = step;
         }
 
-        // The last step applies the target itself, with the commits after the last cut (they change no stack file).
-        var final = await Step(at, target).ConfigureAwait(false);
-        if (!Accepts(final.Preview))
-        {
-            return new DeployGateResult(stack, deployed, target, commits, whole.Preview, [], final);
-        }
-
-        steps.Add(final);
+        // The last step applies the target itself: the commits after the last cut change no stack file, so its preview is
+        // the last cut's. There is one: a batch without a cut changes no stack file, and its whole preview accepts it.
+        steps.Add(accepted! with { Commit = target });
         return new DeployGateResult(stack, deployed, target, commits, whole.Preview, steps, null);
     }
 
