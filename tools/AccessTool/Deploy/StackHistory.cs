@@ -17,6 +17,8 @@ public sealed class StackHistory : IDisposable
 
     private readonly Dictionary<(string Commit, string Stack), StackConfig?> _configs = [];
 
+    private readonly Dictionary<(string UpTo, string Stack), IReadOnlyList<EarlierClient>> _removed = [];
+
     /// <summary>Opens the repository that holds the project in <paramref name="projectDirectory"/>.</summary>
     public StackHistory(string projectDirectory)
     {
@@ -87,6 +89,18 @@ public sealed class StackHistory : IDisposable
     /// later one, each with the last commit that removed it. A version the parser rejects is skipped: it never deployed.
     /// </summary>
     public IReadOnlyList<EarlierClient> RemovedClients(string upTo, string stack)
+    {
+        // The deploy gate asks for the same commit once per step it previews from there; each answer walks all history.
+        if (!_removed.TryGetValue((upTo, stack), out var found))
+        {
+            found = WalkRemovedClients(upTo, stack);
+            _removed[(upTo, stack)] = found;
+        }
+
+        return found;
+    }
+
+    private List<EarlierClient> WalkRemovedClients(string upTo, string stack)
     {
         var removed = new Dictionary<(string Vault, string Secret), EarlierClient>();
         Dictionary<(string Vault, string Secret), (string Key, bool Retained)>? previous = null;

@@ -285,6 +285,7 @@ public static class OperationsPreview
         var operations = new List<Operation>();
         foreach (var (resource, old) in matches)
         {
+            var rule = ReplacementRules.For(resource.Type);
             Operation operation;
             if (old is null)
             {
@@ -292,7 +293,6 @@ public static class OperationsPreview
             }
             else
             {
-                var rule = ReplacementRules.For(resource.Type);
                 var inputs = (JsonObject)Substitute(resource.ComparableInputs, rename)!;
                 TakeFromState(inputs, old.ComparableInputs, resource.IgnoreChanges, resource.Urn);
                 TakeFromState(inputs, old.ComparableInputs, rule.KeptWhenUnset.Where(k => inputs[k] is null), resource.Urn);
@@ -302,7 +302,7 @@ public static class OperationsPreview
                     .Where(k => Differs(old.ComparableInputs[k], inputs[k]))
                     .Order(StringComparer.Ordinal)
                     .ToList();
-                var replace = ReplacementRules.For(resource.Type).ReplaceOnChange
+                var replace = rule.ReplaceOnChange
                     .Where(path => Differs(At(old.ComparableInputs, path), At(inputs, path)))
                     .Order(StringComparer.Ordinal)
                     .ToList();
@@ -323,7 +323,7 @@ public static class OperationsPreview
                 ParentUrn = resource.ParentUrn,
                 Protect = resource.Protect,
                 // The option where the program sets one, else the provider's answer: step_generator.go:2044-2047 (v3.259.0).
-                DeleteBeforeReplace = resource.DeleteBeforeReplace ?? ReplacementRules.For(resource.Type).ProviderDeletesFirst,
+                DeleteBeforeReplace = resource.DeleteBeforeReplace ?? rule.ProviderDeletesFirst,
                 RetainOnDelete = resource.RetainOnDelete,
                 ImportId = resource.ImportId,
                 Inputs = resource.Inputs,
@@ -399,8 +399,8 @@ public static class OperationsPreview
     /// <summary>
     /// The engine's view of inputs it takes from the old state rather than the program: those under ignoreChanges
     /// (processIgnoreChanges, pulumi/pulumi v3.259.0 pkg/resource/deploy/step_generator.go) and Optional+Computed ones
-    /// the program no longer sets (Terraform's SDKv2 diff keeps their state value: helper/schema schemaMap.diff, "removed
-    /// &amp;&amp; schema.Computed"). Top-level inputs only; a nested path is not modelled, so it fails rather than guesses.
+    /// the program no longer sets (Terraform's SDKv2 diff keeps their state value: terraform-plugin-sdk v2.40.1, which
+    /// terraform-provider-auth0 v1.53.0 uses, helper/schema/schema.go:1746-1751, "removed &amp;&amp; schema.Computed"). Top-level inputs only; a nested path is not modelled, so it fails rather than guesses.
     /// </summary>
     private static void TakeFromState(JsonObject inputs, JsonObject old, IEnumerable<string> keys, string urn)
     {

@@ -35,8 +35,9 @@ public static class ReplacementRules
             Identity: ["clientId", "audience", "subjectType"],
             Source: "terraform-provider-auth0 v1.53.0 internal/auth0/client/resource_grant.go:34-111, :116-154")
         {
-            // subject_type is Optional and Computed (resource_grant.go:72-76): the SDKv2 diff of an attribute the config
-            // no longer sets is none (helper/schema schemaMap.diff: "removed && schema.Computed"), so the state keeps it.
+            // subject_type is Optional and Computed (resource_grant.go:72-80): the SDKv2 diff of an attribute the config
+            // no longer sets is none (terraform-plugin-sdk v2.40.1, the provider's go.mod:14, helper/schema/schema.go:1746-1751:
+            // `if removed && schema.Computed { return nil }`), so the state keeps it.
             KeptWhenUnset = ["subjectType"],
         },
         ["auth0:index/resourceServer:ResourceServer"] = new(
