@@ -313,7 +313,7 @@ internal sealed class StackRepository : IDisposable
 
         using var repository = new Repository(Path);
         Commands.Stage(repository, "*");
-        var when = new Signature(Author.Name, Author.Email, Author.When.AddDays(_commits++));
+        var when = Next();
         return repository.Commit(message, when, when, new CommitOptions { AllowEmptyCommit = true }).Sha;
     }
 
@@ -340,7 +340,7 @@ internal sealed class StackRepository : IDisposable
         using var repository = new Repository(Path);
         Commands.Stage(repository, "*");
         var tree = repository.ObjectDatabase.CreateTree(repository.Index);
-        var when = new Signature(Author.Name, Author.Email, Author.When.AddDays(_commits++));
+        var when = Next();
         var merge = repository.ObjectDatabase.CreateCommit(when, when, message, tree, [repository.Lookup<LibGit2Sharp.Commit>(main), repository.Lookup<LibGit2Sharp.Commit>(branch)], prettifyMessage: true);
         repository.Refs.UpdateTarget(repository.Refs[repository.Head.CanonicalName], merge.Id);
         return merge.Sha;
@@ -358,6 +358,9 @@ internal sealed class StackRepository : IDisposable
 
         return text;
     }
+
+    /// <summary>The author and committer of the next commit: a day after the last one.</summary>
+    private Signature Next() => new(Author.Name, Author.Email, Author.When.AddDays(_commits++));
 
     /// <summary>Overload for commits of other files only.</summary>
     public string Commit(string message, params (string File, string Text)[] files) => Commit(message, null, files);

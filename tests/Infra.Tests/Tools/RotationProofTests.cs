@@ -197,8 +197,7 @@ public sealed class RotationProofTests : IDisposable
         Assert.False(s.Preview.Refused);
         Assert.Null(Counterexample(s, OperationsPreview.Dependencies(s.After)));
         // And at the end the primary is the secret in force: the fallback is only for the moment of the switch.
-        var end = Orders([.. s.Preview.Operations.Where(o => o.Kind != OperationKind.Same && o.ParentUrn?.EndsWith($"::{client}", StringComparison.Ordinal) == true)], OperationsPreview.Dependencies(s.After)).First()
-            .Aggregate(Initial(s), (world, step) => Apply(world, step, s));
+        var end = End(s);
         Assert.Equal(end.Auth0, end.Primary);
     }
 
@@ -233,8 +232,7 @@ public sealed class RotationProofTests : IDisposable
     public async Task Disabling_leaves_no_secret_auth0_accepts_in_the_document_and_re_enabling_restores_one()
     {
         var disable = await Rotate("prod", "nightly-reconciler", f => f.Replace("    - key: nightly-reconciler\n", "    - key: nightly-reconciler\n      disabled: true\n", StringComparison.Ordinal));
-        var disabled = Orders([.. disable.Preview.Operations.Where(o => o.Kind != OperationKind.Same && o.ParentUrn?.EndsWith("::nightly-reconciler", StringComparison.Ordinal) == true)], OperationsPreview.Dependencies(disable.After)).First()
-            .Aggregate(Initial(disable), (world, step) => Apply(world, step, disable));
+        var disabled = End(disable);
         Assert.False(disabled.ConsumerGetsAToken);
         Assert.Null(disabled.Primary);
         Assert.NotNull(disabled.Auth0);
@@ -245,8 +243,7 @@ public sealed class RotationProofTests : IDisposable
         var before = await OfflinePlan.RunAsync(StackFiles.Load(_base.Path, "prod"), PulumiConfigScope.Today);
         var after = await OfflinePlan.RunAsync(StackFiles.Load(_head.Path, "prod"), PulumiConfigScope.Today);
         var enable = new Scenario(before, after, OperationsPreview.Compare(before, after, PulumiConfigScope.Today), "nightly-reconciler");
-        var reEnabled = Orders([.. enable.Preview.Operations.Where(o => o.Kind != OperationKind.Same && o.ParentUrn?.EndsWith("::nightly-reconciler", StringComparison.Ordinal) == true)], OperationsPreview.Dependencies(enable.After)).First()
-            .Aggregate(Initial(enable), (world, step) => Apply(world, step, enable));
+        var reEnabled = End(enable);
         Assert.False(Initial(enable).ConsumerGetsAToken);
         Assert.True(reEnabled.ConsumerGetsAToken);
         Assert.Contains(enable.Preview.Operations, o => o.Kind == OperationKind.Create && o.Type == "azure-native:authorization:RoleAssignment");
@@ -279,6 +276,7 @@ public sealed class RotationProofTests : IDisposable
         return declared ? file[..at] + globex : file[..at];
     }
 
+    /// <summary>The world at the end of the first order the engine may take: where every order ends up.</summary>
     private static World End(Scenario s)
         => Orders([.. s.Preview.Operations.Where(o => o.Kind != OperationKind.Same && o.ParentUrn?.EndsWith($"::{s.Client}", StringComparison.Ordinal) == true)], OperationsPreview.Dependencies(s.After)).First()
             .Aggregate(Initial(s), (world, step) => Apply(world, step, s));
