@@ -33,22 +33,39 @@ public static class AccessStack
         var vault = access.KeyVault.Create is null ? null : new ManagedKeyVault(access.KeyVault, azure!, protect);
 
         var managedBy = $"pulumi:{deployment.ProjectName}";
-        _ = new CredentialExchangePolicy(managedBy, protect);
-        var apis = access.Apis.ToDictionary(api => api.Key, api => new ApiResourceServer(api, protect), StringComparer.Ordinal);
+        // A team stack grants on the catalogue that its catalogue stack deploys (docs/team-stacks.md): it declares no
+        // API and no Action of its own, so two stacks never manage one Auth0 object.
+        var team = access.CatalogueStack is not null;
+        if (!team)
+        {
+            _ = new CredentialExchangePolicy(managedBy, protect);
+        }
+
+        var servers = team
+            ? []
+            : access.Apis.ToDictionary(api => api.Key, api => new ApiResourceServer(api, protect), StringComparer.Ordinal);
+
+        var apis = access.Apis.ToDictionary(
+            api => api.Key,
+            api => servers.TryGetValue(api.Key, out var server) ? new CatalogueApi(api, server.Identifier) : new CatalogueApi(api, Output.Create(api.Identifier)),
+            StringComparer.Ordinal);
         var context = new M2MClientContext(
             access.Tenant,
             access.KeyVault,
             access.Policy,
-            Environment: deployment.StackName,
+            Environment: access.CatalogueStack ?? deployment.StackName,
             ManagedBy: managedBy,
             apis,
             azure,
             vault?.SecretWriteAccess,
-            vault is null ? ExistingVaultChecked(access.KeyVault) : (Input<string>)access.KeyVault.Name);
+            vault is null ? ExistingVaultChecked(access.KeyVault) : (Input<string>)access.KeyVault.Name)
+        {
+            TeamStack = team ? deployment.StackName : null,
+        };
         var clients = access.Clients
             .Select((client, i) => new M2MClient(client, context, $"{deployment.ProjectName}:clients[{i}]"))
             .ToList();
-        return StackOutputs(access, apis, clients);
+        return StackOutputs(access, servers, clients);
     }
 
     /// <summary>

@@ -14,9 +14,9 @@ namespace Infra.Components;
 /// <param name="Tenant">The Auth0 tenant.</param>
 /// <param name="Vault">The vault its credentials go into.</param>
 /// <param name="Policy">Stack-wide safety settings.</param>
-/// <param name="Environment">The stack name, recorded on the client.</param>
+/// <param name="Environment">The environment (the catalogue stack's name), recorded on the client.</param>
 /// <param name="ManagedBy">Who manages the client (this project), recorded on the client and its secrets.</param>
-/// <param name="Apis">The stack's APIs by key.</param>
+/// <param name="Apis">The catalogue's APIs by key, as grants reference them.</param>
 /// <param name="Azure">The identity the Azure provider runs as; required when a client has readers.</param>
 /// <param name="VaultWriteAccess">When the stack creates the vault, what secrets must wait for before they are written.</param>
 /// <param name="VaultName">The vault's name as secrets reference it: for an existing vault, known only once it passed its checks.</param>
@@ -26,10 +26,23 @@ public sealed record M2MClientContext(
     StackPolicy Policy,
     string Environment,
     string ManagedBy,
-    IReadOnlyDictionary<string, ApiResourceServer> Apis,
+    IReadOnlyDictionary<string, CatalogueApi> Apis,
     Output<GetClientConfigResult>? Azure = null,
     Resource? VaultWriteAccess = null,
-    Input<string>? VaultName = null);
+    Input<string>? VaultName = null)
+{
+    /// <summary>In a team stack, its own name, recorded on the client beside the environment; null in the catalogue stack.</summary>
+    public string? TeamStack { get; init; }
+}
+
+/// <summary>
+/// An API of the catalogue as a grant sees it: its definition, and the identifier a grant's audience takes. In the
+/// stack that declares the API the identifier comes from its scopes resource, so a grant waits for them; a team stack
+/// takes it from the catalogue as text, since the catalogue stack deploys first.
+/// </summary>
+/// <param name="Definition">The API from config.</param>
+/// <param name="Identifier">Its identifier, the audience of its tokens.</param>
+public sealed record CatalogueApi(ApiDefinition Definition, Output<string> Identifier);
 
 /// <summary>
 /// One consumer's programmatic access: an Auth0 machine-to-machine application, its secret, one grant per API,
@@ -70,6 +83,13 @@ public sealed class M2MClient : ComponentResource
             ["environment"] = context.Environment,
             ["managed_by"] = context.ManagedBy,
         };
+        if (context.TeamStack is { } teamStack)
+        {
+            // Which stack of the environment holds it, for whoever finds it in the tenant. Only team stacks set it, so
+            // that a stack that is not split changes nothing on its clients.
+            metadata["stack"] = teamStack;
+        }
+
         if (definition.Expires is { } expires)
         {
             metadata["expires_at"] = expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

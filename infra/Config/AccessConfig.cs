@@ -11,7 +11,14 @@ public sealed record AccessConfig(
     Auth0Tenant Tenant,
     KeyVaultTarget KeyVault,
     IReadOnlyList<ApiDefinition> Apis,
-    IReadOnlyList<M2MClientDefinition> Clients);
+    IReadOnlyList<M2MClientDefinition> Clients)
+{
+    /// <summary>
+    /// In a team stack, the name of the environment's catalogue stack, which deploys the APIs and the Action this
+    /// stack's clients rely on; null in a catalogue stack or a stack that is not split.
+    /// </summary>
+    public string? CatalogueStack { get; init; }
+}
 
 /// <summary>Stack-wide safety settings.</summary>
 /// <param name="Protect">Sets Pulumi's <c>protect</c> on APIs, clients, grants, credentials, the vault and its secrets.</param>
@@ -44,7 +51,8 @@ public sealed record StackCapacity(int RoleAssignments, int Clients, int Grants,
             config.Clients.Where(c => !c.Disabled).Sum(c => c.Readers.Count) + (config.KeyVault.Create is null ? 0 : 1),
             config.Clients.Count,
             config.Clients.Sum(c => c.Grants.Count),
-            config.Apis.Count);
+            // A team stack grants on its catalogue's APIs and declares none.
+            config.CatalogueStack is null ? config.Apis.Count : 0);
     }
 }
 

@@ -32,6 +32,9 @@ public sealed record RawStackConfig(
     /// <summary>The <c>roleAssignmentBudget</c> value.</summary>
     public string? RoleAssignmentBudget { get; init; }
 
+    /// <summary>The <c>catalogueStack</c> value: set in a team stack.</summary>
+    public string? CatalogueStack { get; init; }
+
     /// <summary>Today (UTC), for expiry dates; null skips the checks that depend on the date.</summary>
     public DateOnly? Today { get; init; }
 
@@ -57,6 +60,7 @@ public sealed record RawStackConfig(
             TokenLifetime = Project("tokenLifetime"),
             MaxCredentialLifetimeDays = Project("maxCredentialLifetimeDays"),
             RoleAssignmentBudget = Project("roleAssignmentBudget"),
+            CatalogueStack = Project("catalogueStack"),
             Today = today,
             ProjectKeys = config.Keys.Where(k => k.StartsWith($"{ns}:", StringComparison.Ordinal)).Select(k => k[(ns.Length + 1)..]).ToList(),
         };
@@ -109,8 +113,13 @@ public static class AccessConfigParser
             .Select(c => ParseClient(c.Item, c.Path, problems))
             .ToList();
 
-        var config = new AccessConfig(policy, new Auth0Tenant(raw.Auth0Domain?.Trim() ?? ""), keyVault, apis, clients);
+        var config = new AccessConfig(policy, new Auth0Tenant(raw.Auth0Domain?.Trim() ?? ""), keyVault, apis, clients)
+        {
+            // Pulumi.yaml declares it with an empty default, which every stack that is not a team stack gets.
+            CatalogueStack = string.IsNullOrEmpty(raw.CatalogueStack) ? null : raw.CatalogueStack,
+        };
         problems.AddRange(AccessConfigValidator.Validate(config, ns, raw.Today));
+        problems.AddRange(AccessConfigValidator.ValidateTeamStack(config, ns, raw.StackName));
         if (problems.Count > 0)
         {
             throw new ConfigValidationException(problems);

@@ -320,6 +320,40 @@ internal static partial class AccessConfigValidator
         }
     }
 
+    /// <summary>
+    /// What a team stack must be on its own: named after its catalogue stack, and holding no vault of its own. What
+    /// must hold across the stacks of an environment (one tenant, unique keys and names, a shared budget) needs every
+    /// stack file, so the offline environment check finds it (<c>access-tool environments</c>).
+    /// </summary>
+    public static IEnumerable<ConfigProblem> ValidateTeamStack(AccessConfig config, string ns, string stackName)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(stackName);
+        if (config.CatalogueStack is not { } catalogue)
+        {
+            yield break;
+        }
+
+        if (!CatalogueStackName().IsMatch(catalogue))
+        {
+            yield return new($"{ns}:catalogueStack", $"must name the environment's catalogue stack, such as prod: letters, digits, hyphens and underscores (a team stack's name has the dot); it is '{catalogue}'.");
+        }
+        else if (stackName.Length > 0 && !(stackName.StartsWith($"{catalogue}.", StringComparison.Ordinal) && StableKey().IsMatch(stackName[(catalogue.Length + 1)..])))
+        {
+            yield return new(
+                $"{ns}:catalogueStack",
+                $"makes this stack a team stack of '{catalogue}', so it must be named {catalogue}.<team> (the team in lowercase letters and digits, single hyphens), such as {catalogue}.payments; "
+                + $"it is '{stackName}'. Create the stack under that name (pulumi stack init {catalogue}.<team>, the file Pulumi.{catalogue}.<team>.yaml) or correct {ns}:catalogueStack.");
+        }
+
+        if (config.KeyVault.Create is not null)
+        {
+            yield return new(
+                $"{ns}:keyVault.create",
+                $"a team stack writes into a vault, it does not create one: the catalogue stack '{catalogue}' owns what the environment shares. Remove create and name an existing vault by name and resourceGroup (the catalogue's, or the team's own).");
+        }
+    }
+
     private static void ValidateLifecycle(AccessConfig config, string ns, DateOnly? today, List<ConfigProblem> problems)
     {
         // 0 (the project default) means no maximum.
@@ -466,6 +500,9 @@ internal static partial class AccessConfigValidator
         problems.Add(new(path, $"must be at most {MaxKeyLength} lowercase letters and digits in groups joined by single hyphens, such as {example}: it names resources and Key Vault secrets."));
         return false;
     }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,100}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CatalogueStackName();
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
     private static partial Regex StableKey();

@@ -3,6 +3,7 @@ using Infra.Config;
 using Infra.Tool.Audit;
 using Infra.Tool.Deploy;
 using Infra.Tool.Diff;
+using Infra.Tool.Environments;
 using Infra.Tool.Expiry;
 using Infra.Tool.Plan;
 using Infra.Tool.Preview;
@@ -34,6 +35,7 @@ public static class AccessToolCommand
         return new RootCommand("Tools for the Auth0 machine-to-machine access stacks: offline plan, access diff, operations preview and expiry report; verify and audit against a deployed stack; the stack files' JSON Schema.")
         {
             Plan(shared, progressConsole),
+            Environments(shared),
             Diff(shared),
             Preview(shared),
             DeployGateCommand(shared),
@@ -59,6 +61,22 @@ public static class AccessToolCommand
             var details = parse.GetValue(shared.Details);
             WriteReport(parse, shared, console => PlanReport.Write(console, result, details), format => PlanReport.Render(result, format));
             return result.Valid ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command Environments(SharedOptions shared)
+    {
+        var baseFolder = new Option<DirectoryInfo?>("--base") { Description = "a checkout of the base version: also list the stacks the change reaches (its stack files, the config they read from Pulumi.yaml, or the program)" };
+        var command = new Command("environments", "List the project's environments (a catalogue stack and its team stacks) and check, offline, what must hold across the stacks of each before any deploys: one tenant and catalogue, keys, names, secrets and imports used once, the role-assignment budget per subscription. Exit 1 on any problem.")
+        {
+            shared.Project, baseFolder, shared.Today, shared.Format,
+        };
+        command.SetAction(parse =>
+        {
+            var result = EnvironmentsResult.Run(parse.GetValue(shared.Project)!.FullName, parse.GetValue(baseFolder)?.FullName, parse.GetValue(shared.Today));
+            parse.InvocationConfiguration.Output.Write(EnvironmentsReport.Render(result, parse.GetValue(shared.Format)));
+            return result.ExitCode;
         });
         return command;
     }

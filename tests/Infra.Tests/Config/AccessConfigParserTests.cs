@@ -260,7 +260,7 @@ public class AccessConfigParserTests
         ["top-level key misspelt"] = (c => c.Set("infra:protcet", "true"),
             ["infra:protcet: unknown key; did you mean 'infra:protect'?"]),
         ["top-level key unknown"] = (c => c.Set("infra:region", "westeurope"),
-            ["infra:region: unknown key; remove it (known keys: infra:keyVault, infra:apis, infra:clients, infra:protect, infra:production, infra:tokenLifetime, infra:maxCredentialLifetimeDays, infra:roleAssignmentBudget)."]),
+            ["infra:region: unknown key; remove it (known keys: infra:keyVault, infra:apis, infra:clients, infra:protect, infra:production, infra:tokenLifetime, infra:maxCredentialLifetimeDays, infra:roleAssignmentBudget, infra:catalogueStack)."]),
         ["role assignment budget negative"] = (c => c.Set("infra:roleAssignmentBudget", "-1"),
             ["infra:roleAssignmentBudget: must be 0 or more: this stack's share of the subscription's 4,000 role assignments."]),
         ["role assignments over the budget"] = (c => c.Set("infra:roleAssignmentBudget", "3"),

@@ -45,7 +45,7 @@ public partial class StackConfigSchemaTests
     [Fact]
     public void The_example_stacks_are_all_of_them()
     {
-        Assert.Equal(["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.staging.yaml"], ExampleStackFiles());
+        Assert.Equal(["Pulumi.dev.yaml", "Pulumi.prod.yaml", "Pulumi.staging.checkout.yaml", "Pulumi.staging.warehouse.yaml", "Pulumi.staging.yaml"], ExampleStackFiles());
     }
 
     [Fact]

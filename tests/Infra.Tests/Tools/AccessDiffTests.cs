@@ -218,10 +218,13 @@ public sealed class AccessDiffTests : IDisposable
     public void A_stack_new_in_the_pull_request_grants_everything_anew_and_an_invalid_head_fails()
     {
         var fresh = AccessDiff.Compare(null, StackHarness.StackFile("staging"));
+        // A team stack grants on its catalogue's APIs and adds none: their changes are the catalogue stack's diff.
+        var team = AccessDiff.Compare(null, StackHarness.StackFile("staging.checkout"));
         var invalid = Diff(DevFile.Replace("owner: team-warehouse", "ownr: team-warehouse", StringComparison.Ordinal));
 
-        Assert.Equal(3, fresh.Changes.Count(c => c.Kind == ChangeKind.ClientAdded && c.PrivilegeIncrease));
+        Assert.Equal(["load-test-runner"], fresh.Changes.Where(c => c.Kind == ChangeKind.ClientAdded && c.PrivilegeIncrease).Select(c => c.Client));
         Assert.Equal(2, fresh.Changes.Count(c => c.Kind == ChangeKind.ApiAdded));
+        Assert.Equal([(ChangeKind.ClientAdded, "checkout-service")], team.Changes.Select(c => (c.Kind, c.Client)));
         Assert.Equal(AccessDiffReport.InvalidConfigExitCode, AccessDiffReport.ExitCode(invalid));
         Assert.Equal(
             ["head: infra:clients[1].owner: is required: set the accountable team or person.", "head: infra:clients[1].ownr: unknown key; did you mean 'owner'?"],

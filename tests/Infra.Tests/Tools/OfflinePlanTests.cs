@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Infra.Config;
 using Infra.Tests.Support;
 using Infra.Tool;
 using Infra.Tool.Plan;
@@ -13,10 +14,13 @@ public class OfflinePlanTests
     // APIs (component, server, scopes) + the Action (component, action, binding) + clients (component, client,
     // credentials) + passwords (two for dev's twice-rotated checkout-service, one for each client that never rotated)
     // + grants + one secret per client + one assignment per reader.
-    [InlineData("dev", (2 * 3) + 3 + (3 * 3) + (2 + 1 + 1) + 4 + 3 + 4, false)]
-    [InlineData("staging", (2 * 3) + 3 + (3 * 3) + 3 + 5 + 3 + 3, false)]
-    [InlineData("prod", (2 * 3) + 3 + (3 * 3) + 3 + 4 + 3 + 3 + 4, true)] // + the vault component, group, vault, officer
-    public async Task Every_example_stack_validates_and_plans_offline(string stack, int resources, bool isProtected)
+    [InlineData("dev", (2 * 3) + 3 + (3 * 3) + (2 + 1 + 1) + 4 + 3 + 4, false, "checkout-service nightly-reconciler partner-globex")]
+    [InlineData("prod", (2 * 3) + 3 + (3 * 3) + 3 + 4 + 3 + 3 + 4, true, "checkout-service nightly-reconciler partner-globex")] // + the vault component, group, vault, officer
+    // Staging is split: the catalogue stack has the APIs, the Action and one client; a team stack only its clients.
+    [InlineData("staging", (2 * 3) + 3 + 3 + 1 + 2 + 1 + 1, false, "load-test-runner")]
+    [InlineData("staging.checkout", 3 + 1 + 2 + 1 + 1, false, "checkout-service")]
+    [InlineData("staging.warehouse", 3 + 1 + 1 + 1 + 1, false, "nightly-reconciler")]
+    public async Task Every_example_stack_validates_and_plans_offline(string stack, int resources, bool isProtected, string clients)
     {
         var plan = await OfflinePlan.RunAsync(Stack(stack), PulumiConfigScope.Today);
 
@@ -24,14 +28,49 @@ public class OfflinePlanTests
         Assert.Equal(resources, plan.Resources.Count);
         Assert.Equal(isProtected, plan.Resources.Any(r => r.Protect));
         Assert.Equal(
-            ["m2m--checkout-service", "m2m--nightly-reconciler", stack == "staging" ? "m2m--load-test-runner" : "m2m--partner-globex"],
+            clients.Split(' ').Select(c => $"m2m--{c}"),
             plan.Resources.Where(r => r.Type == "azure-native:keyvault:Secret").Select(r => r.Name));
+    }
+
+    [Fact]
+    public async Task A_team_stack_declares_no_api_and_no_action_and_its_clients_carry_their_stack()
+    {
+        var plan = await OfflinePlan.RunAsync(Stack("staging.checkout"), PulumiConfigScope.Today);
+
+        Assert.DoesNotContain(plan.Resources, r => r.Type.StartsWith("infra:auth0:ApiResourceServer", StringComparison.Ordinal) || r.Type.StartsWith("auth0:index/resourceServer", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan.Resources, r => r.Type is "auth0:index/action:Action" or "auth0:index/triggerAction:TriggerAction");
+        var client = plan.Resources.Single(r => r.Type == "auth0:index/client:Client");
+        Assert.Equal(
+            """{"environment":"staging","key":"checkout-service","managed_by":"pulumi:infra","owner":"team-checkout","stack":"staging.checkout"}""",
+            client.Inputs["clientMetadata"]!.ToJsonString());
+        // The audience is the catalogue's identifier as text: the API is not a resource of this stack.
+        var grant = plan.Resources.Single(r => r.Name == "checkout-service--orders-api");
+        Assert.Equal("https://api.acme.example/orders", (string?)grant.Inputs["audience"]);
+        Assert.Equal(new StackCapacity(1, 1, 2, 0), StackCapacity.Of(plan.Config!));
+    }
+
+    [Fact]
+    public async Task A_catalogue_stack_records_no_team_stack_on_its_clients()
+    {
+        var plan = await OfflinePlan.RunAsync(Stack("staging"), PulumiConfigScope.Today);
+
+        var client = plan.Resources.Single(r => r.Type == "auth0:index/client:Client");
+        Assert.Equal(
+            """{"environment":"staging","key":"load-test-runner","managed_by":"pulumi:infra","owner":"team-performance"}""",
+            client.Inputs["clientMetadata"]!.ToJsonString());
     }
 
     [Fact]
     public async Task The_plan_reads_the_access_matrix_back_from_the_grants_the_program_registers()
     {
-        var plan = await OfflinePlan.RunAsync(Stack("staging"), PulumiConfigScope.Today);
+        // The split staging environment grants, over its three stacks, what it granted as one stack.
+        var access = new List<AccessEntry>();
+        foreach (var stack in new[] { "staging", "staging.checkout", "staging.warehouse" })
+        {
+            access.AddRange((await OfflinePlan.RunAsync(Stack(stack), PulumiConfigScope.Today)).Access);
+        }
+
+        var plan = new { Access = access.OrderBy(a => a.Client, StringComparer.Ordinal).ThenBy(a => a.Api, StringComparer.Ordinal).ToList() };
 
         Assert.Equal(
             [

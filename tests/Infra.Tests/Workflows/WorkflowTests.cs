@@ -110,7 +110,8 @@ public class WorkflowTests
 
         Assert.Equal(
         [
-            "deploy.yml:dev:id-token", "deploy.yml:prod:id-token", "deploy.yml:staging:id-token", "drift.yml:drift:id-token",
+            "deploy.yml:dev-teams:id-token", "deploy.yml:dev:id-token", "deploy.yml:prod-teams:id-token", "deploy.yml:prod:id-token",
+            "deploy.yml:staging-teams:id-token", "deploy.yml:staging:id-token", "drift.yml:drift:id-token",
             "pull-request.yml:access:pull-requests", "pull-request.yml:preview:id-token", "pull-request.yml:preview:pull-requests", "pulumi-up.yml:up:id-token",
         ], writes);
     }
@@ -183,8 +184,8 @@ public class WorkflowTests
         // Each step: check the commit out, apply it, and only then record it as deployed.
         var loop = steps[apply].Run!;
         Assert.True(
-            loop.IndexOf("git checkout --quiet --detach \"$commit\"", StringComparison.Ordinal) < loop.IndexOf("pulumi up --yes --diff --stack \"$STACK\"", StringComparison.Ordinal)
-            && loop.IndexOf("pulumi up --yes --diff --stack \"$STACK\"", StringComparison.Ordinal) < loop.IndexOf("pulumi stack tag set deployed-commit \"$commit\" --stack \"$STACK\"", StringComparison.Ordinal),
+            loop.IndexOf("git checkout --quiet --detach \"$commit\"", StringComparison.Ordinal) < loop.IndexOf("pulumi up --yes --diff --parallel \"$PARALLEL\" --stack \"$STACK\"", StringComparison.Ordinal)
+            && loop.IndexOf("pulumi up --yes --diff --parallel \"$PARALLEL\" --stack \"$STACK\"", StringComparison.Ordinal) < loop.IndexOf("pulumi stack tag set deployed-commit \"$commit\" --stack \"$STACK\"", StringComparison.Ordinal),
             loop);
         // The steps file is read before the loop: pulumi and dotnet must not consume the loop's standard input.
         Assert.Contains("mapfile -t steps < ../steps.txt", loop, StringComparison.Ordinal);
@@ -213,9 +214,10 @@ public class WorkflowTests
 
         // Every job that can obtain a credential names an environment, whose protection rules hold it.
         Assert.All(credentialed.Where(j => j.Uses is null), j => Assert.NotNull(j.Environment));
-        Assert.Equal("${{ matrix.stack }}-preview", Named("pull-request.yml").Job("preview").Environment);
-        Assert.Equal("${{ matrix.stack }}-drift", Named("drift.yml").Job("drift").Environment);
-        Assert.Equal("${{ inputs.stack }}", Named("pulumi-up.yml").Job("up").Environment);
+        // A team stack uses its environment's identity: the environment is the matrix's, as `environments` gives it.
+        Assert.Equal("${{ matrix.environment }}-preview", Named("pull-request.yml").Job("preview").Environment);
+        Assert.Equal("${{ matrix.environment }}-drift", Named("drift.yml").Job("drift").Environment);
+        Assert.Equal("${{ inputs.environment }}", Named("pulumi-up.yml").Job("up").Environment);
         Assert.Equal(["push"], Named("deploy.yml").On.Where(o => o != "workflow_dispatch"));
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Auth0.Core.Exceptions;
+using Infra.Tool.Environments;
 using Infra.Tool.Plan;
 using Infra.Tool.Rendering;
 using Spectre.Console;
@@ -19,14 +20,19 @@ public static class AuditCommand
         var maxRps = new Option<double>("--max-rps") { Description = "at most this many requests a second, so a deploy keeps its share of the tenant's rate limit", DefaultValueFactory = _ => AuditOptions.DefaultMaxRequestsPerSecond };
         var domain = new Option<string?>("--domain") { Description = "the tenant's domain; default: the stack's auth0:domain, else AUTH0_DOMAIN" };
         var tenantUrl = new Option<string?>("--tenant-url") { Description = "the tenant's base URL when not https://{domain}/ (a proxy, a test server)" };
-        var command = new Command("audit", $"Compare a stack's config with its live Auth0 tenant, read-only: declared APIs and clients missing or drifted, and unmanaged clients holding grants on declared APIs; with --last-use, stale clients. Credentials from {AuditCredentials.ClientIdVariable} and {AuditCredentials.ClientSecretVariable}. Exit 2 on findings, 1 on invalid config or a failed run.")
+        var command = new Command("audit", $"Compare a stack's config with its live Auth0 tenant, read-only (for a stack of an environment split into team stacks: the whole environment, the tenant read once): declared APIs and clients missing or drifted, and unmanaged clients holding grants on declared APIs; with --last-use, stale clients. Credentials from {AuditCredentials.ClientIdVariable} and {AuditCredentials.ClientSecretVariable}. Exit 2 on findings, 1 on invalid config or a failed run.")
         {
             stack, project, format, today, lastUse, staleAfter, retention, maxRps, domain, tenantUrl,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var config = StackFiles.Load(parse.GetValue(project)!.FullName, parse.GetValue(stack)!);
+            var folder = parse.GetValue(project)!.FullName;
+            var config = StackFiles.Load(folder, parse.GetValue(stack)!);
+            // A split environment is one tenant: audited once, with the clients of all its stacks as managed.
+            var environment = ProjectStacks.Load(folder).EnvironmentOf(config.Stack) is { Teams.Count: > 0 } split
+                ? EnvironmentCheck.Run(split, StackFiles.ProjectDefaults(folder), today: null)
+                : null;
             Uri? url = null;
             if (parse.GetValue(staleAfter) < 1 || parse.GetValue(retention) < 1 || parse.GetValue(maxRps) <= 0
                 || (parse.GetValue(tenantUrl) is { } text && !Uri.TryCreate(text, UriKind.Absolute, out url)))
@@ -40,7 +46,9 @@ public static class AuditCommand
                 parse.GetValue(lastUse) ? new LastUseWindow(parse.GetValue(staleAfter), parse.GetValue(retention)) : null);
             try
             {
-                var result = await ProgressDisplay.RunAsync(progressConsole, $"Auditing {config.Project}/{config.Stack}", progress => TenantAudit.RunAsync(config, credentials, options, progress, cancellationToken)).ConfigureAwait(false);
+                var result = environment is null
+                    ? await ProgressDisplay.RunAsync(progressConsole, $"Auditing {config.Project}/{config.Stack}", progress => TenantAudit.RunAsync(config, credentials, options, progress, cancellationToken)).ConfigureAwait(false)
+                    : await ProgressDisplay.RunAsync(progressConsole, $"Auditing {config.Project}/{environment.Environment.Name} and its team stacks", progress => TenantAudit.RunAsync(environment, credentials, options, progress, cancellationToken)).ConfigureAwait(false);
                 await parse.InvocationConfiguration.Output.WriteAsync(AuditReport.Render(result, parse.GetValue(format))).ConfigureAwait(false);
                 return result.ExitCode;
             }

@@ -23,7 +23,11 @@ public static class AuditComparison
     /// key, owner, environment (the stack), managed_by, and expires_at and disabled only when set. A test checks it against
     /// what the component registers, so the two cannot part.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> ExpectedMetadata(M2MClientDefinition client, string project, string stack)
+    /// <param name="client">The client from config.</param>
+    /// <param name="project">The project.</param>
+    /// <param name="stack">The environment: the stack, or a team stack's catalogue stack.</param>
+    /// <param name="teamStack">The team stack that declares the client; null in a catalogue stack.</param>
+    public static IReadOnlyDictionary<string, string> ExpectedMetadata(M2MClientDefinition client, string project, string stack, string? teamStack = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         var metadata = new SortedDictionary<string, string>(StringComparer.Ordinal)
@@ -33,6 +37,11 @@ public static class AuditComparison
             ["environment"] = stack,
             ["managed_by"] = ManagedBy(project),
         };
+        if (teamStack is not null)
+        {
+            metadata["stack"] = teamStack;
+        }
+
         if (client.Expires is { } expires)
         {
             metadata["expires_at"] = expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -47,7 +56,12 @@ public static class AuditComparison
     }
 
     /// <summary>Classifies every declared API and every client in scope.</summary>
-    public static (IReadOnlyList<AuditedApi> Apis, IReadOnlyList<AuditedClient> Clients) Compare(AccessConfig access, string project, string stack, TenantSnapshot tenant)
+    /// <param name="access">What is declared: one stack's config, or an environment's catalogue with every stack's clients.</param>
+    /// <param name="project">The project.</param>
+    /// <param name="stack">The environment's name.</param>
+    /// <param name="tenant">What the tenant holds.</param>
+    /// <param name="teamStackOf">For an environment with team stacks: the team stack of each client key declared in one.</param>
+    public static (IReadOnlyList<AuditedApi> Apis, IReadOnlyList<AuditedClient> Clients) Compare(AccessConfig access, string project, string stack, TenantSnapshot tenant, IReadOnlyDictionary<string, string>? teamStackOf = null)
     {
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(tenant);
@@ -71,7 +85,7 @@ public static class AuditComparison
             }
 
             var grants = GrantsOf(live.ClientId);
-            var differences = ClientDifferences(definition, live, grants, access, project, stack);
+            var differences = ClientDifferences(definition, live, grants, access, project, stack, teamStackOf?.GetValueOrDefault(definition.Key));
             clients.Add(new AuditedClient(differences.Count == 0 ? AuditStatus.Matching : AuditStatus.Drifted, definition.Key, live.ClientId, live.Name, live.Metadata.GetValueOrDefault("owner"), grants, differences));
         }
 
@@ -135,7 +149,7 @@ public static class AuditComparison
     private static bool IsOurs(LiveClient client, string project, string stack)
         => client.Metadata.GetValueOrDefault("managed_by") == ManagedBy(project) && client.Metadata.GetValueOrDefault("environment") == stack;
 
-    private static List<AuditDifference> ClientDifferences(M2MClientDefinition definition, LiveClient live, List<AuditedGrant> grants, AccessConfig access, string project, string stack)
+    private static List<AuditDifference> ClientDifferences(M2MClientDefinition definition, LiveClient live, List<AuditedGrant> grants, AccessConfig access, string project, string stack, string? teamStack)
     {
         var differences = new List<AuditDifference>();
         void Check(string field, string? expected, string? actual)
@@ -149,7 +163,7 @@ public static class AuditComparison
         Check("name", definition.Name, live.Name);
         Check("app_type", ExpectedAppType, live.AppType);
         Check("grant_types", Join(ExpectedGrantTypes), Join(Sorted(live.GrantTypes)));
-        var expected = ExpectedMetadata(definition, project, stack);
+        var expected = ExpectedMetadata(definition, project, stack, teamStack);
         foreach (var key in expected.Keys.Union(MetadataKeysWeSet).Order(StringComparer.Ordinal))
         {
             Check($"client_metadata.{key}", expected.GetValueOrDefault(key), live.Metadata.GetValueOrDefault(key));
@@ -171,7 +185,7 @@ public static class AuditComparison
     }
 
     // Keys M2MClient writes only in some states: their presence in the tenant is drift when config says otherwise.
-    private static readonly string[] MetadataKeysWeSet = ["disabled", "environment", "expires_at", "managed_by", "owner"];
+    private static readonly string[] MetadataKeysWeSet = ["disabled", "environment", "expires_at", "managed_by", "owner", "stack"];
 
     private static AuditedApi CompareApi(ApiDefinition api, LiveApi? live)
     {

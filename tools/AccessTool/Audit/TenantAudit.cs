@@ -50,7 +50,31 @@ public static class TenantAudit
     }
 
     /// <summary>Audits the tenant of an already valid <paramref name="access"/>.</summary>
-    public static async Task<AuditResult> RunAsync(AccessConfig access, string project, string stack, AuditCredentials credentials, AuditOptions options, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static Task<AuditResult> RunAsync(AccessConfig access, string project, string stack, AuditCredentials credentials, AuditOptions options, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+        => RunAsync(access, project, stack, null, credentials, options, progress, cancellationToken);
+
+    /// <summary>
+    /// Audits an environment split into team stacks, reading its tenant once: the catalogue's APIs, and the clients of
+    /// every stack counted as managed. With problems in any stack, returns them and reads nothing.
+    /// </summary>
+    public static async Task<AuditResult> RunAsync(Environments.EnvironmentCheckResult environment, AuditCredentials? credentials, AuditOptions options, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(options);
+        var catalogue = environment.Environment.Catalogue;
+        if (!environment.Valid)
+        {
+            return AuditResult.Invalid(catalogue.Project, environment.Environment.Name, options.Today, environment.Problems);
+        }
+
+        var owner = environment.Stacks[0].Access!;
+        var teams = environment.Stacks.Skip(1).ToList();
+        var access = owner with { Clients = [.. environment.Stacks.SelectMany(s => s.Access!.Clients)] };
+        var teamStackOf = teams.SelectMany(t => t.Access!.Clients.Select(c => (c.Key, t.Config.Stack))).ToDictionary(c => c.Key, c => c.Stack, StringComparer.Ordinal);
+        return await RunAsync(access, catalogue.Project, environment.Environment.Name, teamStackOf, credentials ?? throw new AuditConnectionException($"Set {AuditCredentials.ClientIdVariable} and {AuditCredentials.ClientSecretVariable}: the audit client's credentials come from the environment only (docs/audit.md)."), options, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<AuditResult> RunAsync(AccessConfig access, string project, string stack, IReadOnlyDictionary<string, string>? teamStackOf, AuditCredentials credentials, AuditOptions options, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(credentials);
@@ -77,7 +101,7 @@ public static class TenantAudit
         using var api = new ManagementApiClient(token, managementApi, connection);
         var reader = new TenantReader(api, connection, managementApi, token);
         var snapshot = await reader.ReadAsync(access, progress, cancellationToken).ConfigureAwait(false);
-        var (apis, clients) = AuditComparison.Compare(access, project, stack, snapshot);
+        var (apis, clients) = AuditComparison.Compare(access, project, stack, snapshot, teamStackOf);
 
         if (options.LastUse is { } window)
         {

@@ -106,7 +106,8 @@ public static class AccessDiff
         var oldApis = (before?.Apis ?? []).ToDictionary(a => apiRenames.GetValueOrDefault(a.Key, a.Key), StringComparer.Ordinal);
         var newApiKeys = after.Apis.ToDictionary(a => a.Key, a => a, StringComparer.Ordinal);
 
-        foreach (var api in after.Apis)
+        // A team stack deploys no API: its catalogue stack's diff reports what changes in the catalogue.
+        foreach (var api in after.CatalogueStack is null ? after.Apis : [])
         {
             if (!oldApis.TryGetValue(api.Key, out var old))
             {
@@ -118,7 +119,7 @@ public static class AccessDiff
             }
         }
 
-        changes.AddRange(oldApis.Keys.Where(k => !newApiKeys.ContainsKey(k)).Select(k => new AccessChange(ChangeKind.ApiRemoved, false, null, k, [])));
+        changes.AddRange(oldApis.Keys.Where(k => after.CatalogueStack is null && !newApiKeys.ContainsKey(k)).Select(k => new AccessChange(ChangeKind.ApiRemoved, false, null, k, [])));
 
         foreach (var client in after.Clients)
         {

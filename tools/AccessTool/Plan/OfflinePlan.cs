@@ -149,7 +149,7 @@ public static class OfflinePlan
         }
 
         progress?.Report(new RunProgress(resources.Count, registered.Count, Invariant($"resources: {resources.Count:N0}")));
-        return new PlanResult(config.Project, config.Stack, [], resources, AccessMatrix(registered))
+        return new PlanResult(config.Project, config.Stack, [], resources, AccessMatrix(registered, access.Apis))
         {
             Config = access,
             Warnings = AccessConfigValidator.Warnings(access, config.Project, today),
@@ -160,12 +160,12 @@ public static class OfflinePlan
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 
     /// <summary>Client × API → scopes, read back from the grants the program registered (not from config).</summary>
-    private static List<AccessEntry> AccessMatrix(IReadOnlyList<PlannedInput> registered)
+    private static List<AccessEntry> AccessMatrix(IReadOnlyList<PlannedInput> registered, IReadOnlyList<ApiDefinition> catalogue)
     {
         var owners = registered.Where(r => r.Type == "auth0:index/client:Client")
             .ToDictionary(r => PlanMocks.ClientIdOf(r.Name), r => (Key: r.Name, Owner: (string)((IDictionary)r.Inputs["clientMetadata"])["owner"]!));
-        var apis = registered.Where(r => r.Type == "auth0:index/resourceServer:ResourceServer")
-            .ToDictionary(r => (string)r.Inputs["identifier"], r => r.Name);
+        // From the catalogue, not from the registered resource servers: a team stack grants on APIs it does not declare.
+        var apis = catalogue.ToDictionary(a => a.Identifier, a => a.Key, StringComparer.Ordinal);
         return registered.Where(r => r.Type == "auth0:index/clientGrant:ClientGrant")
             .Select(g =>
             {

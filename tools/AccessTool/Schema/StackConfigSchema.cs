@@ -105,7 +105,8 @@ public static class StackConfigSchema
         var schema = key switch
         {
             { Secret: true } => new JsonObject { ["$ref"] = "#/$defs/secure" },
-            { Type: ConfigType.String } => NonBlank(),
+            // Text, where YAML would read a number as one; empty is Pulumi.yaml's default (catalogueStack: not set).
+            { Type: ConfigType.String } => new JsonObject { ["type"] = "string" },
             { Type: ConfigType.Integer } => new JsonObject
             {
                 ["anyOf"] = new JsonArray(

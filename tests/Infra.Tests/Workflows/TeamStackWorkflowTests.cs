@@ -1,0 +1,162 @@
+using System.Text.RegularExpressions;
+using Infra.Tests.Support;
+using Infra.Tool.Environments;
+using YamlDotNet.RepresentationModel;
+
+namespace Infra.Tests.Workflows;
+
+/// <summary>
+/// The workflows with an environment split into team stacks: which stacks a pull request checks, the order and
+/// parallelism of deploys, the GitHub environments each job uses, and who owns a team's file.
+/// </summary>
+public partial class TeamStackWorkflowTests
+{
+    private static readonly string Root = StackHarness.RepositoryRoot();
+
+    private static Workflow Load(string file) => Workflow.Load(Path.Combine(Root, ".github", "workflows", file));
+
+    private static IReadOnlyList<string> Needs(Job job) => job.Node.Children.TryGetValue(new YamlScalarNode("needs"), out var n)
+        ? n is YamlScalarNode one ? [one.Value!] : [.. ((YamlSequenceNode)n).Children.Select(c => ((YamlScalarNode)c).Value!)]
+        : [];
+
+    private static string? Strategy(Job job, string key) => job.Node.Children.TryGetValue(new YamlScalarNode("strategy"), out var s) ? Yaml.Scalar(s, key) : null;
+
+    private static string? Matrix(Job job, string key) => job.Node.Children.TryGetValue(new YamlScalarNode("strategy"), out var s) && s is YamlMappingNode m
+        && m.Children.TryGetValue(new YamlScalarNode("matrix"), out var matrix) ? Yaml.Scalar(matrix, key) : null;
+
+    private static string? With(Job job, string key) => job.Node.Children.TryGetValue(new YamlScalarNode("with"), out var w) ? Yaml.Scalar(w, key) : null;
+
+    [Fact]
+    public void A_pull_request_plans_diffs_and_previews_only_the_stacks_the_change_reaches()
+    {
+        var pr = Load("pull-request.yml");
+        var stacks = pr.Job("stacks");
+        var run = string.Join('\n', stacks.Steps.Select(s => s.Run).OfType<string>());
+
+        Assert.Contains("dotnet run --project tools/AccessTool -- environments --base ../base --format json > ../stacks.json", run, StringComparison.Ordinal);
+        // A problem across the stacks fails this job, before any stack is looked at on its own.
+        Assert.Contains("if [ \"$code\" -ne 0 ]; then cat ../stacks.json; exit \"$code\"; fi", run, StringComparison.Ordinal);
+        Assert.Equal("${{ fromJSON(needs.stacks.outputs.affected) }}", Matrix(pr.Job("access"), "include"));
+        Assert.Equal("needs.stacks.outputs.affected != '[]'", Yaml.Scalar(pr.Job("access").Node, "if"));
+        Assert.Contains("stacks", Needs(pr.Job("access")));
+        Assert.Equal("${{ fromJSON(needs.stacks.outputs.previewable) }}", Matrix(pr.Job("preview"), "include"));
+        Assert.EndsWith("&& needs.stacks.outputs.previewable != '[]'", Yaml.Scalar(pr.Job("preview").Node, "if"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Only_the_environments_that_deploy_get_a_credentialed_preview()
+    {
+        var run = string.Join('\n', Load("pull-request.yml").Job("stacks").Steps.Select(s => s.Run).OfType<string>());
+        var filter = PreviewFilter().Match(run);
+        var deployed = Load("deploy.yml").Jobs.Where(j => j.Uses is not null && Matrix(j, "include") is null).Select(j => With(j, "environment")).ToList();
+
+        // The stack list is the pull request's data: a new environment (a new `<name>-preview`, which GitHub would
+        // create without reviewers) must be added to the workflow on purpose.
+        Assert.True(filter.Success, run);
+        Assert.Equal(deployed, filter.Groups[1].Value.Split(", ").Select(e => e.Trim('"')));
+    }
+
+    [Fact]
+    public void Each_catalogue_stack_deploys_before_its_team_stacks_and_each_environment_after_the_one_before()
+    {
+        var deploy = Load("deploy.yml");
+        string[] environments = ["dev", "staging", "prod"];
+
+        for (var i = 0; i < environments.Length; i++)
+        {
+            var environment = environments[i];
+            var catalogue = deploy.Job(environment);
+            var teams = deploy.Job($"{environment}-teams");
+            Assert.Equal((environment, environment), (With(catalogue, "stack"), With(catalogue, "environment")));
+            Assert.Equal(("${{ matrix.stack }}", $"{environment}-teams"), (With(teams, "stack"), With(teams, "environment")));
+            Assert.Equal($"${{{{ fromJSON(needs.stacks.outputs.{environment}) }}}}", Matrix(teams, "include"));
+            Assert.Equal(["stacks", environment], Needs(teams));
+            Assert.Equal(i == 0 ? ["stacks"] : ["stacks", environments[i - 1], $"{environments[i - 1]}-teams"], Needs(catalogue));
+            Assert.Equal("./.github/workflows/pulumi-up.yml", catalogue.Uses);
+            Assert.Equal("./.github/workflows/pulumi-up.yml", teams.Uses);
+            // A skipped team job (no team stacks) must not stop the promotion; a failed one must.
+            Assert.Equal($"${{{{ !failure() && !cancelled() && needs.stacks.outputs.{environment} != '[]' }}}}", Yaml.Scalar(teams.Node, "if"));
+            if (i > 0)
+            {
+                Assert.Equal("${{ !failure() && !cancelled() }}", Yaml.Scalar(catalogue.Node, "if"));
+            }
+        }
+
+        var stacks = string.Join('\n', deploy.Job("stacks").Steps.Select(s => s.Run).OfType<string>());
+        Assert.Contains("dotnet run --project tools/AccessTool -- environments --format json > stacks.json", stacks, StringComparison.Ordinal);
+        Assert.Contains("for environment in dev staging prod; do", stacks, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    // The tenant's sustained limit in workers (docs/performance.md: 2 req/s about 2 workers, 16 req/s about 8).
+    [InlineData("dev", 2)]
+    [InlineData("staging", 2)]
+    [InlineData("prod", 8)]
+    public void Team_stacks_deploying_at_once_share_the_workers_the_tenants_rate_limit_allows(string environment, int workers)
+    {
+        var deploy = Load("deploy.yml");
+        var teams = deploy.Job($"{environment}-teams");
+
+        Assert.Equal(workers.ToString(System.Globalization.CultureInfo.InvariantCulture), With(deploy.Job(environment), "parallel"));
+        var concurrent = int.Parse(Strategy(teams, "max-parallel")!, System.Globalization.CultureInfo.InvariantCulture) * int.Parse(With(teams, "parallel")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(workers, concurrent);
+        Assert.Contains("pulumi up --yes --diff --parallel \"$PARALLEL\" --stack \"$STACK\"", string.Join('\n', Load("pulumi-up.yml").Job("up").Steps.Select(s => s.Run).OfType<string>()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Drift_and_expiry_cover_every_stack_and_the_audit_every_environment()
+    {
+        var drift = Load("drift.yml");
+
+        Assert.Equal("${{ fromJSON(needs.stacks.outputs.all) }}", Matrix(drift.Job("expiry"), "include"));
+        Assert.Equal("${{ fromJSON(needs.stacks.outputs.all) }}", Matrix(drift.Job("drift"), "include"));
+        Assert.Contains("echo \"all=$(jq -c .stacks stacks.json)\" >> \"$GITHUB_OUTPUT\"", string.Join('\n', drift.Job("stacks").Steps.Select(s => s.Run).OfType<string>()), StringComparison.Ordinal);
+        // The audit of a split environment reads the tenant once for all its stacks: one job per catalogue stack.
+        var audited = drift.Job("audit").Node["strategy"]["matrix"]["stack"];
+        Assert.Equal(["dev", "staging", "prod"], ((YamlSequenceNode)audited).Children.Select(c => ((YamlScalarNode)c).Value));
+        Assert.Equal(ProjectStacks.Load(Root).Environments.Select(e => e.Name).Order(StringComparer.Ordinal), ((YamlSequenceNode)audited).Children.Select(c => ((YamlScalarNode)c).Value!).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("staging", true)]
+    [InlineData("staging.checkout", true)]
+    [InlineData("prod.payments-eu", true)]
+    [InlineData("a/b", false)]
+    [InlineData("..", false)]
+    [InlineData("prod.", false)]
+    [InlineData("$(id)", false)]
+    [InlineData("x y", false)]
+    public void The_access_review_takes_a_team_stacks_file_name_and_nothing_that_is_not_a_stack_name(string stack, bool accepted)
+    {
+        var run = string.Join('\n', Load("access-review.yml").Job("diff").Steps.Select(s => s.Run).OfType<string>());
+        var pattern = StackNamePattern().Match(run).Groups[1].Value;
+
+        Assert.Equal(accepted, Regex.IsMatch(stack, pattern));
+    }
+
+    [Fact]
+    public void Each_team_stacks_file_has_its_teams_owners_and_the_platform_teams()
+    {
+        var lines = File.ReadAllLines(Path.Combine(Root, ".github", "CODEOWNERS"))
+            .Select(l => l.Split('#')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(p => p.Length > 0)
+            .ToList();
+        var teams = ProjectStacks.Load(Root).Environments.SelectMany(e => e.Teams).Select(t => t.Stack).ToList();
+
+        Assert.NotEmpty(teams);
+        Assert.All(teams, team =>
+        {
+            // The last matching line wins, so the team's own line must come after the /Pulumi.*.yaml one.
+            var own = lines.FindLastIndex(l => l[0] == $"/Pulumi.{team}.yaml");
+            Assert.True(own > lines.FindIndex(l => l[0] == "/Pulumi.*.yaml"), team);
+            Assert.Contains("@acme/platform-owners", lines[own]);
+            Assert.Contains(lines[own][1..], o => o != "@acme/platform-owners");
+        });
+    }
+
+    [GeneratedRegex("""IN\(((?:"[a-z]+"(?:, )?)+)\)""")]
+    private static partial Regex PreviewFilter();
+
+    [GeneratedRegex("""\[\[ "\$stack" =~ (\S+) \]\]""")]
+    private static partial Regex StackNamePattern();
+}
