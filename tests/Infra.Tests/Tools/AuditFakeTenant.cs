@@ -65,6 +65,27 @@ internal sealed class AuditFakeTenant : IDisposable
         return tenant;
     }
 
+    /// <summary>The staging tenant as its three stacks declare it.</summary>
+    public static AuditFakeTenant MatchingStaging()
+    {
+        var tenant = new AuditFakeTenant();
+        tenant.Apis.Add(Api("https://api.acme.example/orders", "Orders API", 1800, "orders:read", "orders:write", "orders:cancel"));
+        tenant.Apis.Add(Api("https://api.acme.example/inventory", "Inventory API", 1800, "stock:read", "stock:adjust"));
+        tenant.Clients.Add(Client("cid-loadtest", "Load-test runner", Metadata("load-test-runner", "team-performance", null, "staging")));
+        var checkout = Metadata("checkout-service", "team-checkout", null, "staging");
+        checkout["stack"] = "staging.checkout";
+        tenant.Clients.Add(Client("cid-checkout", "Checkout service (staging)", checkout));
+        var reconciler = Metadata("nightly-reconciler", "team-warehouse", null, "staging");
+        reconciler["stack"] = "staging.warehouse";
+        tenant.Clients.Add(Client("cid-reconciler", "Nightly stock reconciler (staging)", reconciler));
+        tenant.Grants.Add(Grant("cgr_1", "cid-loadtest", "https://api.acme.example/orders", "orders:read", "orders:write", "orders:cancel"));
+        tenant.Grants.Add(Grant("cgr_2", "cid-loadtest", "https://api.acme.example/inventory", "stock:read"));
+        tenant.Grants.Add(Grant("cgr_3", "cid-checkout", "https://api.acme.example/orders", "orders:read", "orders:write"));
+        tenant.Grants.Add(Grant("cgr_4", "cid-checkout", "https://api.acme.example/inventory", "stock:read"));
+        tenant.Grants.Add(Grant("cgr_5", "cid-reconciler", "https://api.acme.example/inventory", "stock:read", "stock:adjust"));
+        return tenant;
+    }
+
     public static JsonObject Api(string identifier, string name, int lifetime, params string[] scopes) => new()
     {
         ["id"] = "rs_" + name.Replace(' ', '_'),

@@ -65,3 +65,79 @@ public static class AffectedStacks
                 .Where(f => !f.Split('/').Any(part => part is "bin" or "obj" or "node_modules" or "StrykerOutput"))
                 .Order(StringComparer.Ordinal)];
 }
+
+/// <summary>A client whose key moves from one stack of its environment to another.</summary>
+/// <param name="Client">Its key.</param>
+/// <param name="From">The stack that has it in the base.</param>
+/// <param name="To">The stack that has it in the change.</param>
+/// <param name="Project">The project.</param>
+public sealed record ClientMove(string Client, string From, string To, string Project)
+{
+    /// <summary>
+    /// The command that moves its component and every resource under it into <see cref="To"/>'s state: Pulumi
+    /// cannot move a resource between stacks in an update, so without it <see cref="From"/> would delete the client
+    /// and <see cref="To"/> create another, with a new client id and secret. <c>pulumi state move</c> moves the
+    /// children of the URNs it is given and rewrites their URNs to the destination stack (pulumi/pulumi v3.259.0
+    /// pkg/cmd/pulumi/state/state_move.go:278-280, 690-695).
+    /// </summary>
+    public string Command => $"pulumi state move --source {From} --dest {To} --yes 'urn:pulumi:{From}::{Project}::infra:auth0:M2MClient::{Client}'";
+
+    /// <summary>Every client whose stack differs between the base and the change, within one environment.</summary>
+    public static IReadOnlyList<ClientMove> Between(ProjectStacks before, ProjectStacks after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        var moves = new List<ClientMove>();
+        foreach (var environment in after.Environments)
+        {
+            if (before.Environments.FirstOrDefault(e => e.Name == environment.Name) is not { } earlier)
+            {
+                continue;
+            }
+
+            var was = StacksByKey(earlier);
+            foreach (var (key, stack) in StacksByKey(environment).OrderBy(k => k.Key, StringComparer.Ordinal))
+            {
+                if (was.TryGetValue(key, out var from) && from != stack)
+                {
+                    moves.Add(new ClientMove(key, from, stack, environment.Catalogue.Project));
+                }
+            }
+        }
+
+        return moves;
+    }
+
+    // Read without validation: a move is worth telling about even while a stack has problems of its own.
+    private static Dictionary<string, string> StacksByKey(StackEnvironment environment)
+    {
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var stack in environment.Stacks)
+        {
+            if (Clients(stack.Values.GetValueOrDefault($"{stack.Project}:clients")) is not { } clients)
+            {
+                continue;
+            }
+
+            foreach (var key in clients.Select(c => c?["key"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? (string?)c["key"] : null).OfType<string>())
+            {
+                keys.TryAdd(key, stack.Stack);
+            }
+        }
+
+        return keys;
+    }
+
+    // The clients list as the stack has it, or null where it is not one (empty, a scalar): its own check reports that.
+    private static System.Text.Json.Nodes.JsonArray? Clients(string? text)
+    {
+        try
+        {
+            return text is null ? null : System.Text.Json.Nodes.JsonNode.Parse(text) as System.Text.Json.Nodes.JsonArray;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+}

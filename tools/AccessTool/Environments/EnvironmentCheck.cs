@@ -71,7 +71,7 @@ public static class EnvironmentCheck
         var shared = Json(projectDefaults.Values.GetValueOrDefault(apisKey));
         foreach (var stack in environment.Stacks)
         {
-            if (JsonNode.DeepEquals(Json(stack.Values.GetValueOrDefault(apisKey)), shared))
+            if (JsonNode.DeepEquals(Json(stack.Values.GetValueOrDefault($"{stack.Project}:apis")), shared))
             {
                 continue;
             }

@@ -12,6 +12,9 @@ namespace Infra.Tool.Environments;
 /// <param name="Affected">With <c>--base</c>: the stacks the change reaches; otherwise null.</param>
 public sealed record EnvironmentsResult(ProjectStacks Layout, IReadOnlyList<EnvironmentCheckResult> Checks, IReadOnlyList<string>? Affected)
 {
+    /// <summary>With <c>--base</c>: clients that move from one stack of their environment to another.</summary>
+    public IReadOnlyList<ClientMove> Moves { get; init; } = [];
+
     /// <summary>Every problem: the grouping's, then each environment's.</summary>
     public IReadOnlyList<ConfigProblem> Problems => [.. Layout.Problems, .. Checks.SelectMany(c => c.Problems)];
 
@@ -24,7 +27,12 @@ public sealed record EnvironmentsResult(ProjectStacks Layout, IReadOnlyList<Envi
         var layout = ProjectStacks.Load(projectDirectory);
         var defaults = StackFiles.ProjectDefaults(projectDirectory);
         var checks = layout.Environments.Select(e => EnvironmentCheck.Run(e, defaults, today)).ToList();
-        return new EnvironmentsResult(layout, checks, baseDirectory is null ? null : AffectedStacks.Between(baseDirectory, projectDirectory, layout));
+        return baseDirectory is null
+            ? new EnvironmentsResult(layout, checks, null)
+            : new EnvironmentsResult(layout, checks, AffectedStacks.Between(baseDirectory, projectDirectory, layout))
+            {
+                Moves = ClientMove.Between(ProjectStacks.Load(baseDirectory), layout),
+            };
     }
 }
 
@@ -61,6 +69,23 @@ public static class EnvironmentsReport
             text.AppendLine().AppendLine(affected.Count == 0
                 ? "The change reaches no stack."
                 : $"The change reaches: {string.Join(", ", affected)}.");
+        }
+
+        if (result.Moves.Count > 0)
+        {
+            text.AppendLine().AppendLine(markdown
+                ? "**Clients that move to another stack.** Pulumi cannot move a resource between stacks in an update: deployed as it is, the old stack would delete each client and the new one create another, with a new client id and secret. Before this deploys, pause deploys and move their state (docs/team-stacks.md \"Moving clients into a team stack\"):"
+                : "Clients that move to another stack. Pulumi cannot move a resource between stacks in an update: deployed as it is, the old stack would delete each client and the new one create another, with a new client id and secret. Before this deploys, pause deploys and move their state (docs/team-stacks.md \"Moving clients into a team stack\"):");
+            text.AppendLine(markdown ? "\n```bash" : "");
+            foreach (var move in result.Moves)
+            {
+                text.AppendLine(markdown ? move.Command : $"  {move.Command}");
+            }
+
+            if (markdown)
+            {
+                text.AppendLine("```");
+            }
         }
 
         var problems = result.Problems;
@@ -107,6 +132,17 @@ public static class EnvironmentsReport
         if (result.Affected is { } affected)
         {
             json["affected"] = Include(affected);
+        }
+
+        if (result.Affected is not null)
+        {
+            json["moves"] = new JsonArray([.. result.Moves.Select(m => (JsonNode)new JsonObject
+            {
+                ["client"] = m.Client,
+                ["from"] = m.From,
+                ["to"] = m.To,
+                ["command"] = m.Command,
+            })]);
         }
 
         json["problems"] = ReportFormat.Problems(result.Problems);
