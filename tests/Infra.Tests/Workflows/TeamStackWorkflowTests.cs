@@ -44,6 +44,26 @@ public partial class TeamStackWorkflowTests
     }
 
     [Fact]
+    public void One_required_check_passes_only_when_the_checks_across_stacks_and_every_reached_stacks_checks_did()
+    {
+        var pr = Load("pull-request.yml");
+        var gate = pr.Job("offline-checks");
+        var run = gate.Steps.Single().Run!;
+
+        Assert.Equal(["stacks", "access"], Needs(gate));
+        Assert.Equal("always()", Yaml.Scalar(gate.Node, "if"));
+        Assert.Contains("[ \"$STACKS\" = \"success\" ] && { [ \"$ACCESS\" = \"success\" ] || [ \"$ACCESS\" = \"skipped\" ]; }", run, StringComparison.Ordinal);
+        Assert.Contains($"`{gate.Name}`", File.ReadAllText(Path.Combine(Root, "SECURITY.md")), StringComparison.Ordinal);
+        foreach (var (result, passes) in new[] { ("success success", true), ("success skipped", true), ("success failure", false), ("failure skipped", false), ("success cancelled", false) })
+        {
+            var parts = result.Split(' ');
+            var shell = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", ["-c", run]) { Environment = { ["STACKS"] = parts[0], ["ACCESS"] = parts[1] }, RedirectStandardOutput = true })!;
+            shell.WaitForExit();
+            Assert.True(passes == (shell.ExitCode == 0), result);
+        }
+    }
+
+    [Fact]
     public void Only_the_environments_that_deploy_get_a_credentialed_preview()
     {
         var run = string.Join('\n', Load("pull-request.yml").Job("stacks").Steps.Select(s => s.Run).OfType<string>());
