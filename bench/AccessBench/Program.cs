@@ -13,11 +13,13 @@ var sizesOption = new Option<int[]>("--sizes") { Description = "client counts", 
 var runsOption = new Option<int>("--runs") { Description = "measured runs per size, after one warm-up", DefaultValueFactory = _ => 3 };
 var planOption = new Option<int>("--plan-clients") { Description = "clients in the stack the offline plan is timed on (0: skip)", DefaultValueFactory = _ => 1000 };
 var gcOption = new Option<bool>("--compare-gc") { Description = "also run the largest size with the workstation GC, for the ratio behind the program's server-GC setting" };
+var prOption = new Option<int>("--pr-checks") { Description = "also time the offline checks of a pull request that changes one client, for this many clients in one stack and split into team stacks (0: skip)", DefaultValueFactory = _ => 0 };
+var teamsOption = new Option<int>("--teams") { Description = "with --pr-checks: the team stacks the clients are split into", DefaultValueFactory = _ => 50 };
 var childOption = new Option<int>("--child") { Hidden = true };
 
 var root = new RootCommand("Runs the whole program under Pulumi's mock engine for generated stacks and reports time, allocations and memory per size.")
 {
-    sizesOption, runsOption, planOption, gcOption, childOption,
+    sizesOption, runsOption, planOption, gcOption, prOption, teamsOption, childOption,
 };
 root.SetAction(async parse =>
 {
@@ -73,6 +75,22 @@ root.SetAction(async parse =>
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"offline plan of a {planClients:N0}-client stack, as a process (`access-tool plan --format json`): median {Median(shipped):F2} s over {runs} runs ({Runs(shipped)} s)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  with dynamic PGO turned back on: median {Median(withPgo):F2} s ({Runs(withPgo)} s): {Median(withPgo) / Median(shipped):F2}x the shipped setting"));
+    }
+
+    if (parse.GetValue(prOption) is > 0 and var prClients)
+    {
+        var teams = parse.GetValue(teamsOption);
+        var (single, split) = await PullRequestChecks.MeasureAsync(prClients, teams, Path.Combine(AppContext.BaseDirectory, "access-tool.dll"));
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"offline checks of a pull request that adds a scope to one client of {prClients:N0}, as pull-request.yml runs them (one process each):"));
+        Console.WriteLine("| layout | stacks reached | environments --base | plan, diff, preview of those | total |");
+        Console.WriteLine("|---|---|---:|---:|---:|");
+        foreach (var t in new[] { single, split })
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {t.Layout} | {string.Join(", ", t.Reached)} | {t.EnvironmentsSeconds:F2} s | {t.PerStackSeconds:F2} s | {t.TotalSeconds:F2} s |"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"split / single = {split.TotalSeconds / single.TotalSeconds:F3} (1/{single.TotalSeconds / split.TotalSeconds:F1})"));
     }
 
     return 0;
