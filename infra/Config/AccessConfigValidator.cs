@@ -501,6 +501,8 @@ internal static partial class AccessConfigValidator
         return false;
     }
 
+    // A stack name may hold letters, digits, hyphens, underscores and periods (pulumi/pulumi v3.259.0
+    // sdk/go/common/tokens/stack_name.go:80); the period is what separates a team stack's name from its catalogue's.
     [GeneratedRegex("^[A-Za-z0-9_-]{1,100}$", RegexOptions.CultureInvariant)]
     private static partial Regex CatalogueStackName();
 

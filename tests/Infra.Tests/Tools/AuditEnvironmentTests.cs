@@ -14,7 +14,7 @@ public class AuditEnvironmentTests
         return EnvironmentCheck.Run(ProjectStacks.Load(root).EnvironmentOf("staging")!, StackFiles.ProjectDefaults(root), today: null);
     }
 
-    private static string Line(AuditedClient c) => $"{c.Status} {c.Key ?? "-"} {c.ClientId ?? "-"} " + string.Join("; ", c.Differences.Select(d => $"{d.Field}: {d.Expected} -> {d.Actual}"));
+    private static string Line(AuditedClient c) => AuditTests.Line(c);
 
     [Fact]
     public async Task The_clients_of_every_stack_of_the_environment_are_managed_and_matched_in_one_read()

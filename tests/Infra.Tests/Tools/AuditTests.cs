@@ -24,7 +24,8 @@ public class AuditTests
         return await TenantAudit.RunAsync(config ?? Dev, AuditFakeTenant.Credentials, tenant.Options(maxRps, lastUse));
     }
 
-    private static string Line(AuditedClient c) => $"{c.Status} {c.Key ?? "-"} {c.ClientId ?? "-"} " + string.Join("; ", c.Differences.Select(d => $"{d.Field}: {d.Expected} -> {d.Actual}"));
+    /// <summary>One audited client on a line: status, key, client id and each difference, expected then actual.</summary>
+    internal static string Line(AuditedClient c) => $"{c.Status} {c.Key ?? "-"} {c.ClientId ?? "-"} " + string.Join("; ", c.Differences.Select(d => $"{d.Field}: {d.Expected} -> {d.Actual}"));
 
     [Fact]
     public async Task A_tenant_as_declared_matches_and_exits_0()
