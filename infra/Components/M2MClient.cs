@@ -318,7 +318,7 @@ public sealed class M2MClient : ComponentResource
             // A vault whose data plane is closed to public networks cannot delete a secret from a hosted pipeline
             // (azure-native deletes through the data plane: customresources/custom_keyvault.go), so there a removed
             // secret is left in place; its readers' role assignments go, and its client with them.
-            RetainOnDelete = context.Vault.Create?.PrivateDataPlane == true,
+            RetainOnDelete = context.Vault.PrivateDataPlane,
             // The grants (and a created vault's write access) exist before the document does. The credentials wait for
             // the document, so on a first create the document holds a secret a moment before Auth0 accepts it.
             DependsOn = context.VaultWriteAccess is null ? dependsOn : [.. dependsOn, context.VaultWriteAccess],

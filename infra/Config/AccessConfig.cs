@@ -72,6 +72,16 @@ public sealed record KeyVaultTarget(string Name, string ResourceGroup, string Se
     /// <summary>When set, the stack creates the resource group and the vault itself; otherwise they must exist.</summary>
     public ManagedVaultSettings? Create { get; init; }
 
+    /// <summary>What config says of an existing vault: its data plane is closed to public networks (<c>keyVault.privateDataPlane</c>).</summary>
+    public bool ExistingVaultIsPrivate { get; init; }
+
+    /// <summary>
+    /// Whether the vault's data plane is closed to public networks, so a hosted pipeline cannot delete secrets: a created
+    /// vault with <c>publicNetworkAccess: Disabled</c>, or an existing one config says is (a team stack writing into
+    /// its catalogue stack's vault).
+    /// </summary>
+    public bool PrivateDataPlane => Create?.PrivateDataPlane ?? ExistingVaultIsPrivate;
+
     /// <summary>The vault's data-plane URI.</summary>
     public string Uri => $"https://{Name}.vault.azure.net/";
 

@@ -200,6 +200,7 @@ public static class AccessConfigParser
             vault.RequiredString("resourceGroup"),
             vault.OptionalString("secretPrefix", DefaultSecretPrefix))
         {
+            ExistingVaultIsPrivate = vault.OptionalBool("privateDataPlane", false),
             Create = create is null
                 ? null
                 : new ManagedVaultSettings(

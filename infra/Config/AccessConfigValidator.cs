@@ -86,6 +86,11 @@ internal static partial class AccessConfigValidator
             problems.Add(new($"{path}.resourceGroup", "is not a valid resource group name: use at most 90 letters, digits, '-', '_', '.', '(' or ')', not ending with '.'."));
         }
 
+        if (vault.Create is not null && vault.ExistingVaultIsPrivate)
+        {
+            problems.Add(new($"{path}.privateDataPlane", "is for an existing vault: a vault this stack creates is private when keyVault.create.publicNetworkAccess is Disabled. Remove privateDataPlane."));
+        }
+
         if (vault.Create is { } create)
         {
             if (create.Location.Length > 0 && !AzureRegion().IsMatch(create.Location))

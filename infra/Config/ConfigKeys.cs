@@ -97,7 +97,8 @@ public static class StackConfigKeys
         new("name", ConfigType.String, true, "the name of the Key Vault", "The Key Vault's name (3-24 letters, digits and single hyphens)."),
         new("resourceGroup", ConfigType.String, true, "the vault's resource group", "The vault's resource group."),
         new("secretPrefix", ConfigType.String, false, "the first segment of the secret names", "The first segment of every secret name (default m2m): at most 32 letters and digits in hyphen-joined groups."),
-        new("create", ConfigType.Object, false, "the vault to create", "When present, the stack creates the resource group and the vault instead of using existing ones.") { Shape = ManagedVault });
+        new("create", ConfigType.Object, false, "the vault to create", "When present, the stack creates the resource group and the vault instead of using existing ones.") { Shape = ManagedVault },
+        new("privateDataPlane", ConfigType.Boolean, false, "whether the existing vault's data plane is closed to public networks", "For an existing vault whose data plane is closed to public networks (the catalogue stack's, created with publicNetworkAccess Disabled): removed secrets are then retained, as a hosted pipeline cannot delete them."));
 
     /// <summary>A scope an API declares: <c>apis[].scopes[]</c>.</summary>
     public static readonly ConfigShape Scope = new(

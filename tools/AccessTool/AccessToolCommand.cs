@@ -92,7 +92,8 @@ public static class AccessToolCommand
         command.SetAction(parse =>
         {
             var name = parse.GetValue(stack)!;
-            var result = AccessDiff.Compare(LoadIfPresent(parse.GetValue(baseFolder)!, name), StackFiles.Load(parse.GetValue(shared.Head)!.FullName, name));
+            var head = StackFiles.Load(parse.GetValue(shared.Head)!.FullName, name);
+            var result = AccessDiff.Compare(BaseAfterMoves(parse.GetValue(baseFolder)!, parse.GetValue(shared.Head)!, head), head);
             parse.InvocationConfiguration.Output.Write(AccessDiffReport.Render(result, parse.GetValue(shared.Format)));
             return AccessDiffReport.ExitCode(result);
         });
@@ -119,7 +120,8 @@ public static class AccessToolCommand
                 earlier = git.RemovedClients(git.Resolve("HEAD"), name);
             }
 
-            var result = await OperationsPreview.RunAsync(LoadIfPresent(basePath, name), StackFiles.Load(parse.GetValue(shared.Head)!.FullName, name), parse.GetValue(shared.Today), earlier).ConfigureAwait(false);
+            var head = StackFiles.Load(parse.GetValue(shared.Head)!.FullName, name);
+            var result = await OperationsPreview.RunAsync(BaseAfterMoves(basePath, parse.GetValue(shared.Head)!, head), head, parse.GetValue(shared.Today), earlier).ConfigureAwait(false);
             var details = parse.GetValue(shared.Details);
             WriteReport(parse, shared, console => OperationsReport.Write(console, result, details), format => OperationsReport.Render(result, format));
             return OperationsReport.ExitCode(result);
@@ -133,9 +135,10 @@ public static class AccessToolCommand
         var deployed = new Option<string>("--deployed") { Description = "the commit the stack was last deployed from (its deployed-commit tag), or `none` for a stack never deployed", Required = true };
         var target = new Option<string>("--target") { Description = "the commit to deploy", DefaultValueFactory = _ => "HEAD" };
         var steps = new Option<FileInfo?>("--steps") { Description = "write the commits to apply, in order, one a line (nothing when refused)" };
+        var moves = new Option<FileInfo?>("--moves") { Description = "write what the stack's state must hold first for clients the batch moves between stacks: `absent <urn>` or `present <urn>`, one a line" };
         var command = new Command("deploy-gate", "Check a deploy against the commit the stack is deployed from: the operations preview of the whole batch and, where it refuses, the fewest commit-by-commit steps it accepts. Exit 3 when refused, 1 on invalid config. Reads the --project folder's git history.")
         {
-            stack, shared.Project, deployed, target, steps, shared.Today, shared.Format,
+            stack, shared.Project, deployed, target, steps, moves, shared.Today, shared.Format,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -155,6 +158,11 @@ public static class AccessToolCommand
             if (parse.GetValue(steps) is { } file)
             {
                 await File.WriteAllTextAsync(file.FullName, DeployGateReport.Steps(result)).ConfigureAwait(false);
+            }
+
+            if (parse.GetValue(moves) is { } movesFile)
+            {
+                await File.WriteAllTextAsync(movesFile.FullName, DeployGateReport.Moves(result)).ConfigureAwait(false);
             }
 
             await parse.InvocationConfiguration.Output.WriteAsync(DeployGateReport.Render(result, parse.GetValue(shared.Format))).ConfigureAwait(false);
@@ -258,6 +266,18 @@ public static class AccessToolCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The base a stack's change is compared with: its file in the base checkout (none: everything is new), with the
+    /// clients that the change moves between stacks of its environment moved, as <c>pulumi state move</c> moves them
+    /// before the change deploys (docs/team-stacks.md).
+    /// </summary>
+    private static StackConfig? BaseAfterMoves(DirectoryInfo baseFolder, DirectoryInfo headFolder, StackConfig head)
+    {
+        var before = ProjectStacks.Load(baseFolder.FullName);
+        var moves = ClientMove.Between(before, ProjectStacks.Load(headFolder.FullName));
+        return ClientMove.BaseAfterMoves(head.Stack, LoadIfPresent(baseFolder, head.Stack), head, before, moves);
     }
 
     /// <summary>A stack the base does not have yet compares against nothing: everything in it is new.</summary>

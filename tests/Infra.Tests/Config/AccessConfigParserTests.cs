@@ -274,7 +274,7 @@ public class AccessConfigParserTests
         ["production without protection"] = (c => c.Set("infra:production", "true").Set("infra:protect", "false"),
             ["infra:protect: must be true in a production stack (infra:production is true): protection is what stops a `pulumi up` from deleting a live client, grant or secret."]),
         ["keyVault a plain string"] = (c => c.Set("infra:keyVault", "kv-acme-m2m-dev"),
-            ["infra:keyVault: must be an object with the keys name, resourceGroup, secretPrefix, create; found a string."]),
+            ["infra:keyVault: must be an object with the keys name, resourceGroup, secretPrefix, create, privateDataPlane; found a string."]),
         ["client name a number"] = (c => c.Edit("infra:clients", cl => Client(cl, 0)["name"] = 42),
             ["infra:clients[0].name: must be a string (the display name); found a number."]),
         ["client not an object"] = (c => c.Edit("infra:clients", cl => cl[1] = null),

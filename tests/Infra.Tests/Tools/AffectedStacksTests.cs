@@ -100,6 +100,41 @@ public sealed class AffectedStacksTests : IDisposable
         Assert.Empty(ClientMove.Between(ProjectStacks.Load(_base), ProjectStacks.Load(_base)));
     }
 
+    [Fact]
+    public void A_client_moved_and_renamed_in_one_change_is_moved_under_its_old_key()
+    {
+        var staging = File.ReadAllText(Path.Combine(_head, "Pulumi.staging.yaml"));
+        var block = staging[staging.IndexOf("    - key: load-test-runner", StringComparison.Ordinal)..];
+        File.WriteAllText(Path.Combine(_head, "Pulumi.staging.yaml"), staging.Replace(block, "", StringComparison.Ordinal));
+        File.AppendAllText(Path.Combine(_head, "Pulumi.staging.warehouse.yaml"), block.Replace("    - key: load-test-runner\n", "    - key: release-load-tests\n      previousKeys: [load-test-runner]\n", StringComparison.Ordinal));
+
+        Assert.Equal(
+            ["pulumi state move --source staging --dest staging.warehouse --yes 'urn:pulumi:staging::infra::infra:auth0:M2MClient::load-test-runner'"],
+            ClientMove.Between(ProjectStacks.Load(_base), ProjectStacks.Load(_head)).Select(m => m.Command));
+    }
+
+    [Fact]
+    public void A_change_to_pulumi_yaml_outside_its_config_reaches_every_stack()
+    {
+        Edit("Pulumi.yaml", "main: infra/", "main: infra/\noptions:\n  refresh: always");
+
+        Assert.Equal(5, Affected().Count);
+    }
+
+    [Fact]
+    public void A_removed_team_stack_file_is_reported_with_what_to_do_first()
+    {
+        File.Delete(Path.Combine(_head, "Pulumi.staging.warehouse.yaml"));
+
+        var result = EnvironmentsResult.Run(_head, _base, PulumiConfigScope.Today);
+
+        Assert.Equal(["staging.warehouse"], result.Removed);
+        Assert.Contains(
+            "The change removes Pulumi.staging.warehouse.yaml, but the stack's resources stay deployed, and no workflow deploys, checks or destroys it any more. Before merging, destroy it (`pulumi destroy --stack staging.warehouse`; on a protected stack after `pulumi state unprotect --all --stack staging.warehouse`) or move its clients to another stack, then `pulumi stack rm staging.warehouse`.\n",
+            EnvironmentsReport.Render(result, Infra.Tool.Plan.OutputFormat.Text),
+            StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         Directory.Delete(_base, recursive: true);

@@ -94,14 +94,18 @@ public partial class TeamStackWorkflowTests
             Assert.Equal(i == 0 ? ["stacks"] : ["stacks", environments[i - 1], $"{environments[i - 1]}-teams"], Needs(catalogue));
             Assert.Equal("./.github/workflows/pulumi-up.yml", catalogue.Uses);
             Assert.Equal("./.github/workflows/pulumi-up.yml", teams.Uses);
-            // A skipped team job (no team stacks) must not stop the promotion; a failed one must.
-            Assert.Equal($"${{{{ !failure() && !cancelled() && needs.stacks.outputs.{environment} != '[]' }}}}", Yaml.Scalar(teams.Node, "if"));
+            // Team stacks only after their catalogue succeeded; a skipped team job (no team stacks) does not stop the
+            // promotion, a failed or cancelled one does.
+            Assert.Equal($"${{{{ !cancelled() && needs.{environment}.result == 'success' && needs.stacks.outputs.{environment} != '[]' }}}}", Yaml.Scalar(teams.Node, "if"));
             if (i > 0)
             {
-                Assert.Equal("${{ !failure() && !cancelled() }}", Yaml.Scalar(catalogue.Node, "if"));
+                var previous = environments[i - 1];
+                Assert.Equal($"${{{{ !cancelled() && needs.{previous}.result == 'success' && (needs.{previous}-teams.result == 'success' || needs.{previous}-teams.result == 'skipped') }}}}", Yaml.Scalar(catalogue.Node, "if"));
             }
         }
 
+        // One run at a time: a later run's catalogue never deploys beside this run's team stacks.
+        Assert.Equal(("deploy", "false"), (Yaml.Scalar(deploy.Root["concurrency"], "group"), Yaml.Scalar(deploy.Root["concurrency"], "cancel-in-progress")));
         var stacks = string.Join('\n', deploy.Job("stacks").Steps.Select(s => s.Run).OfType<string>());
         Assert.Contains("dotnet run --project tools/AccessTool -- environments --format json > stacks.json", stacks, StringComparison.Ordinal);
         Assert.Contains("for environment in dev staging prod; do", stacks, StringComparison.Ordinal);
@@ -121,6 +125,39 @@ public partial class TeamStackWorkflowTests
         var concurrent = int.Parse(Strategy(teams, "max-parallel")!, System.Globalization.CultureInfo.InvariantCulture) * int.Parse(With(teams, "parallel")!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(workers, concurrent);
         Assert.Contains("pulumi up --yes --diff --parallel \"$PARALLEL\" --stack \"$STACK\"", string.Join('\n', Load("pulumi-up.yml").Job("up").Steps.Select(s => s.Run).OfType<string>()), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("absent urn:pulumi:prod::infra::infra:auth0:M2MClient::nightly-reconciler", "", 0)]
+    [InlineData("absent urn:pulumi:prod::infra::infra:auth0:M2MClient::nightly-reconciler", "urn:pulumi:prod::infra::infra:auth0:M2MClient::nightly-reconciler", 1)]
+    [InlineData("present urn:pulumi:prod.warehouse::infra::infra:auth0:M2MClient::nightly-reconciler", "urn:pulumi:prod.warehouse::infra::infra:auth0:M2MClient::nightly-reconciler", 0)]
+    [InlineData("present urn:pulumi:prod.warehouse::infra::infra:auth0:M2MClient::nightly-reconciler", "", 1)]
+    [InlineData("", "urn:pulumi:prod::infra::infra:auth0:M2MClient::nightly-reconciler", 0)]
+    public async Task The_deploy_stops_before_pulumi_up_when_a_moved_client_is_not_where_the_gate_previewed_it(string moves, string held, int exitCode)
+    {
+        var script = Load("pulumi-up.yml").Job("up").Steps.Single(s => s.Run?.Contains("../moves.txt ]", StringComparison.Ordinal) == true).Run!;
+        var folder = Directory.CreateTempSubdirectory("moves-").FullName;
+        try
+        {
+            var work = Directory.CreateDirectory(Path.Combine(folder, "work")).FullName;
+            File.WriteAllText(Path.Combine(folder, "moves.txt"), moves.Length == 0 ? "" : moves + "\n");
+            var resources = held.Length == 0 ? "" : "{\"urn\":\"" + held + "\"}";
+            var state = "{\"deployment\":{\"resources\":[" + resources + "]}}";
+            File.WriteAllText(Path.Combine(folder, "state-answer.json"), state);
+            // `pulumi stack export` answers with the state above.
+            var start = new System.Diagnostics.ProcessStartInfo("bash", ["-e", "-c", $"pulumi() {{ cat ../state-answer.json; }}\n{script}"]) { WorkingDirectory = work, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["STACK"] = "prod";
+            using var shell = System.Diagnostics.Process.Start(start)!;
+            var output = await shell.StandardOutput.ReadToEndAsync();
+            await shell.WaitForExitAsync();
+
+            Assert.Equal(exitCode, shell.ExitCode);
+            Assert.Equal(exitCode != 0, output.Contains("::error::prod's state must have", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
@@ -172,6 +209,54 @@ public partial class TeamStackWorkflowTests
             Assert.Contains("@acme/platform-owners", lines[own]);
             Assert.Contains(lines[own][1..], o => o != "@acme/platform-owners");
         });
+    }
+
+    /// <summary>
+    /// Runs a workflow step's script under bash, with <c>dotnet</c> answering what <c>access-tool environments</c>
+    /// answers for this repository (the JSON, run in process first), and returns what it wrote to GITHUB_OUTPUT.
+    /// </summary>
+    private static async Task<Dictionary<string, string>> Outputs(string workflow, string job, params string[] environmentsArgs)
+    {
+        var run = await ToolInProcess.RunAsync(["environments", "--project", Root, "--format", "json", .. environmentsArgs]);
+        Assert.Equal(0, run.ExitCode);
+        var folder = Directory.CreateTempSubdirectory("step-").FullName;
+        try
+        {
+            var json = Path.Combine(folder, "environments.json");
+            File.WriteAllText(json, run.Output);
+            var work = Directory.CreateDirectory(Path.Combine(folder, "work", "head")).FullName;
+            var script = Load(workflow).Job(job).Steps.Single(s => s.Run?.Contains("environments", StringComparison.Ordinal) == true).Run!;
+            var start = new System.Diagnostics.ProcessStartInfo("bash", ["-e", "-c", $"dotnet() {{ cat \"$JSON\"; }}\n{script}"]) { WorkingDirectory = work, RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["JSON"] = json;
+            start.Environment["GITHUB_OUTPUT"] = Path.Combine(folder, "output");
+            start.Environment["GITHUB_STEP_SUMMARY"] = Path.Combine(folder, "summary");
+            using var shell = System.Diagnostics.Process.Start(start)!;
+            var error = await shell.StandardError.ReadToEndAsync();
+            await shell.WaitForExitAsync();
+            Assert.True(shell.ExitCode == 0, error);
+            return File.ReadAllLines(Path.Combine(folder, "output")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_stacks_steps_turn_the_tools_json_into_the_matrices_the_jobs_take()
+    {
+        var deploy = await Outputs("deploy.yml", "stacks");
+        var drift = await Outputs("drift.yml", "stacks");
+        var pr = await Outputs("pull-request.yml", "stacks", "--base", Root);
+
+        Assert.Equal(
+            new Dictionary<string, string> { ["dev"] = "[]", ["staging"] = """[{"stack":"staging.checkout"},{"stack":"staging.warehouse"}]""", ["prod"] = "[]" },
+            deploy);
+        Assert.Equal(
+            """[{"stack":"dev","environment":"dev"},{"stack":"prod","environment":"prod"},{"stack":"staging","environment":"staging"},{"stack":"staging.checkout","environment":"staging"},{"stack":"staging.warehouse","environment":"staging"}]""",
+            drift["all"]);
+        // The base is the repository itself here: the change reaches nothing, and both matrices are empty.
+        Assert.Equal(("[]", "[]"), (pr["affected"], pr["previewable"]));
     }
 
     [GeneratedRegex("""IN\(((?:"[a-z]+"(?:, )?)+)\)""")]

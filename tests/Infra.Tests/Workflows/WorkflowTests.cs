@@ -173,7 +173,7 @@ public class WorkflowTests
         var cli = steps.Single(s => s.Uses?.StartsWith("pulumi/actions@", StringComparison.Ordinal) == true);
         Assert.Null(cli.With("command"));
         var deployed = steps.FindIndex(s => s.Run?.Contains("pulumi stack tag get deployed-commit", StringComparison.Ordinal) == true);
-        var gate = steps.FindIndex(s => s.Run?.Contains("-- deploy-gate \"$STACK\" --deployed \"$DEPLOYED\" --target \"$GITHUB_SHA\" --steps ../steps.txt --format markdown > ../gate.md", StringComparison.Ordinal) == true);
+        var gate = steps.FindIndex(s => s.Run?.Contains("-- deploy-gate \"$STACK\" --deployed \"$DEPLOYED\" --target \"$GITHUB_SHA\" --steps ../steps.txt --moves ../moves.txt --format markdown > ../gate.md", StringComparison.Ordinal) == true);
         var apply = steps.FindIndex(s => s.Run?.Contains("pulumi up --yes", StringComparison.Ordinal) == true);
         Assert.True(deployed >= 0 && deployed < gate && gate < apply, $"{deployed} {gate} {apply}");
         Assert.Contains("cat ../gate.md >> \"$GITHUB_STEP_SUMMARY\"", steps[gate].Run, StringComparison.Ordinal);

@@ -31,6 +31,12 @@ public sealed record DeployGateResult(
 
     /// <summary>0: deploy the steps; 1: a version is invalid config; 3: refused.</summary>
     public int ExitCode => Refused is null ? 0 : Refused.Preview.Valid ? 3 : 1;
+
+    /// <summary>
+    /// The clients the batch moves into or out of this stack: previewed as moved by <c>pulumi state move</c>, which
+    /// must have happened before the deploy (the job checks the state: <see cref="DeployGateReport.Moves"/>).
+    /// </summary>
+    public IReadOnlyList<Environments.ClientMove> Moves { get; init; } = [];
 }
 
 /// <summary>
@@ -76,17 +82,35 @@ public static class DeployGate
             return plan;
         }
 
+        IReadOnlyList<Environments.ClientMove> MovesOf(string? from, string to) => from is null
+            ? []
+            : [.. Environments.ClientMove.Between(history.Layout(from), history.Layout(to)).Where(m => m.From == stack || m.To == stack)];
+
+        // The base of a step that moves clients into or out of this stack is the stack as the moves leave it.
+        async Task<PlanResult?> BaseOf(string? from, string to, IReadOnlyList<Environments.ClientMove> moves)
+        {
+            if (moves.Count == 0)
+            {
+                return await PlanAt(from).ConfigureAwait(false);
+            }
+
+            var moved = Environments.ClientMove.BaseAfterMoves(stack, history.At(from!, stack), history.At(to, stack)!, history.Layout(from!), moves);
+            return moved is null ? null : await OfflinePlan.RunAsync(moved, today).ConfigureAwait(false);
+        }
+
         async Task<DeployStep> Step(string? from, string to)
         {
             var earlier = from is null ? [] : history.RemovedClients(from, stack);
-            var preview = OperationsPreview.Compare(await PlanAt(from).ConfigureAwait(false), (await PlanAt(to).ConfigureAwait(false))!, today, earlier);
+            var basePlan = await BaseOf(from, to, MovesOf(from, to)).ConfigureAwait(false);
+            var preview = OperationsPreview.Compare(basePlan, (await PlanAt(to).ConfigureAwait(false))!, today, earlier);
             return new DeployStep(to, from, preview);
         }
 
+        var moves = MovesOf(deployed, target);
         var whole = await Step(deployed, target).ConfigureAwait(false);
         if (Accepts(whole.Preview))
         {
-            return new DeployGateResult(stack, deployed, target, commits, whole.Preview, [whole], null);
+            return new DeployGateResult(stack, deployed, target, commits, whole.Preview, [whole], null) { Moves = moves };
         }
 
         // Only a commit that changes the stack's files can be where a batch must be cut; the commits between go with it.
@@ -116,7 +140,7 @@ public static class DeployGate
 
             if (accepted is null)
             {
-                return new DeployGateResult(stack, deployed, target, commits, whole.Preview, [], step);
+                return new DeployGateResult(stack, deployed, target, commits, whole.Preview, [], step) { Moves = moves };
             }
 
             steps.Add(accepted);
@@ -125,7 +149,7 @@ public static class DeployGate
             step = await Step(at, cut).ConfigureAwait(false);
             if (!Accepts(step.Preview))
             {
-                return new DeployGateResult(stack, deployed, target, commits, whole.Preview, [], step);
+                return new DeployGateResult(stack, deployed, target, commits, whole.Preview, [], step) { Moves = moves };
             }
 
             accepted = step;
@@ -134,7 +158,7 @@ public static class DeployGate
         // The last step applies the target itself: the commits after the last cut change no stack file, so its preview is
         // the last cut's. There is one: a batch without a cut changes no stack file, and its whole preview accepts it.
         steps.Add(accepted! with { Commit = target });
-        return new DeployGateResult(stack, deployed, target, commits, whole.Preview, steps, null);
+        return new DeployGateResult(stack, deployed, target, commits, whole.Preview, steps, null) { Moves = moves };
     }
 
     private static bool Accepts(OperationsPreviewResult preview) => preview.Valid && !preview.Refused;

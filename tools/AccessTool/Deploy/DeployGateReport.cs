@@ -22,6 +22,18 @@ public static class DeployGateReport
         return string.Concat(result.Steps.Select(s => s.Commit + "\n"));
     }
 
+    /// <summary>
+    /// What the stack's state must hold before its <c>pulumi up</c>, one line each: <c>absent &lt;urn&gt;</c> for a client
+    /// moved out (still there: the <c>pulumi state move</c> was not run, and the update would delete it) and
+    /// <c>present &lt;urn&gt;</c> for one moved in (missing: the update would create a second client). The job checks
+    /// them against <c>pulumi stack export</c>.
+    /// </summary>
+    public static string Moves(DeployGateResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return string.Concat(result.Moves.Select(m => m.From == result.Stack ? $"absent {m.Urn(m.From)}\n" : $"present {m.Urn(m.To)}\n"));
+    }
+
     private static string Text(DeployGateResult result, bool markdown)
     {
         var text = new StringBuilder();

@@ -79,6 +79,21 @@ public sealed class StackHistory : IDisposable
         return config;
     }
 
+    /// <summary>Every stack file of the project at <paramref name="commit"/>, grouped into environments.</summary>
+    public Environments.ProjectStacks Layout(string commit)
+    {
+        var tree = _repository.Lookup<Commit>(commit).Tree;
+        var folder = _projectPath.Length == 0 ? tree : tree[_projectPath.TrimEnd('/')]?.Target as Tree;
+        var stacks = (folder ?? Enumerable.Empty<TreeEntry>())
+            .Select(e => e.Name)
+            .Where(name => name.StartsWith("Pulumi.", StringComparison.Ordinal) && name.EndsWith(".yaml", StringComparison.Ordinal) && name != "Pulumi.yaml")
+            .Select(name => At(commit, name["Pulumi.".Length..^".yaml".Length]))
+            .OfType<StackConfig>()
+            .OrderBy(c => c.Stack, StringComparer.Ordinal)
+            .ToList();
+        return Environments.ProjectStacks.Group(stacks);
+    }
+
     /// <summary>Whether the stack's files (Pulumi.yaml and its stack file) differ between two commits.</summary>
     public bool StackChanged(string before, string after, string stack)
         => !string.Equals(BlobId(before, "Pulumi.yaml"), BlobId(after, "Pulumi.yaml"), StringComparison.Ordinal)
@@ -156,7 +171,7 @@ public sealed class StackHistory : IDisposable
             return null;
         }
 
-        var retained = access.KeyVault.Create?.PrivateDataPlane == true;
+        var retained = access.KeyVault.PrivateDataPlane;
         return access.Clients.ToDictionary(
             c => (access.KeyVault.Name, ConsumerSecretLayout.SecretName(access.KeyVault, c)),
             c => (c.Key, retained));

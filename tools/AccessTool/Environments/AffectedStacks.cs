@@ -8,7 +8,7 @@ namespace Infra.Tool.Environments;
 public static class AffectedStacks
 {
     /// <summary>What the program's behaviour depends on besides config: a change here reaches every stack.</summary>
-    public static readonly IReadOnlyList<string> ProgramPaths = ["infra", "tools", "Directory.Build.props", "Directory.Packages.props", "global.json"];
+    public static readonly IReadOnlyList<string> ProgramPaths = ["infra", "tools", "Directory.Build.props", "Directory.Packages.props", "global.json", "nuget.config"];
 
     /// <summary>The stacks of <paramref name="head"/> that differ from the version in <paramref name="baseDirectory"/>, sorted by name.</summary>
     /// <param name="baseDirectory">A checkout of the base (the target branch).</param>
@@ -18,7 +18,7 @@ public static class AffectedStacks
     {
         ArgumentNullException.ThrowIfNull(head);
         var all = head.Environments.SelectMany(e => e.Stacks).Select(s => s.Stack).Order(StringComparer.Ordinal).ToList();
-        if (ProgramPaths.Any(path => !SameTree(Path.Combine(baseDirectory, path), Path.Combine(headDirectory, path))))
+        if (ProgramPaths.Any(path => !SameTree(Path.Combine(baseDirectory, path), Path.Combine(headDirectory, path))) || !SameProject(baseDirectory, headDirectory))
         {
             return all;
         }
@@ -41,6 +41,19 @@ public static class AffectedStacks
         return old.Values.Count != current.Values.Count
             || old.Values.Any(kv => current.Values.GetValueOrDefault(kv.Key) != kv.Value)
             || !old.SecretKeys.Order(StringComparer.Ordinal).SequenceEqual(current.SecretKeys.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+    }
+
+    // Pulumi.yaml but its config (which each stack's values compare): the runtime, the program's folder, its options.
+    private static bool SameProject(string baseDirectory, string headDirectory)
+    {
+        static System.Text.Json.Nodes.JsonNode? WithoutConfig(string folder)
+        {
+            var project = StackFiles.ReadAsJson(Path.Combine(folder, "Pulumi.yaml"));
+            (project as System.Text.Json.Nodes.JsonObject)?.Remove("config");
+            return project;
+        }
+
+        return System.Text.Json.Nodes.JsonNode.DeepEquals(WithoutConfig(baseDirectory), WithoutConfig(headDirectory));
     }
 
     // A file or a folder (its files, not bin/ or obj/ output), compared by content.
@@ -80,7 +93,10 @@ public sealed record ClientMove(string Client, string From, string To, string Pr
     /// children of the URNs it is given and rewrites their URNs to the destination stack (pulumi/pulumi v3.259.0
     /// pkg/cmd/pulumi/state/state_move.go:278-280, 690-695).
     /// </summary>
-    public string Command => $"pulumi state move --source {From} --dest {To} --yes 'urn:pulumi:{From}::{Project}::infra:auth0:M2MClient::{Client}'";
+    public string Command => $"pulumi state move --source {From} --dest {To} --yes '{Urn(From)}'";
+
+    /// <summary>The URN of the client's component in <paramref name="stack"/>: a top-level component, so no parent type in it.</summary>
+    public string Urn(string stack) => $"urn:pulumi:{stack}::{Project}::infra:auth0:M2MClient::{Client}";
 
     /// <summary>Every client whose stack differs between the base and the change, within one environment.</summary>
     public static IReadOnlyList<ClientMove> Between(ProjectStacks before, ProjectStacks after)
@@ -96,11 +112,13 @@ public sealed record ClientMove(string Client, string From, string To, string Pr
             }
 
             var was = StacksByKey(earlier);
-            foreach (var (key, stack) in StacksByKey(environment).OrderBy(k => k.Key, StringComparer.Ordinal))
+            foreach (var (key, previousKeys, stack) in Clients(environment).OrderBy(c => c.Key, StringComparer.Ordinal))
             {
-                if (was.TryGetValue(key, out var from) && from != stack)
+                // A client moved and renamed in one change is found by its previous key: the URN to move is the old
+                // one, and the alias that previousKeys gives its component maps it to the new key in the new stack.
+                if (new[] { key }.Concat(previousKeys).FirstOrDefault(was.ContainsKey) is { } old && was[old] != stack)
                 {
-                    moves.Add(new ClientMove(key, from, stack, environment.Catalogue.Project));
+                    moves.Add(new ClientMove(old, was[old], stack, environment.Catalogue.Project));
                 }
             }
         }
@@ -108,25 +126,59 @@ public sealed record ClientMove(string Client, string From, string To, string Pr
         return moves;
     }
 
+    /// <summary>
+    /// The base <paramref name="stack"/> is compared with once the moves are made: <c>pulumi state move</c> takes the
+    /// clients that move out from its state and brings those that move in, with the definitions their old stack
+    /// deployed. Without it, the preview and the deploy gate would read a move as a delete (refused on a protected
+    /// stack, though the real update deletes nothing) and a create. Their client metadata still gains or loses
+    /// <c>stack</c> in the move's deploy; that update in place is the one thing this base does not show.
+    /// </summary>
+    public static StackConfig? BaseAfterMoves(string stack, StackConfig? baseConfig, StackConfig head, ProjectStacks before, IReadOnlyList<ClientMove> moves)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(moves);
+        var outs = moves.Where(m => m.From == stack).Select(m => m.Client).ToHashSet(StringComparer.Ordinal);
+        var ins = moves.Where(m => m.To == stack).ToList();
+        if (outs.Count == 0 && ins.Count == 0)
+        {
+            return baseConfig;
+        }
+
+        var start = baseConfig ?? head;
+        var key = $"{start.Project}:clients";
+        var clients = new System.Text.Json.Nodes.JsonArray([.. (baseConfig is null ? null : Clients(baseConfig.Values.GetValueOrDefault(key)))?
+            .Where(c => !outs.Contains(KeyOf(c) ?? ""))
+            .Select(c => c!.DeepClone()) ?? []]);
+        foreach (var move in ins)
+        {
+            var source = before.Environments.SelectMany(e => e.Stacks).Single(s => s.Stack == move.From);
+            clients.Add(Clients(source.Values.GetValueOrDefault($"{source.Project}:clients"))!.First(c => KeyOf(c) == move.Client)!.DeepClone());
+        }
+
+        var values = new Dictionary<string, string>(start.Values, StringComparer.Ordinal) { [key] = clients.ToJsonString() };
+        return start with { Values = values };
+    }
+
     // Read without validation: a move is worth telling about even while a stack has problems of its own.
     private static Dictionary<string, string> StacksByKey(StackEnvironment environment)
     {
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var stack in environment.Stacks)
+        foreach (var (key, _, stack) in Clients(environment))
         {
-            if (Clients(stack.Values.GetValueOrDefault($"{stack.Project}:clients")) is not { } clients)
-            {
-                continue;
-            }
-
-            foreach (var key in clients.Select(c => c?["key"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? (string?)c["key"] : null).OfType<string>())
-            {
-                keys.TryAdd(key, stack.Stack);
-            }
+            keys.TryAdd(key, stack);
         }
 
         return keys;
     }
+
+    private static IEnumerable<(string Key, IReadOnlyList<string> PreviousKeys, string Stack)> Clients(StackEnvironment environment)
+        => environment.Stacks.SelectMany(stack => (Clients(stack.Values.GetValueOrDefault($"{stack.Project}:clients")) ?? [])
+            .Where(c => KeyOf(c) is not null)
+            .Select(c => (KeyOf(c)!, (IReadOnlyList<string>)[.. (((System.Text.Json.Nodes.JsonObject)c!)["previousKeys"] as System.Text.Json.Nodes.JsonArray ?? []).Select(p => p?.GetValueKind() == System.Text.Json.JsonValueKind.String ? (string?)p : null).OfType<string>()], stack.Stack)));
+
+    private static string? KeyOf(System.Text.Json.Nodes.JsonNode? client)
+        => client is System.Text.Json.Nodes.JsonObject o && o["key"]?.GetValueKind() == System.Text.Json.JsonValueKind.String ? (string?)o["key"] : null;
 
     // The clients list as the stack has it, or null where it is not one (empty, a scalar): its own check reports that.
     private static System.Text.Json.Nodes.JsonArray? Clients(string? text)

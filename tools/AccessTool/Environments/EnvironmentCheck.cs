@@ -119,6 +119,14 @@ public static class EnvironmentCheck
                 problems.Add(new(At($"{ns}:maxCredentialLifetimeDays"), FormattableString.Invariant($"must be between 1 and {most} days: the catalogue stack '{catalogue.Stack}' caps every credential of the environment at {most} days, and a team stack may be stricter, not looser.")));
             }
 
+            if (owner.KeyVault.Create is not null && string.Equals(access.KeyVault.Name, owner.KeyVault.Name, StringComparison.OrdinalIgnoreCase)
+                && access.KeyVault.PrivateDataPlane != owner.KeyVault.PrivateDataPlane)
+            {
+                problems.Add(new(At($"{ns}:keyVault.privateDataPlane"), owner.KeyVault.PrivateDataPlane
+                    ? $"must be true: the vault {owner.KeyVault.Name} that the catalogue stack '{catalogue.Stack}' creates has its data plane closed to public networks, so a hosted pipeline cannot delete this stack's secrets there; with privateDataPlane: true they are retained when removed, and the preview knows it."
+                    : $"must be false or unset: the vault {owner.KeyVault.Name} that the catalogue stack '{catalogue.Stack}' creates is reachable from public networks."));
+            }
+
             if (AuditMarker(config) != AuditMarker(catalogue))
             {
                 problems.Add(new(At($"{ns}:clients"), $"are marked managed_by '{AuditMarker(config)}', but the Action of the catalogue stack '{catalogue.Stack}' enforces expiry and disabling only for '{AuditMarker(catalogue)}': deploy the team stack from the catalogue's project, {catalogue.Project}."));

@@ -15,6 +15,9 @@ public sealed record EnvironmentsResult(ProjectStacks Layout, IReadOnlyList<Envi
     /// <summary>With <c>--base</c>: clients that move from one stack of their environment to another.</summary>
     public IReadOnlyList<ClientMove> Moves { get; init; } = [];
 
+    /// <summary>With <c>--base</c>: stacks whose file the change removes; their resources stay deployed until destroyed.</summary>
+    public IReadOnlyList<string> Removed { get; init; } = [];
+
     /// <summary>Every problem: the grouping's, then each environment's.</summary>
     public IReadOnlyList<ConfigProblem> Problems => [.. Layout.Problems, .. Checks.SelectMany(c => c.Problems)];
 
@@ -29,10 +32,18 @@ public sealed record EnvironmentsResult(ProjectStacks Layout, IReadOnlyList<Envi
         var checks = layout.Environments.Select(e => EnvironmentCheck.Run(e, defaults, today)).ToList();
         return baseDirectory is null
             ? new EnvironmentsResult(layout, checks, null)
-            : new EnvironmentsResult(layout, checks, AffectedStacks.Between(baseDirectory, projectDirectory, layout))
-            {
-                Moves = ClientMove.Between(ProjectStacks.Load(baseDirectory), layout),
-            };
+            : BaseCompared(layout, checks, baseDirectory, projectDirectory);
+    }
+
+    private static EnvironmentsResult BaseCompared(ProjectStacks layout, List<EnvironmentCheckResult> checks, string baseDirectory, string projectDirectory)
+    {
+        var before = ProjectStacks.Load(baseDirectory);
+        var now = layout.Environments.SelectMany(e => e.Stacks).Select(s => s.Stack).ToHashSet(StringComparer.Ordinal);
+        return new EnvironmentsResult(layout, checks, AffectedStacks.Between(baseDirectory, projectDirectory, layout))
+        {
+            Moves = ClientMove.Between(before, layout),
+            Removed = [.. before.Environments.SelectMany(e => e.Stacks).Select(s => s.Stack).Where(s => !now.Contains(s)).Order(StringComparer.Ordinal)],
+        };
     }
 }
 
@@ -88,6 +99,13 @@ public static class EnvironmentsReport
             }
         }
 
+        foreach (var stack in result.Removed)
+        {
+            // A stack file is the only way the workflows know a stack: without it, its clients would live on unmanaged.
+            var removed = $"The change removes Pulumi.{stack}.yaml, but the stack's resources stay deployed, and no workflow deploys, checks or destroys it any more. Before merging, destroy it (`pulumi destroy --stack {stack}`; on a protected stack after `pulumi state unprotect --all --stack {stack}`) or move its clients to another stack, then `pulumi stack rm {stack}`.";
+            text.AppendLine().AppendLine(markdown ? $"**{removed}**" : removed);
+        }
+
         var problems = result.Problems;
         if (problems.Count > 0)
         {
@@ -136,6 +154,7 @@ public static class EnvironmentsReport
 
         if (result.Affected is not null)
         {
+            json["removed"] = new JsonArray([.. result.Removed.Select(s => (JsonNode)s)]);
             json["moves"] = new JsonArray([.. result.Moves.Select(m => (JsonNode)new JsonObject
             {
                 ["client"] = m.Client,

@@ -204,7 +204,7 @@ public static class OperationsPreview
     /// </summary>
     private static IEnumerable<ConfigProblem> RenamesLeavingLiveSecrets(AccessConfig? before, AccessConfig after, string ns)
         => WithBaseVersions(before, after)
-            .Where(c => before?.KeyVault.Create?.PrivateDataPlane == true && c.Was is { Disabled: false } was && was.Key != c.Client.Key && !c.Client.Disabled && c.Client.Rotation == was.Rotation)
+            .Where(c => before?.KeyVault.PrivateDataPlane == true && c.Was is { Disabled: false } was && was.Key != c.Client.Key && !c.Client.Disabled && c.Client.Rotation == was.Rotation)
             .Select(c => new ConfigProblem(
                 $"{ns}:clients[{c.Index}].key",
                 $"renames client '{c.Was!.Key}' to '{c.Client.Key}' on a vault the pipeline cannot delete secrets from ({ns}:keyVault.create.publicNetworkAccess is Disabled): its old secret `{ConsumerSecretLayout.SecretName(before!.KeyVault, c.Was)}` is retained in the vault and would still hold the secret Auth0 accepts. Raise `rotation` to {c.Was.Rotation + 1} in the same change: the client then moves to a new secret, and the retained one holds only secrets Auth0 no longer accepts."));
@@ -220,7 +220,7 @@ public static class OperationsPreview
     private static IEnumerable<ConfigProblem> SecretNamesStillTaken(AccessConfig? before, AccessConfig after, string ns, IReadOnlyList<EarlierClient> earlier)
     {
         var inBase = (before?.Clients ?? []).Select(c => ConsumerSecretLayout.SecretName(before!.KeyVault, c)).ToHashSet(StringComparer.Ordinal);
-        var closed = after.KeyVault.Create?.PrivateDataPlane == true;
+        var closed = after.KeyVault.PrivateDataPlane;
         for (var i = 0; i < after.Clients.Count; i++)
         {
             var name = ConsumerSecretLayout.SecretName(after.KeyVault, after.Clients[i]);
