@@ -54,6 +54,47 @@ public static class GeneratedStack
         };
     }
 
+    /// <summary>The name of the stack that holds the catalogue when an environment is split.</summary>
+    public const string CatalogueStack = "bench";
+
+    /// <summary>
+    /// The environment of <see cref="Config"/>(<paramref name="clients"/>) split into one catalogue stack (the APIs,
+    /// their scopes and the Action; no clients) and <paramref name="teams"/> team stacks named
+    /// <c>bench.team-NN</c>, each with a contiguous share of the same clients. Each is one program run with its own
+    /// config. A team stack's config names the catalogue (<c>infra:catalogueStack</c>) when the program knows that
+    /// key (<paramref name="teamStacksSupported"/>); it still carries <c>infra:apis</c> because the CLI hands a
+    /// program the project's defaults (Pulumi.yaml's <c>infra:apis</c>) along with the stack's own keys.
+    /// </summary>
+    public static List<(string Stack, Dictionary<string, string> Config)> SplitConfigs(int clients, int teams, bool teamStacksSupported)
+    {
+        var whole = Config(clients);
+        var list = JsonNode.Parse(whole["infra:clients"])!.AsArray();
+        var catalogue = new Dictionary<string, string>(whole)
+        {
+            ["infra:clients"] = "[]",
+            ["infra:roleAssignmentBudget"] = "0",
+        };
+        var stacks = new List<(string, Dictionary<string, string>)> { (CatalogueStack, catalogue) };
+        var perTeam = (clients + teams - 1) / teams;
+        for (var t = 0; t < teams; t++)
+        {
+            var share = new JsonArray(list.Skip(t * perTeam).Take(perTeam).Select(c => c!.DeepClone()).ToArray());
+            var config = new Dictionary<string, string>(whole)
+            {
+                ["infra:clients"] = share.ToJsonString(),
+                ["infra:roleAssignmentBudget"] = share.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            if (teamStacksSupported)
+            {
+                config["infra:catalogueStack"] = CatalogueStack;
+            }
+
+            stacks.Add(($"{CatalogueStack}.team-{t:00}", config));
+        }
+
+        return stacks;
+    }
+
     /// <summary>The same stack as files, for the plan command: a project file and <c>Pulumi.&lt;stack&gt;.yaml</c> (JSON is YAML).</summary>
     public static void WriteProject(string folder, string stack, int clients)
     {

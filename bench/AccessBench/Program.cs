@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Infra;
 using Infra.Bench;
+using Infra.Bench.Checkpoint;
 using Infra.Tool;
 using Pulumi;
 using Pulumi.Testing;
@@ -14,12 +15,15 @@ var runsOption = new Option<int>("--runs") { Description = "measured runs per si
 var planOption = new Option<int>("--plan-clients") { Description = "clients in the stack the offline plan is timed on (0: skip)", DefaultValueFactory = _ => 1000 };
 var gcOption = new Option<bool>("--compare-gc") { Description = "also run the largest size with the workstation GC, for the ratio behind the program's server-GC setting" };
 var prOption = new Option<int>("--pr-checks") { Description = "also time the offline checks of a pull request that changes one client, for this many clients in one stack and split into team stacks (0: skip)", DefaultValueFactory = _ => 0 };
-var teamsOption = new Option<int>("--teams") { Description = "with --pr-checks: the team stacks the clients are split into", DefaultValueFactory = _ => 50 };
+var teamsOption = new Option<int>("--teams") { Description = "with --pr-checks or --checkpoint: the team stacks the clients are split into", DefaultValueFactory = _ => 50 };
 var childOption = new Option<int>("--child") { Hidden = true };
+var checkpointOption = new Option<bool>("--checkpoint") { Description = "model the engine's checkpoint for --sizes (single stack) and for --split-clients split into team stacks, instead of timing the program" };
+var splitOption = new Option<int>("--split-clients") { Description = "clients of the environment split into team stacks (with --checkpoint; 0: skip)", DefaultValueFactory = _ => 5000 };
+var checkpointChildOption = new Option<int>("--checkpoint-child") { Hidden = true };
 
 var root = new RootCommand("Runs the whole program under Pulumi's mock engine for generated stacks and reports time, allocations and memory per size.")
 {
-    sizesOption, runsOption, planOption, gcOption, prOption, teamsOption, childOption,
+    sizesOption, runsOption, planOption, gcOption, prOption, teamsOption, childOption, checkpointOption, splitOption, checkpointChildOption,
 };
 root.SetAction(async parse =>
 {
@@ -27,6 +31,18 @@ root.SetAction(async parse =>
     if (parse.GetValue(childOption) is > 0 and var size)
     {
         Console.WriteLine(JsonSerializer.Serialize(await Measure(size, runs)));
+        return 0;
+    }
+
+    if (parse.GetValue(checkpointChildOption) is > 0 and var checkpointClients)
+    {
+        Console.WriteLine(JsonSerializer.Serialize(await CheckpointRun.Child(checkpointClients, parse.GetValue(teamsOption))));
+        return 0;
+    }
+
+    if (parse.GetValue(checkpointOption))
+    {
+        await CheckpointRun.Report(parse.GetValue(sizesOption)!, parse.GetValue(splitOption), parse.GetValue(teamsOption), arguments => RunSelf(arguments, serverGc: true));
         return 0;
     }
 
