@@ -20,12 +20,24 @@ internal static class CheckpointRun
 
         var results = new List<StackCheckpoint>();
         var supported = TeamStacksSupported;
-        foreach (var (stack, config) in GeneratedStack.SplitConfigs(clients, teams, supported))
+        var split = GeneratedStack.SplitConfigs(clients, teams, supported);
+        foreach (var (stack, config) in split)
         {
-            // Until the program runs team stacks, a team stack is the single-stack program over the team's clients,
-            // with the catalogue's resources (the APIs and the Action) left out of its checkpoint.
-            var team = stack != GeneratedStack.CatalogueStack;
-            results.Add(await CheckpointModel.Measure(stack, config, dropCatalogue: team && !supported));
+            if (supported)
+            {
+                results.Add(await CheckpointModel.Measure(stack, config));
+            }
+            else if (stack == GeneratedStack.CatalogueStack)
+            {
+                // Until the program runs team stacks: the catalogue is the single-stack program's APIs and Action
+                // (run with the first team's clients, which are left out with the `clients` output) ...
+                results.Add(await CheckpointModel.Measure(stack, split[1].Config, CheckpointModel.TeamTypes, "clients"));
+            }
+            else
+            {
+                // ... and a team stack is the program over the team's clients without the APIs and the Action.
+                results.Add(await CheckpointModel.Measure(stack, config, CheckpointModel.CatalogueTypes, "apis"));
+            }
         }
 
         return results;
