@@ -11,7 +11,8 @@ using Pulumi.Testing;
 
 // Each size runs in a child process of its own, so its peak working set is its own; the parent prints the table.
 var sizesOption = new Option<int[]>("--sizes") { Description = "client counts", DefaultValueFactory = _ => [10, 100, 500, 1000, 5000], AllowMultipleArgumentsPerToken = true };
-var runsOption = new Option<int>("--runs") { Description = "measured runs per size, after one warm-up", DefaultValueFactory = _ => 3 };
+var runsOption = new Option<int>("--runs") { Description = "measured runs per size, after the warm-up", DefaultValueFactory = _ => 3 };
+var warmupOption = new Option<double>("--warmup-seconds") { Description = "warm-up runs of each size repeat until this long has passed (at least one)", DefaultValueFactory = _ => 3 };
 var planOption = new Option<int>("--plan-clients") { Description = "clients in the stack the offline plan is timed on (0: skip)", DefaultValueFactory = _ => 1000 };
 var gcOption = new Option<bool>("--compare-gc") { Description = "also run the largest size with the workstation GC, for the ratio behind the program's server-GC setting" };
 var prOption = new Option<int>("--pr-checks") { Description = "also time the offline checks of a pull request that changes one client, for this many clients in one stack and split into team stacks (0: skip)", DefaultValueFactory = _ => 0 };
@@ -23,14 +24,14 @@ var checkpointChildOption = new Option<int>("--checkpoint-child") { Hidden = tru
 
 var root = new RootCommand("Runs the whole program under Pulumi's mock engine for generated stacks and reports time, allocations and memory per size.")
 {
-    sizesOption, runsOption, planOption, gcOption, prOption, teamsOption, childOption, checkpointOption, splitOption, checkpointChildOption,
+    sizesOption, runsOption, warmupOption, planOption, gcOption, prOption, teamsOption, childOption, checkpointOption, splitOption, checkpointChildOption,
 };
 root.SetAction(async parse =>
 {
     var runs = parse.GetValue(runsOption);
     if (parse.GetValue(childOption) is > 0 and var size)
     {
-        Console.WriteLine(JsonSerializer.Serialize(await Measure(size, runs)));
+        Console.WriteLine(JsonSerializer.Serialize(await Measure(size, runs, parse.GetValue(warmupOption))));
         return 0;
     }
 
@@ -46,12 +47,13 @@ root.SetAction(async parse =>
         return 0;
     }
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {runs} runs per size after a warm-up; median shown"));
+    var warmup = parse.GetValue(warmupOption);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {runs} runs per size after at least {warmup:F0} s of warm-up runs; median shown"));
     Console.WriteLine("| clients | grants | resources | wall time (median) | per client | CPU time (median) | allocated | peak working set |");
     Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var clients in parse.GetValue(sizesOption)!)
     {
-        var result = JsonSerializer.Deserialize<SizeResult>(await RunSelf($"--child {clients} --runs {runs}", serverGc: true))!;
+        var result = JsonSerializer.Deserialize<SizeResult>(await RunSelf($"--child {clients} --runs {runs} --warmup-seconds {warmup.ToString(CultureInfo.InvariantCulture)}", serverGc: true))!;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {result.Clients:N0} | {result.Grants:N0} | {result.Resources:N0} | {result.MedianSeconds:F2} s | {result.MedianSeconds / result.Clients * 1000:F3} ms | {result.MedianCpuSeconds:F2} s | {result.AllocatedBytes / 1048576.0:N0} MiB | {result.PeakWorkingSetBytes / 1048576.0:N0} MiB |"));
     }
@@ -113,7 +115,10 @@ root.SetAction(async parse =>
 });
 return await root.Parse(args).InvokeAsync();
 
-static async Task<SizeResult> Measure(int clients, int runs)
+// The warm-up repeats until `warmupSeconds` have passed: the runtime's tiered JIT recompiles a hot method with full
+// optimisation only after 30 calls and a quiet period, in the background, so one short warm-up (0.5 s at 100
+// clients) leaves the measured runs on unoptimised code, while one warm-up of a large stack does not.
+static async Task<SizeResult> Measure(int clients, int runs, double warmupSeconds)
 {
     var config = GeneratedStack.Config(clients);
     Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.ToEnvironmentValue(config));
@@ -125,6 +130,7 @@ static async Task<SizeResult> Measure(int clients, int runs)
     using var self = Process.GetCurrentProcess();
     long allocated = 0;
     var resources = 0;
+    var warming = Stopwatch.StartNew();
     for (var run = 0; run <= runs; run++)
     {
         var mocks = new BenchMocks();
@@ -138,7 +144,13 @@ static async Task<SizeResult> Measure(int clients, int runs)
         var cpuSpent = self.TotalProcessorTime - cpuBefore;
         if (run == 0)
         {
-            continue; // warm-up: JIT and first-use costs
+            // Warm-up: JIT, tier-up and first-use costs.
+            if (warming.Elapsed.TotalSeconds < warmupSeconds)
+            {
+                run--;
+            }
+
+            continue;
         }
 
         times.Add(watch.Elapsed.TotalSeconds);

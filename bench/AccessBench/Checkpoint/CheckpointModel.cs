@@ -56,25 +56,10 @@ public static class CheckpointModel
         ["random"] = "4.21.1",
     };
 
-    /// <summary>The catalogue's components: a team stack owns none of them.</summary>
-    public static readonly IReadOnlySet<string> CatalogueTypes = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "infra:auth0:ApiResourceServer",
-        "infra:auth0:CredentialExchangePolicy",
-    };
-
-    /// <summary>The teams' components: a catalogue stack owns none of them.</summary>
-    public static readonly IReadOnlySet<string> TeamTypes = new HashSet<string>(StringComparer.Ordinal) { "infra:auth0:M2MClient" };
-
     /// <summary>Runs the program for one stack's config and models its checkpoint.</summary>
     /// <param name="stack">The stack name.</param>
     /// <param name="config">The stack's config, as the CLI passes it (project defaults included).</param>
-    /// <param name="drop">
-    /// Component types left out of the checkpoint with their children, and the stack output of that name
-    /// (<c>apis</c>, <c>clients</c>): how a split stack is modelled while the program does not run team stacks itself.
-    /// </param>
-    /// <param name="dropOutput">The stack output left out with them.</param>
-    public static async Task<StackCheckpoint> Measure(string stack, Dictionary<string, string> config, IReadOnlySet<string>? drop = null, string? dropOutput = null)
+    public static async Task<StackCheckpoint> Measure(string stack, Dictionary<string, string> config)
     {
         ArgumentNullException.ThrowIfNull(config);
         Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.ToEnvironmentValue(config));
@@ -89,12 +74,12 @@ public static class CheckpointModel
         // Under the mock engine the stack registers no outputs (the SDK's TestStack hands them back instead); under
         // `pulumi up` the stack registers what the program returns, resolved.
         var stackOutputs = new JsonObject();
-        foreach (var (key, value) in outputs.Where(kv => kv.Key != dropOutput))
+        foreach (var (key, value) in outputs)
         {
             stackOutputs[key] = await Resolve(value);
         }
 
-        var model = new Builder(stack, mocks, drop ?? new HashSet<string>(), stackOutputs);
+        var model = new Builder(stack, mocks, stackOutputs);
         return model.Replay(log.Events);
     }
 
@@ -184,12 +169,11 @@ public static class CheckpointModel
         WithOutputs,
     }
 
-    private sealed class Builder(string stack, ProviderStateMocks mocks, IReadOnlySet<string> drop, JsonObject stackOutputs)
+    private sealed class Builder(string stack, ProviderStateMocks mocks, JsonObject stackOutputs)
     {
         private readonly Dictionary<string, string> _urns = new(StringComparer.Ordinal); // mock URN → engine URN
         private readonly Dictionary<string, Resource> _byUrn = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _providers = new(StringComparer.Ordinal); // package → reference
-        private readonly HashSet<string> _dropped = new(StringComparer.Ordinal);
         private readonly List<(bool Create, Resource Resource)> _events = [];
 
         private string StackUrn => $"urn:pulumi:{stack}::{Project}::pulumi:pulumi:Stack::{Project}-{stack}";
@@ -245,12 +229,6 @@ public static class CheckpointModel
             var parent = string.IsNullOrEmpty(mockParent) ? null : _urns.GetValueOrDefault(mockParent, mockParent);
             var urn = type == "pulumi:pulumi:Stack" ? StackUrn : EngineUrn(parent, type, name);
             _urns[mockUrn] = urn;
-            if ((parent is not null && _dropped.Contains(parent)) || drop.Contains(type))
-            {
-                _dropped.Add(urn);
-                return;
-            }
-
             var inputs = Obj(request, "object");
             var dependencies = List(request, "dependencies").Select(Engine).Distinct(StringComparer.Ordinal).ToList();
             var sentDependencies = request["propertyDependencies"]?.AsObject();

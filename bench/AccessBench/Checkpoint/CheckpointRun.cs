@@ -1,16 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
-using Infra.Config;
 
 namespace Infra.Bench.Checkpoint;
 
 /// <summary>The <c>--checkpoint</c> mode: each environment in a child process of its own, then the tables.</summary>
 internal static class CheckpointRun
 {
-    /// <summary>Whether the program runs team stacks itself (the <c>infra:catalogueStack</c> key exists).</summary>
-    public static bool TeamStacksSupported => AccessConfigParser.ProjectKeys.Contains("catalogueStack");
-
-    /// <summary>One environment: a single stack of <paramref name="clients"/> (<paramref name="teams"/> 0) or the split one.</summary>
+    /// <summary>One environment: a single stack of <paramref name="clients"/> (<paramref name="teams"/> 0) or the split one, one program run per stack.</summary>
     public static async Task<List<StackCheckpoint>> Child(int clients, int teams)
     {
         if (teams == 0)
@@ -19,25 +15,9 @@ internal static class CheckpointRun
         }
 
         var results = new List<StackCheckpoint>();
-        var supported = TeamStacksSupported;
-        var split = GeneratedStack.SplitConfigs(clients, teams, supported);
-        foreach (var (stack, config) in split)
+        foreach (var (stack, config) in GeneratedStack.SplitConfigs(clients, teams))
         {
-            if (supported)
-            {
-                results.Add(await CheckpointModel.Measure(stack, config));
-            }
-            else if (stack == GeneratedStack.CatalogueStack)
-            {
-                // Until the program runs team stacks: the catalogue is the single-stack program's APIs and Action
-                // (run with the first team's clients, which are left out with the `clients` output) ...
-                results.Add(await CheckpointModel.Measure(stack, split[1].Config, CheckpointModel.TeamTypes, "clients"));
-            }
-            else
-            {
-                // ... and a team stack is the program over the team's clients without the APIs and the Action.
-                results.Add(await CheckpointModel.Measure(stack, config, CheckpointModel.CatalogueTypes, "apis"));
-            }
+            results.Add(await CheckpointModel.Measure(stack, config));
         }
 
         return results;
@@ -46,7 +26,7 @@ internal static class CheckpointRun
     public static async Task Report(int[] sizes, int splitClients, int teams, Func<string, Task<string>> runSelf)
     {
         static string Bytes(double b) => b >= 1 << 30 ? Inv($"{b / (1 << 30):F2} GiB") : b >= 1 << 20 ? Inv($"{b / (1 << 20):F1} MiB") : Inv($"{b / 1024:F1} KiB");
-        Console.WriteLine(Inv($"engine: pulumi/pulumi v3.259.0 (modelled); program: this tree; team stacks run by the program: {(TeamStacksSupported ? "yes" : "no (team stacks modelled as the team's clients without the catalogue)")}"));
+        Console.WriteLine("engine: pulumi/pulumi v3.259.0 (modelled); program: this tree, each stack one run of it under the mock engine");
         Console.WriteLine("| stack | clients | resources (= create steps) | checkpoint | per client | gzip | diy saves | diy bytes written | + .bak copies | journal entries | journal bytes | journal gzip | diy / journal |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         void Row(string name, int clients, StackCheckpoint c) => Console.WriteLine(Inv(
@@ -72,7 +52,7 @@ internal static class CheckpointRun
 
         var split = JsonSerializer.Deserialize<List<StackCheckpoint>>(await runSelf($"--checkpoint-child {splitClients} --teams {teams}"))!;
         var perTeam = (splitClients + teams - 1) / teams;
-        Row("catalogue", 0, split[0]);
+        Row("catalogue (APIs, Action, 1 platform client)", 1, split[0]);
         var largest = split.Skip(1).MaxBy(s => s.CheckpointBytes)!;
         Row($"largest team ({largest.Stack})", perTeam, largest);
         var sum = new StackCheckpoint(
@@ -87,7 +67,7 @@ internal static class CheckpointRun
             split.Sum(s => s.JournalEntries),
             split.Sum(s => s.JournalBytes),
             split.Sum(s => s.JournalGzipBytes));
-        Row($"sum over catalogue + {teams} teams", splitClients, sum);
+        Row($"sum over catalogue + {teams} teams", splitClients + 1, sum);
         Console.WriteLine();
         Console.WriteLine(Inv($"{splitClients:N0} clients, single stack against catalogue + {teams} team stacks of {perTeam:N0}:"));
         Console.WriteLine(Inv($"- largest checkpoint: {Bytes(whole.CheckpointBytes)} against {Bytes(largest.CheckpointBytes)} (a team stack's is {(double)largest.CheckpointBytes / whole.CheckpointBytes:F4} of the single stack's, 1/{(double)whole.CheckpointBytes / largest.CheckpointBytes:F1})"));
