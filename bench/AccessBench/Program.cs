@@ -49,13 +49,13 @@ root.SetAction(async parse =>
 
     var warmup = parse.GetValue(warmupOption);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {runs} runs per size after at least {warmup:F0} s of warm-up runs; median shown"));
-    Console.WriteLine("| clients | grants | resources | wall time (median) | per client | CPU time (median) | allocated | peak working set |");
-    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine("| clients | grants | resources | wall time (median) | per client | CPU time (median) | GC pauses (median) | allocated | peak working set |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var clients in parse.GetValue(sizesOption)!)
     {
         var result = JsonSerializer.Deserialize<SizeResult>(await RunSelf($"--child {clients} --runs {runs} --warmup-seconds {warmup.ToString(CultureInfo.InvariantCulture)}", serverGc: true))!;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {result.Clients:N0} | {result.Grants:N0} | {result.Resources:N0} | {result.MedianSeconds:F2} s | {result.MedianSeconds / result.Clients * 1000:F3} ms | {result.MedianCpuSeconds:F2} s | {result.AllocatedBytes / 1048576.0:N0} MiB | {result.PeakWorkingSetBytes / 1048576.0:N0} MiB |"));
+            $"| {result.Clients:N0} | {result.Grants:N0} | {result.Resources:N0} | {result.MedianSeconds:F2} s | {result.MedianSeconds / result.Clients * 1000:F3} ms | {result.MedianCpuSeconds:F2} s | {result.MedianGcPauseSeconds:F2} s | {result.AllocatedBytes / 1048576.0:N0} MiB | {result.PeakWorkingSetBytes / 1048576.0:N0} MiB |"));
     }
 
     if (parse.GetValue(gcOption))
@@ -127,6 +127,8 @@ static async Task<SizeResult> Measure(int clients, int runs, double warmupSecond
     // CPU time of the whole process (all threads, the GC's included): on a machine that other work also loads, it
     // moves far less than the wall time, which waits for the cores.
     var cpu = new List<double>();
+    // The time the GC stopped the program's threads: what a heap that grows with the stack costs.
+    var pauses = new List<double>();
     using var self = Process.GetCurrentProcess();
     long allocated = 0;
     var resources = 0;
@@ -137,11 +139,13 @@ static async Task<SizeResult> Measure(int clients, int runs, double warmupSecond
         var before = GC.GetTotalAllocatedBytes(precise: true);
         self.Refresh();
         var cpuBefore = self.TotalProcessorTime;
+        var pausedBefore = GC.GetTotalPauseDuration();
         var watch = Stopwatch.StartNew();
         await Deployment.TestAsync(mocks, new TestOptions { ProjectName = "infra", StackName = "bench", IsPreview = false }, AccessStack.Define);
         watch.Stop();
         self.Refresh();
         var cpuSpent = self.TotalProcessorTime - cpuBefore;
+        var paused = GC.GetTotalPauseDuration() - pausedBefore;
         if (run == 0)
         {
             // Warm-up: JIT, tier-up and first-use costs.
@@ -155,12 +159,13 @@ static async Task<SizeResult> Measure(int clients, int runs, double warmupSecond
 
         times.Add(watch.Elapsed.TotalSeconds);
         cpu.Add(cpuSpent.TotalSeconds);
+        pauses.Add(paused.TotalSeconds);
         allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         resources = mocks.Registered;
     }
 
     self.Refresh();
-    return new SizeResult(clients, grants, resources, Median(times), Median(cpu), allocated, self.PeakWorkingSet64);
+    return new SizeResult(clients, grants, resources, Median(times), Median(cpu), Median(pauses), allocated, self.PeakWorkingSet64);
 }
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
@@ -188,4 +193,4 @@ static async Task<string> RunProcess(string file, string arguments, bool serverG
 }
 
 /// <summary>One size's measurements.</summary>
-internal sealed record SizeResult(int Clients, int Grants, int Resources, double MedianSeconds, double MedianCpuSeconds, long AllocatedBytes, long PeakWorkingSetBytes);
+internal sealed record SizeResult(int Clients, int Grants, int Resources, double MedianSeconds, double MedianCpuSeconds, double MedianGcPauseSeconds, long AllocatedBytes, long PeakWorkingSetBytes);
