@@ -54,6 +54,46 @@ public static class GeneratedStack
         };
     }
 
+    /// <summary>The name of the stack that holds the catalogue when an environment is split.</summary>
+    public const string CatalogueStack = "bench";
+
+    /// <summary>
+    /// The environment of <see cref="Config"/>(<paramref name="clients"/>) split into one catalogue stack and
+    /// <paramref name="teams"/> team stacks named <c>bench.team-NN</c>, each with a contiguous share of the same clients
+    /// and <c>infra:catalogueStack: bench</c>. Each is one program run with its own config. The catalogue stack
+    /// deploys the APIs and the Action, and holds one platform client of its own (the program wants at least one
+    /// client in every stack; the staging example's catalogue holds one too), so the split environment has one client
+    /// more than the single stack. A team stack's config carries <c>infra:apis</c> because the CLI hands a program the
+    /// project's defaults (Pulumi.yaml's <c>infra:apis</c>) along with the stack's own keys.
+    /// </summary>
+    public static List<(string Stack, Dictionary<string, string> Config)> SplitConfigs(int clients, int teams)
+    {
+        var whole = Config(clients);
+        var list = JsonNode.Parse(whole["infra:clients"])!.AsArray();
+        var platform = list[0]!.DeepClone().AsObject();
+        platform["key"] = "platform-client";
+        platform["name"] = "Platform client";
+        var catalogue = new Dictionary<string, string>(whole)
+        {
+            ["infra:clients"] = new JsonArray(platform).ToJsonString(),
+            ["infra:roleAssignmentBudget"] = "1",
+        };
+        var stacks = new List<(string, Dictionary<string, string>)> { (CatalogueStack, catalogue) };
+        var perTeam = (clients + teams - 1) / teams;
+        for (var t = 0; t < teams; t++)
+        {
+            var share = new JsonArray(list.Skip(t * perTeam).Take(perTeam).Select(c => c!.DeepClone()).ToArray());
+            stacks.Add(($"{CatalogueStack}.team-{t:00}", new Dictionary<string, string>(whole)
+            {
+                ["infra:clients"] = share.ToJsonString(),
+                ["infra:roleAssignmentBudget"] = share.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["infra:catalogueStack"] = CatalogueStack,
+            }));
+        }
+
+        return stacks;
+    }
+
     /// <summary>The same stack as files, for the plan command: a project file and <c>Pulumi.&lt;stack&gt;.yaml</c> (JSON is YAML).</summary>
     public static void WriteProject(string folder, string stack, int clients)
     {

@@ -4,40 +4,58 @@ using System.Globalization;
 using System.Text.Json;
 using Infra;
 using Infra.Bench;
+using Infra.Bench.Checkpoint;
 using Infra.Tool;
 using Pulumi;
 using Pulumi.Testing;
 
 // Each size runs in a child process of its own, so its peak working set is its own; the parent prints the table.
 var sizesOption = new Option<int[]>("--sizes") { Description = "client counts", DefaultValueFactory = _ => [10, 100, 500, 1000, 5000], AllowMultipleArgumentsPerToken = true };
-var runsOption = new Option<int>("--runs") { Description = "measured runs per size, after one warm-up", DefaultValueFactory = _ => 3 };
+var runsOption = new Option<int>("--runs") { Description = "measured runs per size, after the warm-up", DefaultValueFactory = _ => 3 };
+var warmupOption = new Option<double>("--warmup-seconds") { Description = "warm-up runs of each size repeat until this long has passed (at least one)", DefaultValueFactory = _ => 3 };
 var planOption = new Option<int>("--plan-clients") { Description = "clients in the stack the offline plan is timed on (0: skip)", DefaultValueFactory = _ => 1000 };
 var gcOption = new Option<bool>("--compare-gc") { Description = "also run the largest size with the workstation GC, for the ratio behind the program's server-GC setting" };
 var prOption = new Option<int>("--pr-checks") { Description = "also time the offline checks of a pull request that changes one client, for this many clients in one stack and split into team stacks (0: skip)", DefaultValueFactory = _ => 0 };
-var teamsOption = new Option<int>("--teams") { Description = "with --pr-checks: the team stacks the clients are split into", DefaultValueFactory = _ => 50 };
+var teamsOption = new Option<int>("--teams") { Description = "with --pr-checks or --checkpoint: the team stacks the clients are split into", DefaultValueFactory = _ => 50 };
 var childOption = new Option<int>("--child") { Hidden = true };
+var checkpointOption = new Option<bool>("--checkpoint") { Description = "model the engine's checkpoint for --sizes (single stack) and for --split-clients split into team stacks, instead of timing the program" };
+var splitOption = new Option<int>("--split-clients") { Description = "clients of the environment split into team stacks (with --checkpoint; 0: skip)", DefaultValueFactory = _ => 5000 };
+var checkpointChildOption = new Option<int>("--checkpoint-child") { Hidden = true };
 
 var root = new RootCommand("Runs the whole program under Pulumi's mock engine for generated stacks and reports time, allocations and memory per size.")
 {
-    sizesOption, runsOption, planOption, gcOption, prOption, teamsOption, childOption,
+    sizesOption, runsOption, warmupOption, planOption, gcOption, prOption, teamsOption, childOption, checkpointOption, splitOption, checkpointChildOption,
 };
 root.SetAction(async parse =>
 {
     var runs = parse.GetValue(runsOption);
     if (parse.GetValue(childOption) is > 0 and var size)
     {
-        Console.WriteLine(JsonSerializer.Serialize(await Measure(size, runs)));
+        Console.WriteLine(JsonSerializer.Serialize(await Measure(size, runs, parse.GetValue(warmupOption))));
         return 0;
     }
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {runs} runs per size after a warm-up; median shown"));
-    Console.WriteLine("| clients | grants | resources | wall time (median) | per client | CPU time (median) | allocated | peak working set |");
-    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    if (parse.GetValue(checkpointChildOption) is > 0 and var checkpointClients)
+    {
+        Console.WriteLine(JsonSerializer.Serialize(await CheckpointRun.Child(checkpointClients, parse.GetValue(teamsOption))));
+        return 0;
+    }
+
+    if (parse.GetValue(checkpointOption))
+    {
+        await CheckpointRun.Report(parse.GetValue(sizesOption)!, parse.GetValue(splitOption), parse.GetValue(teamsOption), arguments => RunSelf(arguments, serverGc: true));
+        return 0;
+    }
+
+    var warmup = parse.GetValue(warmupOption);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {runs} runs per size after at least {warmup:F0} s of warm-up runs; median shown"));
+    Console.WriteLine("| clients | grants | resources | wall time (median) | per client | CPU time (median) | GC pauses (median) | allocated | peak working set |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var clients in parse.GetValue(sizesOption)!)
     {
-        var result = JsonSerializer.Deserialize<SizeResult>(await RunSelf($"--child {clients} --runs {runs}", serverGc: true))!;
+        var result = JsonSerializer.Deserialize<SizeResult>(await RunSelf($"--child {clients} --runs {runs} --warmup-seconds {warmup.ToString(CultureInfo.InvariantCulture)}", serverGc: true))!;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {result.Clients:N0} | {result.Grants:N0} | {result.Resources:N0} | {result.MedianSeconds:F2} s | {result.MedianSeconds / result.Clients * 1000:F3} ms | {result.MedianCpuSeconds:F2} s | {result.AllocatedBytes / 1048576.0:N0} MiB | {result.PeakWorkingSetBytes / 1048576.0:N0} MiB |"));
+            $"| {result.Clients:N0} | {result.Grants:N0} | {result.Resources:N0} | {result.MedianSeconds:F2} s | {result.MedianSeconds / result.Clients * 1000:F3} ms | {result.MedianCpuSeconds:F2} s | {result.MedianGcPauseSeconds:F2} s | {result.AllocatedBytes / 1048576.0:N0} MiB | {result.PeakWorkingSetBytes / 1048576.0:N0} MiB |"));
     }
 
     if (parse.GetValue(gcOption))
@@ -97,7 +115,10 @@ root.SetAction(async parse =>
 });
 return await root.Parse(args).InvokeAsync();
 
-static async Task<SizeResult> Measure(int clients, int runs)
+// The warm-up repeats until `warmupSeconds` have passed: the runtime's tiered JIT recompiles a hot method with full
+// optimisation only after 30 calls and a quiet period, in the background, so one short warm-up (0.5 s at 100
+// clients) leaves the measured runs on unoptimised code, while one warm-up of a large stack does not.
+static async Task<SizeResult> Measure(int clients, int runs, double warmupSeconds)
 {
     var config = GeneratedStack.Config(clients);
     Environment.SetEnvironmentVariable("PULUMI_CONFIG", StackFiles.ToEnvironmentValue(config));
@@ -106,33 +127,45 @@ static async Task<SizeResult> Measure(int clients, int runs)
     // CPU time of the whole process (all threads, the GC's included): on a machine that other work also loads, it
     // moves far less than the wall time, which waits for the cores.
     var cpu = new List<double>();
+    // The time the GC stopped the program's threads: what a heap that grows with the stack costs.
+    var pauses = new List<double>();
     using var self = Process.GetCurrentProcess();
     long allocated = 0;
     var resources = 0;
+    var warming = Stopwatch.StartNew();
     for (var run = 0; run <= runs; run++)
     {
         var mocks = new BenchMocks();
         var before = GC.GetTotalAllocatedBytes(precise: true);
         self.Refresh();
         var cpuBefore = self.TotalProcessorTime;
+        var pausedBefore = GC.GetTotalPauseDuration();
         var watch = Stopwatch.StartNew();
         await Deployment.TestAsync(mocks, new TestOptions { ProjectName = "infra", StackName = "bench", IsPreview = false }, AccessStack.Define);
         watch.Stop();
         self.Refresh();
         var cpuSpent = self.TotalProcessorTime - cpuBefore;
+        var paused = GC.GetTotalPauseDuration() - pausedBefore;
         if (run == 0)
         {
-            continue; // warm-up: JIT and first-use costs
+            // Warm-up: JIT, tier-up and first-use costs.
+            if (warming.Elapsed.TotalSeconds < warmupSeconds)
+            {
+                run--;
+            }
+
+            continue;
         }
 
         times.Add(watch.Elapsed.TotalSeconds);
         cpu.Add(cpuSpent.TotalSeconds);
+        pauses.Add(paused.TotalSeconds);
         allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         resources = mocks.Registered;
     }
 
     self.Refresh();
-    return new SizeResult(clients, grants, resources, Median(times), Median(cpu), allocated, self.PeakWorkingSet64);
+    return new SizeResult(clients, grants, resources, Median(times), Median(cpu), Median(pauses), allocated, self.PeakWorkingSet64);
 }
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
@@ -160,4 +193,4 @@ static async Task<string> RunProcess(string file, string arguments, bool serverG
 }
 
 /// <summary>One size's measurements.</summary>
-internal sealed record SizeResult(int Clients, int Grants, int Resources, double MedianSeconds, double MedianCpuSeconds, long AllocatedBytes, long PeakWorkingSetBytes);
+internal sealed record SizeResult(int Clients, int Grants, int Resources, double MedianSeconds, double MedianCpuSeconds, double MedianGcPauseSeconds, long AllocatedBytes, long PeakWorkingSetBytes);
