@@ -54,7 +54,8 @@ public static class EnvironmentCheck
     {
         try
         {
-            var access = AccessConfigParser.Parse(RawStackConfig.FromMap(stack.Project, stack.Stack, stack.Values, today: today));
+            // As the plan reads it: a stack file may leave the tenant to AUTH0_DOMAIN, as the provider does.
+            var access = AccessConfigParser.Parse(RawStackConfig.FromMap(stack.Project, stack.Stack, stack.Values, Environment.GetEnvironmentVariable("AUTH0_DOMAIN"), today));
             return new CheckedStack(stack, access);
         }
         catch (ConfigValidationException e)
