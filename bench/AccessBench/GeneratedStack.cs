@@ -76,7 +76,8 @@ public static class GeneratedStack
         var catalogue = new Dictionary<string, string>(whole)
         {
             ["infra:clients"] = new JsonArray(platform).ToJsonString(),
-            ["infra:roleAssignmentBudget"] = "1",
+            // The environment's budget: every stack here shares one subscription (the checks across stacks count them).
+            ["infra:roleAssignmentBudget"] = (clients + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         var stacks = new List<(string, Dictionary<string, string>)> { (CatalogueStack, catalogue) };
         var perTeam = (clients + teams - 1) / teams;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Infra.Bench;
@@ -29,7 +28,7 @@ public static class PullRequestChecks
         var root = Path.Combine(Path.GetTempPath(), $"access-bench-pr-{Environment.ProcessId}");
         try
         {
-            var single = Write(Path.Combine(root, "single"), [("bench", Catalogue(GeneratedStack.Config(clients), clients))]);
+            var single = Write(Path.Combine(root, "single"), [("bench", AsStackFile(GeneratedStack.Config(clients)))]);
             var split = Write(Path.Combine(root, "split"), Split(clients, teams));
             // The same client in both layouts: in the split one it is in the team stack in the middle.
             var changed = $"client-{clients / 2:00000}";
@@ -85,41 +84,13 @@ public static class PullRequestChecks
         return await output;
     }
 
-    /// <summary>The generated environment split into a catalogue stack with one platform client and <paramref name="teams"/> team stacks.</summary>
+    /// <summary>The generated environment split as the checkpoint benchmark splits it, as stack files: the catalogue comes from Pulumi.yaml.</summary>
     private static List<(string Stack, Dictionary<string, string> Config)> Split(int clients, int teams)
-    {
-        var whole = GeneratedStack.Config(clients);
-        var list = JsonNode.Parse(whole["infra:clients"])!.AsArray();
-        var platform = list[0]!.DeepClone().AsObject();
-        platform["key"] = "platform-client";
-        platform["name"] = "Platform client";
-        var stacks = new List<(string, Dictionary<string, string>)>
-        {
-            ("bench", Catalogue(new Dictionary<string, string>(whole) { ["infra:clients"] = new JsonArray(platform).ToJsonString() }, clients + 1)),
-        };
-        var perTeam = (clients + teams - 1) / teams;
-        for (var t = 0; t < teams; t++)
-        {
-            var share = new JsonArray([.. list.Skip(t * perTeam).Take(perTeam).Select(c => c!.DeepClone())]);
-            var team = new Dictionary<string, string>(whole)
-            {
-                ["infra:clients"] = share.ToJsonString(),
-                ["infra:roleAssignmentBudget"] = share.Count.ToString(CultureInfo.InvariantCulture),
-                ["infra:catalogueStack"] = "bench",
-            };
-            // The catalogue is Pulumi.yaml's: a team stack does not set it.
-            team.Remove("infra:apis");
-            team.Remove("infra:tokenLifetime");
-            stacks.Add(($"bench.team-{t:00}", team));
-        }
+        => [.. GeneratedStack.SplitConfigs(clients, teams).Select(s => (s.Stack, AsStackFile(s.Config)))];
 
-        return stacks;
-    }
-
-    // The catalogue stack holds the environment's budget: every stack here shares one subscription.
-    private static Dictionary<string, string> Catalogue(Dictionary<string, string> config, int budget)
+    // The stack files leave the APIs and their lifetime to Pulumi.yaml, which every stack of the environment reads.
+    private static Dictionary<string, string> AsStackFile(Dictionary<string, string> config)
     {
-        config["infra:roleAssignmentBudget"] = budget.ToString(CultureInfo.InvariantCulture);
         config.Remove("infra:apis");
         config.Remove("infra:tokenLifetime");
         return config;
