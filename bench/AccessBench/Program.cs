@@ -79,7 +79,7 @@ root.SetAction(async parse =>
             for (var i = 0; i < runs; i++)
             {
                 var watch = Stopwatch.StartNew();
-                await RunProcess("dotnet", $"\"{tool}\" plan bench --project \"{folder}\" --format json --today 2026-11-28", dynamicPgo: dynamicPgo);
+                await ChildProcess.RunAsync("dotnet", $"\"{tool}\" plan bench --project \"{folder}\" --format json --today 2026-11-28", dynamicPgo: dynamicPgo);
                 times.Add(watch.Elapsed.TotalSeconds);
             }
 
@@ -172,25 +172,7 @@ static double Median(List<double> values) => values.Order().ElementAt(values.Cou
 
 // The program runs with the server GC (infra/Infra.csproj); the children measure under the same setting unless asked.
 static Task<string> RunSelf(string arguments, bool serverGc)
-    => RunProcess("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "access-bench.dll")}\" {arguments}", serverGc);
-
-static async Task<string> RunProcess(string file, string arguments, bool serverGc = true, bool dynamicPgo = false)
-{
-    var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-    start.Environment.Remove("PULUMI_CONFIG");
-    start.Environment["DOTNET_gcServer"] = serverGc ? "1" : "0";
-    start.Environment["DOTNET_TieredPGO"] = dynamicPgo ? "1" : "0";
-    using var process = Process.Start(start)!;
-    var output = process.StandardOutput.ReadToEndAsync();
-    var error = process.StandardError.ReadToEndAsync();
-    await process.WaitForExitAsync();
-    if (process.ExitCode != 0)
-    {
-        throw new InvalidOperationException($"{arguments} exited {process.ExitCode}: {await error}");
-    }
-
-    return await output;
-}
+    => ChildProcess.RunAsync("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "access-bench.dll")}\" {arguments}", serverGc);
 
 /// <summary>One size's measurements.</summary>
 internal sealed record SizeResult(int Clients, int Grants, int Resources, double MedianSeconds, double MedianCpuSeconds, double MedianGcPauseSeconds, long AllocatedBytes, long PeakWorkingSetBytes);

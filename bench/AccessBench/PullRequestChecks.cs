@@ -66,23 +66,8 @@ public static class PullRequestChecks
     }
 
     // As the workflow runs it: a process each, with the program's server GC and without dynamic PGO, as shipped.
-    private static async Task<string> RunAsync(string tool, string arguments, int expectedExitCode)
-    {
-        var start = new ProcessStartInfo("dotnet", $"\"{tool}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment.Remove("PULUMI_CONFIG");
-        start.Environment["DOTNET_gcServer"] = "1";
-        start.Environment["DOTNET_TieredPGO"] = "0";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != expectedExitCode)
-        {
-            throw new InvalidOperationException($"access-tool {arguments} exited {process.ExitCode}, not {expectedExitCode}: {await error}{(await output)[..Math.Min(4000, (await output).Length)]}");
-        }
-
-        return await output;
-    }
+    private static Task<string> RunAsync(string tool, string arguments, int expectedExitCode)
+        => ChildProcess.RunAsync("dotnet", $"\"{tool}\" {arguments}", expectedExitCode: expectedExitCode);
 
     /// <summary>The generated environment split as the checkpoint benchmark splits it, as stack files: the catalogue comes from Pulumi.yaml.</summary>
     private static List<(string Stack, Dictionary<string, string> Config)> Split(int clients, int teams)
