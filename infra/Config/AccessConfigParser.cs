@@ -109,7 +109,7 @@ public static class AccessConfigParser
         var apis = StrictObject.List(Document(raw.Apis), $"{ns}:apis", StackConfigKeys.ProjectKey("apis").Listed, problems)
             .Select(a => ParseApi(a.Item, a.Path, tokenLifetime, problems))
             .ToList();
-        var clients = StrictObject.List(Document(raw.Clients), $"{ns}:clients", StackConfigKeys.ProjectKey("clients").Listed, problems)
+        var clients = StrictObject.List(Document(raw.Clients), $"{ns}:clients", StackConfigKeys.ProjectKey("clients").Listed, problems, mayBeEmpty: StackConfigKeys.ProjectKey("clients").MayBeEmpty)
             .Select(c => ParseClient(c.Item, c.Path, problems))
             .ToList();
 

@@ -39,6 +39,9 @@ public sealed record ConfigKey(string Name, ConfigType Type, bool Required, stri
     /// <summary>Whether the stack file must hold it encrypted (<c>secure:</c>), never as plain text.</summary>
     public bool Secret { get; init; }
 
+    /// <summary>For a list: whether <c>[]</c> is a value of its own rather than a mistake.</summary>
+    public bool MayBeEmpty { get; init; }
+
     /// <summary>How problems name a list: a list of objects with the keys each item must have.</summary>
     public string Listed => Shape is null ? What : $"{What} ({Shape.RequiredKeys})";
 }
@@ -156,7 +159,8 @@ public static class StackConfigKeys
     [
         new("keyVault", ConfigType.Object, true, "the existing vault", "The Key Vault that receives each client's credentials.") { Shape = KeyVault },
         new("apis", ConfigType.List, true, "APIs", "The APIs (Auth0 resource servers); Pulumi.yaml declares the catalogue every stack shares.") { Shape = Api },
-        new("clients", ConfigType.List, true, "clients", "The machine-to-machine clients.") { Shape = Client },
+        // [] is a stack of APIs only: the catalogue stack of an environment whose clients all live in team stacks.
+        new("clients", ConfigType.List, true, "clients", "The machine-to-machine clients; [] for a stack that holds only the APIs.") { Shape = Client, MayBeEmpty = true },
         new("protect", ConfigType.Boolean, false, "true or false", "Protect APIs, scopes, the Action, clients, credentials, grants, the vault and its group: pulumi up then refuses to delete or replace them."),
         new("production", ConfigType.Boolean, false, "true or false", "Marks a production stack; such a stack must set protect to true."),
         new("tokenLifetime", ConfigType.Integer, false, "seconds", "Access-token lifetime in seconds (1-2592000) of every API that sets none; default 3600."),

@@ -153,8 +153,8 @@ internal sealed class StrictObject
             : throw new InvalidOperationException($"'{_shape.Name}.{key}' is declared as {(declared.Required ? "a required" : "an optional")} {declared.Type} but read as {(required ? "a required" : "an optional")} {type}.");
     }
 
-    /// <summary>Reads a required, non-empty list at <paramref name="path"/>.</summary>
-    public static IReadOnlyList<(JsonElement Item, string Path)> List(JsonElement value, string path, string what, List<ConfigProblem> problems)
+    /// <summary>Reads a required list at <paramref name="path"/>, non-empty unless <paramref name="mayBeEmpty"/>.</summary>
+    public static IReadOnlyList<(JsonElement Item, string Path)> List(JsonElement value, string path, string what, List<ConfigProblem> problems, bool mayBeEmpty = false)
     {
         if (value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
@@ -168,7 +168,7 @@ internal sealed class StrictObject
             return [];
         }
 
-        if (value.GetArrayLength() == 0)
+        if (value.GetArrayLength() == 0 && !mayBeEmpty)
         {
             problems.Add(new(path, $"must not be empty: list at least one of {what}."));
             return [];

@@ -42,6 +42,20 @@ public class NullArgumentTests
         ["TenantAudit.RunAsync(null config)"] = ("access", () => TenantAudit.RunAsync(null!, "infra", "dev", Credentials, Options).GetAwaiter().GetResult()),
         ["TenantAudit.RunAsync(null credentials)"] = ("credentials", () => TenantAudit.RunAsync(Dev, "infra", "dev", null!, Options).GetAwaiter().GetResult()),
         ["TenantAudit.RunAsync(null options)"] = ("options", () => TenantAudit.RunAsync(Dev, "infra", "dev", Credentials, null!).GetAwaiter().GetResult()),
+        ["TenantAudit.RunAsync(null environment)"] = ("environment", () => TenantAudit.RunAsync((Infra.Tool.Environments.EnvironmentCheckResult)null!, Credentials, Options).GetAwaiter().GetResult()),
+        ["TenantAudit.RunAsync(environment, null options)"] = ("options", () => TenantAudit.RunAsync(Staging, Credentials, null!).GetAwaiter().GetResult()),
+        ["ProjectStacks.Group"] = ("stacks", () => Infra.Tool.Environments.ProjectStacks.Group(null!)),
+        ["ProjectStacks.CatalogueOf"] = ("stack", () => Infra.Tool.Environments.ProjectStacks.CatalogueOf(null!)),
+        ["ProjectStacks.Path"] = ("stack", () => Infra.Tool.Environments.ProjectStacks.Path(null!, "infra:clients")),
+        ["EnvironmentCheck.Run(null environment)"] = ("environment", () => Infra.Tool.Environments.EnvironmentCheck.Run(null!, StackHarness.StackFile(), null)),
+        ["EnvironmentCheck.Run(null defaults)"] = ("projectDefaults", () => Infra.Tool.Environments.EnvironmentCheck.Run(new("dev", StackHarness.StackFile(), []), null!, null)),
+        ["AffectedStacks.Between"] = ("head", () => Infra.Tool.Environments.AffectedStacks.Between(".", ".", null!)),
+        ["ClientMove.Between(null before)"] = ("before", () => Infra.Tool.Environments.ClientMove.Between(null!, Layout)),
+        ["ClientMove.Between(null after)"] = ("after", () => Infra.Tool.Environments.ClientMove.Between(Layout, null!)),
+        ["ClientMove.BaseAfterMoves(null head)"] = ("head", () => Infra.Tool.Environments.ClientMove.BaseAfterMoves("dev", null, null!, Layout, [])),
+        ["ClientMove.BaseAfterMoves(null before)"] = ("before", () => Infra.Tool.Environments.ClientMove.BaseAfterMoves("dev", null, StackHarness.StackFile(), null!, [])),
+        ["ClientMove.BaseAfterMoves(null moves)"] = ("moves", () => Infra.Tool.Environments.ClientMove.BaseAfterMoves("dev", null, StackHarness.StackFile(), Layout, null!)),
+        ["EnvironmentsReport.Render"] = ("result", () => Infra.Tool.Environments.EnvironmentsReport.Render(null!, OutputFormat.Text)),
         ["TenantAudit.Classify"] = ("window", () => TenantAudit.Classify(null, null, false, null!, new DateOnly(2026, 11, 28))),
         ["AuditReport.Render"] = ("result", () => AuditReport.Render(null!, OutputFormat.Text)),
         ["AuditReport.Caveat"] = ("window", () => AuditReport.Caveat(null!)),
@@ -103,6 +117,11 @@ public class NullArgumentTests
     private static AccessConfig Dev => AccessConfigParser.Parse(RawStackConfig.FromMap(StackHarness.Project, "dev", StackHarness.StackConfig()));
 
     private static AuditCredentials Credentials => new("id", "secret");
+
+    private static Infra.Tool.Environments.ProjectStacks Layout => Infra.Tool.Environments.ProjectStacks.Load(StackHarness.RepositoryRoot());
+
+    private static Infra.Tool.Environments.EnvironmentCheckResult Staging
+        => Infra.Tool.Environments.EnvironmentCheck.Run(Layout.Environments.Single(e => e.Name == "staging"), StackFiles.ProjectDefaults(StackHarness.RepositoryRoot()), null);
 
     // A tenant nobody listens at: every call above must refuse its argument before sending anything.
     private static AuditOptions Options => new(new DateOnly(2026, 11, 28), new Uri("http://127.0.0.1:9/"));

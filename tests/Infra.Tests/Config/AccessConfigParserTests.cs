@@ -160,8 +160,6 @@ public class AccessConfigParserTests
             ["infra:apis: is required: list APIs ({key, name, identifier, scopes})."]),
         ["clients missing"] = (c => c.Without("infra:clients"),
             ["infra:clients: is required: list clients ({key, name, description, owner, grants})."]),
-        ["clients empty"] = (c => c.Set("infra:clients", "[]"),
-            ["infra:clients: must not be empty: list at least one of clients ({key, name, description, owner, grants})."]),
         ["apis a plain string"] = (c => c.Set("infra:apis", "orders-api").Without("infra:clients"),
             [
                 "infra:apis: must be a list of APIs ({key, name, identifier, scopes}); found a string.",
@@ -397,13 +395,11 @@ public class AccessConfigParserTests
             [
                 "infra:apis[0]: must be an object with the keys key, name, identifier, scopes, tokenLifetime, signingAlg, previousKeys, import; found a string.",
                 "infra:apis[1]: must be an object with the keys key, name, identifier, scopes, tokenLifetime, signingAlg, previousKeys, import; found a string.",
-                "infra:clients: must not be empty: list at least one of clients ({key, name, description, owner, grants}).",
             ]),
         ["two apis without a key"] = (c => c.Edit("infra:apis", a => { Api(a, 0).AsObject().Remove("key"); Api(a, 1).AsObject().Remove("key"); }).Set("infra:clients", "[]"),
             [
                 "infra:apis[0].key: is required: set a stable key such as orders-api.",
                 "infra:apis[1].key: is required: set a stable key such as orders-api.",
-                "infra:clients: must not be empty: list at least one of clients ({key, name, description, owner, grants}).",
             ]),
         // An unreadable value counts as false, so it adds no "production needs protection" problem.
         ["production not a boolean in a stack without protection"] = (c => c.Set("infra:production", "yes").Set("infra:protect", "false"),

@@ -70,4 +70,16 @@ public class TeamStackConfigTests
         Assert.Equal("{}", outputs.GetProperty("apis").GetRawText());
         Assert.Equal("https://acme-staging.eu.auth0.com/oauth/token", outputs.GetProperty("tokenEndpoint").GetString());
     }
+
+    [Fact]
+    public async Task A_catalogue_stack_whose_clients_all_live_in_team_stacks_deploys_the_apis_and_the_action_alone()
+    {
+        var run = await StackHarness.RunAsync(StackHarness.StackConfig("staging").Set("infra:clients", "[]"), "staging");
+
+        Assert.DoesNotContain(run.Registered, r => r.Type is ResourceTypes.Client or ResourceTypes.Secret or ResourceTypes.ClientGrant);
+        Assert.Equal(2, run.Registered.Count(r => r.Type == "infra:auth0:ApiResourceServer"));
+        Assert.Contains(run.Registered, r => r.Type == ResourceTypes.Action);
+        // Missing is still a mistake: [] is the way to say "none".
+        Assert.Equal(["infra:clients: is required: list clients ({key, name, description, owner, grants})."], Problems(StackHarness.StackConfig("staging").Without("infra:clients"), "staging"));
+    }
 }

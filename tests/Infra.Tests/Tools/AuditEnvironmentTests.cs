@@ -33,6 +33,18 @@ public class AuditEnvironmentTests
     }
 
     [Fact]
+    public async Task Without_credentials_a_valid_environment_names_the_variables_and_reads_nothing()
+    {
+        using var tenant = AuditFakeTenant.MatchingStaging();
+        tenant.Publish();
+
+        var error = await Assert.ThrowsAsync<AuditConnectionException>(() => TenantAudit.RunAsync(Staging(), null, tenant.Options()));
+
+        Assert.Equal("Set AUTH0_AUDIT_CLIENT_ID and AUTH0_AUDIT_CLIENT_SECRET: the audit client's credentials come from the environment only (docs/audit.md).", error.Message);
+        Assert.Empty(tenant.Requests);
+    }
+
+    [Fact]
     public async Task A_team_client_without_its_stack_or_in_the_wrong_one_is_drift()
     {
         using var tenant = AuditFakeTenant.MatchingStaging();

@@ -119,4 +119,47 @@ public sealed class ClientMoveTests : IDisposable
             ["Pulumi.prod.warehouse.yaml infra:keyVault.privateDataPlane: must be true: the vault kv-acme-m2m-prod that the catalogue stack 'prod' creates has its data plane closed to public networks, so a hosted pipeline cannot delete this stack's secrets there; with privateDataPlane: true they are retained when removed, and the preview knows it."],
             missing.Problems.Select(p => p.ToString()));
     }
+
+    [Fact]
+    public void A_stack_no_client_moves_into_or_out_of_keeps_its_base_as_it_is()
+    {
+        var before = ProjectStacks.Load(_base.Path);
+        var head = StackFiles.Load(_head.Path, "prod");
+        var moves = ClientMove.Between(before, ProjectStacks.Load(_head.Path));
+        var baseConfig = StackFiles.Load(_base.Path, "prod");
+
+        Assert.Same(baseConfig, ClientMove.BaseAfterMoves("dev", baseConfig, head, before, moves));
+        // A new stack that nothing moves into previews against nothing.
+        Assert.Null(ClientMove.BaseAfterMoves("prod.search", null, head, before, moves));
+        // The stack a client leaves keeps its other clients and every other value of the base.
+        var after = ClientMove.BaseAfterMoves("prod", baseConfig, head, before, moves)!;
+        Assert.Equal(baseConfig.Values.Keys.Order(StringComparer.Ordinal), after.Values.Keys.Order(StringComparer.Ordinal));
+        Assert.All(baseConfig.Values.Where(kv => kv.Key != "infra:clients"), kv => Assert.Equal(kv.Value, after.Values[kv.Key]));
+        Assert.Equal(
+            System.Text.Json.Nodes.JsonNode.Parse(baseConfig.Values["infra:clients"])!.AsArray().Select(c => (string)c!["key"]!).Where(k => k != "nightly-reconciler"),
+            System.Text.Json.Nodes.JsonNode.Parse(after.Values["infra:clients"])!.AsArray().Select(c => (string)c!["key"]!));
+    }
+
+    [Fact]
+    public void Previous_keys_that_are_not_strings_and_stacks_without_clients_are_left_to_their_own_checks()
+    {
+        _head.Write("Pulumi.prod.warehouse.yaml", Split.Team.Replace("    - key: nightly-reconciler\n", "    - key: nightly-reconciler\n      previousKeys: [7, {key: x}]\n", StringComparison.Ordinal));
+        _head.Write("Pulumi.prod.search.yaml", "config:\n  infra:catalogueStack: prod\n");
+
+        Assert.Equal(
+            ["nightly-reconciler prod -> prod.warehouse"],
+            ClientMove.Between(ProjectStacks.Load(_base.Path), ProjectStacks.Load(_head.Path)).Select(m => $"{m.Client} {m.From} -> {m.To}"));
+    }
+
+    [Fact]
+    public void A_team_stack_that_calls_a_public_catalogue_vault_private_is_refused()
+    {
+        var layout = ProjectStacks.Load(_head.Path);
+        var prod = layout.Environments.Single(e => e.Name == "prod");
+        var open = prod.Catalogue with { Values = prod.Catalogue.Values.Edit("infra:keyVault", v => v["create"]!["publicNetworkAccess"] = "Enabled") };
+
+        Assert.Equal(
+            ["Pulumi.prod.warehouse.yaml infra:keyVault.privateDataPlane: must be false or unset: the vault kv-acme-m2m-prod that the catalogue stack 'prod' creates is reachable from public networks."],
+            EnvironmentCheck.Run(prod with { Catalogue = open }, StackFiles.ProjectDefaults(_head.Path), PulumiConfigScope.Today).Problems.Select(p => p.ToString()));
+    }
 }

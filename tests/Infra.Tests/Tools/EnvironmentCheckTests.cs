@@ -146,6 +146,70 @@ public class EnvironmentCheckTests
     }
 
     [Fact]
+    public void Two_stacks_over_the_budget_in_a_subscription_they_name_are_counted_there()
+    {
+        const string Shared = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+        var budget = With(Staging, c => c.Set("infra:roleAssignmentBudget", "1").Set(EnvironmentCheck.SubscriptionKey, Shared));
+        var checkout = With(Checkout, c => c.Set(EnvironmentCheck.SubscriptionKey, Shared.ToUpperInvariant()));
+        var elsewhere = With(Warehouse, c => c.Set(EnvironmentCheck.SubscriptionKey, "9b2c4e6f-1a3d-4c5e-8f7a-0b1c2d3e4f5a"));
+
+        Assert.Equal(
+            [$"Pulumi.staging.yaml infra:roleAssignmentBudget: the stacks in subscription {Shared} declare 2 Azure role assignments together (staging 1, staging.checkout 1), over the environment's budget of 1 (infra:roleAssignmentBudget of 'staging'); Azure allows 4,000 per subscription, shared with everything else in it. Ways out: let one group read several clients' secrets, remove readers that are no longer needed, or deploy a team stack into another subscription (azure-native:subscriptionId in its file)."],
+            Problems(budget, checkout, elsewhere));
+    }
+
+    [Fact]
+    public void Team_stacks_sharing_a_subscription_without_their_catalogue_are_held_to_azures_limit()
+    {
+        const string Theirs = "9b2c4e6f-1a3d-4c5e-8f7a-0b1c2d3e4f5a";
+        // 2,001 readers each: within each stack's own budget of 4,000, over Azure's limit together.
+        StackConfig Readers(StackConfig team, string prefix) => With(team, c => c.Set(EnvironmentCheck.SubscriptionKey, Theirs).Edit("infra:clients", clients =>
+            clients[0]!["readers"] = new JsonArray([.. Enumerable.Range(0, 2001).Select(i => (JsonNode)new JsonObject
+            {
+                ["objectId"] = $"{i:x8}-{prefix}-4000-8000-000000000000",
+                ["principalType"] = "ServicePrincipal",
+            })])));
+
+        var problems = Problems(Staging, Readers(Checkout, "0000"), Readers(Warehouse, "1111"));
+
+        Assert.Equal(
+            [$"Pulumi.staging.checkout.yaml azure-native:subscriptionId: the stacks in subscription {Theirs} declare 4,002 Azure role assignments together (staging.checkout 2,001, staging.warehouse 2,001), over Azure's 4,000 per subscription; Azure allows 4,000 per subscription, shared with everything else in it. Ways out: let one group read several clients' secrets, remove readers that are no longer needed, or deploy a team stack into another subscription (azure-native:subscriptionId in its file)."],
+            problems);
+    }
+
+    [Fact]
+    public void A_team_stack_that_leaves_the_lifetime_cap_unset_is_refused_under_a_catalogue_that_caps_it()
+    {
+        var capped = With(Staging, c => c.Set("infra:maxCredentialLifetimeDays", "90").Edit("infra:clients", clients => clients[0]!["expires"] = "2027-01-31"));
+        var within = With(Warehouse, c => c.Set("infra:maxCredentialLifetimeDays", "90").Edit("infra:clients", clients => clients[0]!["expires"] = "2027-01-31"));
+
+        Assert.Equal(
+            ["Pulumi.staging.checkout.yaml infra:maxCredentialLifetimeDays: must be between 1 and 90 days: the catalogue stack 'staging' caps every credential of the environment at 90 days, and a team stack may be stricter, not looser."],
+            Problems(capped, Checkout, within));
+    }
+
+    [Fact]
+    public void A_stack_without_team_stacks_may_keep_its_own_apis()
+    {
+        var ownApis = With(Staging, c => c.Edit("infra:apis", list => list[0]!["name"] = "Orders (staging's own)"));
+
+        Assert.Empty(Problems(ownApis));
+        Assert.NotEmpty(Problems(ownApis, Checkout));
+    }
+
+    [Fact]
+    public void A_grant_adopted_by_two_stacks_is_named_at_each_grants_import()
+    {
+        const string Grant = "cgr_AbCdEfGh01234567";
+        var staging = With(Staging, c => c.Edit("infra:clients", clients => clients[0]!["grants"]![1]!["import"] = Grant));
+        var checkout = With(Checkout, c => c.Edit("infra:clients", clients => clients[0]!["grants"]![1]!["import"] = Grant));
+
+        Assert.Equal(
+            [$"Pulumi.staging.checkout.yaml infra:clients[0].grants[1].import: adopts {Grant}, which Pulumi.staging.yaml infra:clients[0].grants[1].import adopts too: two stacks would both manage one Auth0 object, and each deploy would undo the other's. Keep the import in one of them."],
+            Problems(staging, checkout, Warehouse));
+    }
+
+    [Fact]
     public void Team_stacks_of_another_project_would_not_be_enforced_by_the_catalogues_action()
     {
         var foreign = Checkout with { Project = "billing", Values = Checkout.Values.ToDictionary(kv => kv.Key.Replace("infra:", "billing:", StringComparison.Ordinal), kv => kv.Value, StringComparer.Ordinal) };

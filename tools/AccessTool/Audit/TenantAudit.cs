@@ -46,7 +46,7 @@ public static class TenantAudit
             return AuditResult.Invalid(config.Project, config.Stack, options.Today, e.Problems);
         }
 
-        return await RunAsync(access, config.Project, config.Stack, credentials ?? throw new AuditConnectionException($"Set {AuditCredentials.ClientIdVariable} and {AuditCredentials.ClientSecretVariable}: the audit client's credentials come from the environment only (docs/audit.md)."), options, progress, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(access, config.Project, config.Stack, credentials ?? throw MissingCredentials(), options, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Audits the tenant of an already valid <paramref name="access"/>.</summary>
@@ -71,8 +71,11 @@ public static class TenantAudit
         var teams = environment.Stacks.Skip(1).ToList();
         var access = owner with { Clients = [.. environment.Stacks.SelectMany(s => s.Access!.Clients)] };
         var teamStackOf = teams.SelectMany(t => t.Access!.Clients.Select(c => (c.Key, t.Config.Stack))).ToDictionary(c => c.Key, c => c.Stack, StringComparer.Ordinal);
-        return await RunAsync(access, catalogue.Project, environment.Environment.Name, teamStackOf, credentials ?? throw new AuditConnectionException($"Set {AuditCredentials.ClientIdVariable} and {AuditCredentials.ClientSecretVariable}: the audit client's credentials come from the environment only (docs/audit.md)."), options, progress, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(access, catalogue.Project, environment.Environment.Name, teamStackOf, credentials ?? throw MissingCredentials(), options, progress, cancellationToken).ConfigureAwait(false);
     }
+
+    private static AuditConnectionException MissingCredentials()
+        => new($"Set {AuditCredentials.ClientIdVariable} and {AuditCredentials.ClientSecretVariable}: the audit client's credentials come from the environment only (docs/audit.md).");
 
     private static async Task<AuditResult> RunAsync(AccessConfig access, string project, string stack, IReadOnlyDictionary<string, string>? teamStackOf, AuditCredentials credentials, AuditOptions options, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {

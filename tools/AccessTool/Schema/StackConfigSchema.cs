@@ -136,8 +136,8 @@ public static class StackConfigSchema
             ConfigType.Object => new JsonObject { ["$ref"] = $"#/$defs/{key.Shape!.Name}" },
             _ => new JsonObject
             {
-                // An empty list says nothing: the parser rejects one.
-                ["minItems"] = 1,
+                // An empty list says nothing, so the parser rejects one, except where it means "none".
+                ["minItems"] = key.MayBeEmpty ? 0 : 1,
                 ["items"] = key.Shape is null ? NonBlank("string") : new JsonObject { ["type"] = "object", ["$ref"] = $"#/$defs/{key.Shape.Name}" },
             },
         };
