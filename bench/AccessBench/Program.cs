@@ -135,6 +135,12 @@ static async Task<SizeResult> Measure(int clients, int runs, double warmupSecond
     var warming = Stopwatch.StartNew();
     for (var run = 0; run <= runs; run++)
     {
+        // Each run starts on a collected heap, as BenchmarkDotNet does by default (GcForce: "forces full garbage
+        // collection after each benchmark invocation. This is the default."), and as `pulumi up` starts a fresh
+        // process: otherwise a run pays for collecting the previous run's garbage, a share that is largest for the
+        // smallest stack (its runs are the shortest), which is not a cost of the program at that size.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
         var mocks = new BenchMocks();
         var before = GC.GetTotalAllocatedBytes(precise: true);
         self.Refresh();

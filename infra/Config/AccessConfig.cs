@@ -126,6 +126,12 @@ public sealed record ApiDefinition(
 
     /// <summary>The Auth0 id of an existing resource server to adopt instead of creating one.</summary>
     public string? ImportId { get; init; }
+
+    /// <summary>Who approves access to it: GitHub users (<c>@login</c>) and teams (<c>@org/team-slug</c>).</summary>
+    public IReadOnlyList<string> Owners { get; init; } = [];
+
+    /// <summary>Above 0: the most days ahead a client granted this API may expire; 0, no cap of its own.</summary>
+    public int MaxCredentialLifetimeDays { get; init; }
 }
 
 /// <summary>One permission an API defines, such as <c>orders:read</c>.</summary>

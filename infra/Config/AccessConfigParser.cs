@@ -231,6 +231,8 @@ public static class AccessConfigParser
         {
             PreviousKeys = api.Strings("previousKeys"),
             ImportId = api.OptionalString("import"),
+            Owners = api.Strings("owners"),
+            MaxCredentialLifetimeDays = api.OptionalInt("maxCredentialLifetimeDays", 0) ?? 0,
         };
     }
 

@@ -148,6 +148,12 @@ internal static partial class AccessConfigValidator
                 problems.Add(new($"{path}.signingAlg", $"must be {AccessConfigParser.SigningAlgorithm} (or left out): HS256 would put the API's signing secret in every service that verifies tokens."));
             }
 
+            ValidateOwners(api, path, problems);
+            if (api.MaxCredentialLifetimeDays is < 0 or > MaxCredentialLifetimeCeilingDays)
+            {
+                problems.Add(new($"{path}.maxCredentialLifetimeDays", $"must be between 0 (no cap of its own) and {MaxCredentialLifetimeCeilingDays} days."));
+            }
+
             var declared = byKey.TryGetValue(api.Key, out var entry) && entry.Index == i ? entry.Scopes : new HashSet<string>(StringComparer.Ordinal);
             for (var s = 0; s < api.Scopes.Count; s++)
             {
@@ -156,6 +162,29 @@ internal static partial class AccessConfigValidator
         }
 
         return byKey;
+    }
+
+    // CODEOWNERS' notation: a GitHub login (alphanumerics and single inner hyphens, at most 39) or @org/team-slug.
+    private static void ValidateOwners(ApiDefinition api, string path, List<ConfigProblem> problems)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var o = 0; o < api.Owners.Count; o++)
+        {
+            var owner = api.Owners[o];
+            if (owner.Length == 0)
+            {
+                continue;
+            }
+
+            if (!GitHubOwner().IsMatch(owner))
+            {
+                problems.Add(new($"{path}.owners[{o}]", $"'{owner}' is neither a GitHub user (@login) nor a team (@org/team-slug), as CODEOWNERS writes them: such as @octocat or @acme/payments-owners."));
+            }
+            else if (!seen.Add(owner))
+            {
+                problems.Add(new($"{path}.owners[{o}]", $"names '{owner}' twice: remove the duplicate."));
+            }
+        }
     }
 
     private static void ValidateIdentifier(Auth0Tenant tenant, ApiDefinition api, string path, string ns, Dictionary<string, int> byIdentifier, int index, List<ConfigProblem> problems)
@@ -411,6 +440,34 @@ internal static partial class AccessConfigValidator
                 problems.Add(new($"{path}.expires", $"{expires:yyyy-MM-dd} is more than {max} days ahead ({ns}:maxCredentialLifetimeDays): set {now.AddDays(max.Value):yyyy-MM-dd} or earlier."));
             }
         }
+
+        ValidateApiLifetimeCaps(config, ns, max, today, problems);
+    }
+
+    // An API's owners may cap the credentials granted on it tighter than the stack does (partner-facing APIs, say).
+    // Only a cap tighter than the stack's: the stack's own check above already reports the rest, at the same path.
+    private static void ValidateApiLifetimeCaps(AccessConfig config, string ns, int? stackMax, DateOnly? today, List<ConfigProblem> problems)
+    {
+        var caps = config.Apis.Select((api, index) => (api, index))
+            .Where(a => a.api.MaxCredentialLifetimeDays is > 0 and <= MaxCredentialLifetimeCeilingDays && (stackMax is null || a.api.MaxCredentialLifetimeDays < stackMax))
+            .ToList();
+        for (var i = 0; i < config.Clients.Count; i++)
+        {
+            var client = config.Clients[i];
+            foreach (var (api, index) in caps.Where(c => client.Grants.Any(g => g.ApiKey == c.api.Key)).OrderBy(c => c.api.MaxCredentialLifetimeDays).ThenBy(c => c.index).Take(1))
+            {
+                var days = api.MaxCredentialLifetimeDays;
+                var cap = $"{ns}:apis[{index}].maxCredentialLifetimeDays is {days} for {api.Key}";
+                if (client.Expires is null)
+                {
+                    problems.Add(new($"{ns}:clients[{i}].expires", $"is required for a client granted {api.Key} ({cap}): set a date (YYYY-MM-DD) at most {days} days ahead."));
+                }
+                else if (today is not null && client.Expires.Value > today.Value.AddDays(days))
+                {
+                    problems.Add(new($"{ns}:clients[{i}].expires", $"{client.Expires.Value:yyyy-MM-dd} is more than {days} days ahead ({cap}): set {today.Value.AddDays(days):yyyy-MM-dd} or earlier, or remove the grant on {api.Key}."));
+                }
+            }
+        }
     }
 
     private static void ValidateReader(SecretReader reader, string path, HashSet<string> seen, List<ConfigProblem> problems)
@@ -537,6 +594,9 @@ internal static partial class AccessConfigValidator
 
     [GeneratedRegex("^[A-Za-z0-9]{32}$", RegexOptions.CultureInvariant)]
     private static partial Regex ClientId();
+
+    [GeneratedRegex("^@(?=[A-Za-z0-9-]{1,39}(?:/|$))[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}(?:/[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex GitHubOwner();
 
     [GeneratedRegex("^cgr_[A-Za-z0-9]{16}$", RegexOptions.CultureInvariant)]
     private static partial Regex ClientGrantId();

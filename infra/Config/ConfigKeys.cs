@@ -121,7 +121,9 @@ public static class StackConfigKeys
         new("tokenLifetime", ConfigType.Integer, false, "seconds", "Access-token lifetime in seconds (1-2592000); default: the stack's tokenLifetime. Also the revocation delay: a token issued before a grant is removed works until it expires."),
         new("signingAlg", ConfigType.String, false, "RS256", "Only RS256: APIs verify tokens with the tenant's public keys."),
         new("previousKeys", ConfigType.List, false, "keys this API had before", "Keys the API had before; each becomes a Pulumi alias, so a changed key keeps the live API."),
-        new("import", ConfigType.String, false, "the Auth0 id of the resource server to adopt", "The Auth0 id (24 hexadecimal characters) of an existing API to adopt instead of creating it."));
+        new("import", ConfigType.String, false, "the Auth0 id of the resource server to adopt", "The Auth0 id (24 hexadecimal characters) of an existing API to adopt instead of creating it."),
+        new("owners", ConfigType.List, false, "GitHub users (@login) or teams (@org/team)", "Who approves access to this API: GitHub users (@login) or teams (@org/team-slug). A pull request that increases access on it (a new grant, added scopes, re-enabling, a longer expiry, a new reader) needs an approving review of its head by one of them (docs/gitops.md).") { ItemWhat = "a GitHub user (@login) or team (@org/team-slug)" },
+        new("maxCredentialLifetimeDays", ConfigType.Integer, false, "days", "When above 0, every client granted this API must have an expires date at most this many days ahead (up to 3650), on top of the stack's maxCredentialLifetimeDays; default 0, no maximum of its own."));
 
     /// <summary>What a client may call: <c>clients[].grants[]</c>.</summary>
     public static readonly ConfigShape Grant = new(

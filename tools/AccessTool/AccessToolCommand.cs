@@ -42,6 +42,8 @@ public static class AccessToolCommand
             Expiry(shared),
             Verify(shared, progressConsole, verifyConnections),
             AuditCommand.Create(shared.Project, shared.Format, shared.Today, progressConsole),
+            Review.ReviewGateCommand.Create(shared.Head, shared.Format),
+            Review.GrantsCommand.Create(shared.Project, shared.Format),
             Schema(shared),
         };
     }
@@ -273,7 +275,7 @@ public static class AccessToolCommand
     /// clients that the change moves between stacks of its environment moved, as <c>pulumi state move</c> moves them
     /// before the change deploys (docs/team-stacks.md).
     /// </summary>
-    private static StackConfig? BaseAfterMoves(DirectoryInfo baseFolder, DirectoryInfo headFolder, StackConfig head)
+    internal static StackConfig? BaseAfterMoves(DirectoryInfo baseFolder, DirectoryInfo headFolder, StackConfig head)
     {
         var before = ProjectStacks.Load(baseFolder.FullName);
         var moves = ClientMove.Between(before, ProjectStacks.Load(headFolder.FullName));

@@ -166,7 +166,7 @@ public class AccessConfigParserTests
                 "infra:clients: is required: list clients ({key, name, description, owner, grants}).",
             ]),
         ["api not an object"] = (c => c.Edit("infra:apis", a => a[1] = "inventory-api").Edit("infra:clients", cl => cl.AsArray().RemoveAt(1)).Edit("infra:clients", cl => Client(cl, 0)["grants"]!.AsArray().RemoveAt(1)),
-            ["infra:apis[1]: must be an object with the keys key, name, identifier, scopes, tokenLifetime, signingAlg, previousKeys, import; found a string."]),
+            ["infra:apis[1]: must be an object with the keys key, name, identifier, scopes, tokenLifetime, signingAlg, previousKeys, import, owners, maxCredentialLifetimeDays; found a string."]),
         ["keyVault name misspelt"] = (c => c.Edit("infra:keyVault", v => { v.AsObject().Remove("name"); v["Name"] = "kv-acme"; }),
             [
                 "infra:keyVault.Name: unknown key; did you mean 'name'?",
@@ -393,8 +393,8 @@ public class AccessConfigParserTests
             ["infra:clients[0].readers[0]: must be an object with the keys objectId, principalType; found a string."]),
         ["two apis not objects"] = (c => c.Edit("infra:apis", a => { a[0] = "orders-api"; a[1] = "inventory-api"; }).Set("infra:clients", "[]"),
             [
-                "infra:apis[0]: must be an object with the keys key, name, identifier, scopes, tokenLifetime, signingAlg, previousKeys, import; found a string.",
-                "infra:apis[1]: must be an object with the keys key, name, identifier, scopes, tokenLifetime, signingAlg, previousKeys, import; found a string.",
+                "infra:apis[0]: must be an object with the keys key, name, identifier, scopes, tokenLifetime, signingAlg, previousKeys, import, owners, maxCredentialLifetimeDays; found a string.",
+                "infra:apis[1]: must be an object with the keys key, name, identifier, scopes, tokenLifetime, signingAlg, previousKeys, import, owners, maxCredentialLifetimeDays; found a string.",
             ]),
         ["two apis without a key"] = (c => c.Edit("infra:apis", a => { Api(a, 0).AsObject().Remove("key"); Api(a, 1).AsObject().Remove("key"); }).Set("infra:clients", "[]"),
             [

@@ -27,6 +27,8 @@ public class AccessDiffDescribeTests
         { ChangeKind.ApiAdded, null, null, "new API orders-api with scopes orders:read orders:write", "new API `orders-api` with scopes `orders:read`, `orders:write`" },
         { ChangeKind.ApiRemoved, null, null, "API orders-api removed", "API `orders-api` removed" },
         { ChangeKind.TokenLifetimeChanged, "3600", "600", "orders-api token lifetime (the revocation delay) 3600 → 600", "`orders-api` token lifetime (the revocation delay) 3600 → 600" },
+        { ChangeKind.ApiOwnersChanged, "@acme/orders-owners", "@acme/orders-owners, @bkaur", "orders-api's owners, who approve access to it, @acme/orders-owners → @acme/orders-owners, @bkaur", "`orders-api`'s owners, who approve access to it, @acme/orders-owners → @acme/orders-owners, @bkaur" },
+        { ChangeKind.ApiCredentialCapChanged, "90 days", "none", "orders-api's cap on the lifetime of credentials granted on it 90 days → none", "`orders-api`'s cap on the lifetime of credentials granted on it 90 days → none" },
     };
 
     [Theory]

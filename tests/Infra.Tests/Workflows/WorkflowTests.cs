@@ -20,7 +20,7 @@ public class WorkflowTests
     public void The_workflows_are_the_expected_ones()
     {
         // Guards the other tests from passing over an empty folder.
-        Assert.Equal(["access-review.yml", "deploy.yml", "drift.yml", "pull-request.yml", "pulumi-up.yml"], All.Select(w => w.File));
+        Assert.Equal(["access-review-event.yml", "access-review-rerun.yml", "access-review.yml", "deploy.yml", "drift.yml", "pull-request.yml", "pulumi-up.yml"], All.Select(w => w.File));
     }
 
     [Fact]
@@ -104,12 +104,13 @@ public class WorkflowTests
     }
 
     [Fact]
-    public void Only_jobs_that_use_a_cloud_identity_or_write_comments_get_more_than_read()
+    public void Only_jobs_that_use_a_cloud_identity_write_comments_or_re_run_the_access_review_get_more_than_read()
     {
         var writes = All.SelectMany(w => w.Jobs).SelectMany(j => j.Permissions.Where(p => p.Value == "write").Select(p => $"{j.Workflow}:{j.Id}:{p.Key}")).Order(StringComparer.Ordinal);
 
         Assert.Equal(
         [
+            "access-review-rerun.yml:rerun:actions",
             "deploy.yml:dev-teams:id-token", "deploy.yml:dev:id-token", "deploy.yml:prod-teams:id-token", "deploy.yml:prod:id-token",
             "deploy.yml:staging-teams:id-token", "deploy.yml:staging:id-token", "drift.yml:drift:id-token",
             "pull-request.yml:access:pull-requests", "pull-request.yml:preview:id-token", "pull-request.yml:preview:pull-requests", "pulumi-up.yml:up:id-token",

@@ -60,6 +60,13 @@ public sealed class StackHistory : IDisposable
             SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Reverse,
         }).Select(c => c.Sha)];
 
+    /// <summary>Who committed <paramref name="commit"/>, when, and the first line of its message.</summary>
+    public (string Author, DateTimeOffset When, string Subject) Describe(string commit)
+    {
+        var c = _repository.Lookup<Commit>(commit);
+        return (c.Author.Name, c.Author.When, c.MessageShort);
+    }
+
     /// <summary>The short form of a commit id, as reports name it.</summary>
     public static string Short(string commit) => commit.Length > 12 ? commit[..12] : commit;
 

@@ -49,6 +49,12 @@ public enum ChangeKind
 
     /// <summary>An API's access-token lifetime, and so its revocation delay, changed.</summary>
     TokenLifetimeChanged,
+
+    /// <summary>Who approves access to an API changed: its current owners approve that, like an increase.</summary>
+    ApiOwnersChanged,
+
+    /// <summary>An API's cap on the lifetime of credentials granted on it changed; raising or removing it is an increase.</summary>
+    ApiCredentialCapChanged,
 }
 
 /// <summary>One change of access between two versions of a stack's config.</summary>
@@ -113,9 +119,26 @@ public static class AccessDiff
             {
                 changes.Add(new(ChangeKind.ApiAdded, false, null, api.Key, api.Scopes.Select(s => s.Value).ToList()));
             }
-            else if (old.TokenLifetimeSeconds != api.TokenLifetimeSeconds)
+            else
             {
-                changes.Add(new(ChangeKind.TokenLifetimeChanged, api.TokenLifetimeSeconds > old.TokenLifetimeSeconds, null, api.Key, [], Seconds(old.TokenLifetimeSeconds), Seconds(api.TokenLifetimeSeconds)));
+                if (old.TokenLifetimeSeconds != api.TokenLifetimeSeconds)
+                {
+                    changes.Add(new(ChangeKind.TokenLifetimeChanged, api.TokenLifetimeSeconds > old.TokenLifetimeSeconds, null, api.Key, [], Seconds(old.TokenLifetimeSeconds), Seconds(api.TokenLifetimeSeconds)));
+                }
+
+                // Whoever is named here approves the next increase: a change of owners is approved by the current ones.
+                var owners = Sorted(api.Owners.Select(o => o.ToLowerInvariant()));
+                var oldOwners = Sorted(old.Owners.Select(o => o.ToLowerInvariant()));
+                if (!owners.SequenceEqual(oldOwners, StringComparer.Ordinal))
+                {
+                    changes.Add(new(ChangeKind.ApiOwnersChanged, true, null, api.Key, owners, Owners(oldOwners), Owners(owners)));
+                }
+
+                if (old.MaxCredentialLifetimeDays != api.MaxCredentialLifetimeDays)
+                {
+                    var looser = api.MaxCredentialLifetimeDays == 0 || (old.MaxCredentialLifetimeDays > 0 && api.MaxCredentialLifetimeDays > old.MaxCredentialLifetimeDays);
+                    changes.Add(new(ChangeKind.ApiCredentialCapChanged, looser, null, api.Key, [], Days(old.MaxCredentialLifetimeDays), Days(api.MaxCredentialLifetimeDays)));
+                }
             }
         }
 
@@ -197,11 +220,15 @@ public static class AccessDiff
             .ToList();
     }
 
+    /// <summary>A stack file's model as the diff reads it: no date checks, and a placeholder tenant where none is set.</summary>
+    internal static AccessConfig Offline(StackConfig config)
+        => AccessConfigParser.Parse(RawStackConfig.FromMap(config.Project, config.Stack, config.Values, "offline.invalid"));
+
     private static AccessConfig? Parse(StackConfig config, string side, List<ConfigProblem> problems)
     {
         try
         {
-            return AccessConfigParser.Parse(RawStackConfig.FromMap(config.Project, config.Stack, config.Values, "offline.invalid"));
+            return Offline(config);
         }
         catch (ConfigValidationException e)
         {
@@ -213,6 +240,10 @@ public static class AccessDiff
     /// <summary>Old key → current key, from the head's <c>previousKeys</c> (validated unique).</summary>
     private static Dictionary<string, string> Renames(IEnumerable<(string Key, IReadOnlyList<string> PreviousKeys)> current)
         => current.SelectMany(c => c.PreviousKeys.Select(p => (Old: p, New: c.Key))).ToDictionary(r => r.Old, r => r.New, StringComparer.Ordinal);
+
+    private static string Owners(IReadOnlyList<string> owners) => owners.Count == 0 ? "none" : string.Join(", ", owners);
+
+    private static string Days(int days) => days == 0 ? "none" : FormattableString.Invariant($"{days} days");
 
     private static List<string> Sorted(IEnumerable<string> items) => items.Order(StringComparer.Ordinal).ToList();
 

@@ -56,6 +56,8 @@ public static class AccessDiffReport
             ChangeKind.ApiAdded => $"new API {Code(change.Api)} with scopes {items}",
             ChangeKind.ApiRemoved => $"API {Code(change.Api)} removed",
             ChangeKind.TokenLifetimeChanged => $"{Code(change.Api)} token lifetime (the revocation delay) {change.From} → {change.To}",
+            ChangeKind.ApiOwnersChanged => $"{Code(change.Api)}'s owners, who approve access to it, {change.From} → {change.To}",
+            ChangeKind.ApiCredentialCapChanged => $"{Code(change.Api)}'s cap on the lifetime of credentials granted on it {change.From} → {change.To}",
             _ => change.Kind.ToString(),
         };
     }

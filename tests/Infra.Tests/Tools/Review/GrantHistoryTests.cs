@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+using Infra.Tests.Support;
+using Infra.Tool.Review;
+
+namespace Infra.Tests.Tools.Review;
+
+/// <summary>
+/// Who approved each grant a stack holds: from access records where the gate left one, else from the stack file's
+/// git history (a test repository of the prod stack), with the pull request a merge commit names.
+/// </summary>
+public sealed class GrantHistoryTests : IDisposable
+{
+    private static readonly string Prod = StackHarness.StackFileText("prod");
+
+    private readonly StackRepository _repository = new();
+    private readonly string _records = Directory.CreateTempSubdirectory("access-records-").FullName;
+
+    public void Dispose()
+    {
+        _repository.Dispose();
+        Directory.Delete(_records, recursive: true);
+    }
+
+    private static string WithScope(string text) => text.Replace("          scopes: [orders:read]\n", "          scopes: [orders:read, orders:cancel]\n", StringComparison.Ordinal);
+
+    private void Record(int number, string mergedAt, params JsonObject[] increases)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_records, $"access-record-{number}")).FullName;
+        File.WriteAllText(Path.Combine(folder, $"access-record-{number}.json"), new JsonObject
+        {
+            ["version"] = 1,
+            ["repository"] = "acme/access",
+            ["pullRequest"] = number,
+            ["headSha"] = "6dcb09b5b57875f334f61aebed695e2e4193db5e",
+            ["mergeCommit"] = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
+            ["mergedAt"] = mergedAt,
+            ["author"] = "alice",
+            ["increases"] = new JsonArray(increases),
+        }.ToJsonString());
+    }
+
+    private static JsonObject Increase(string kind, string client, string api, string login, params string[] items) => new()
+    {
+        ["stack"] = "prod",
+        ["api"] = api,
+        ["kind"] = kind,
+        ["client"] = client,
+        ["items"] = new JsonArray([.. items.Select(i => (JsonNode)i)]),
+        ["approvedBy"] = new JsonObject { ["login"] = login, ["reviewId"] = 80 },
+        ["approval"] = "API owner",
+    };
+
+    private Task<ToolRun> Grants(params string[] extra) => ToolInProcess.RunAsync(["grants", "prod", "--project", _repository.Path, "--format", "json", .. extra]);
+
+    private static List<string> Lines(ToolRun run)
+        => [.. JsonNode.Parse(run.Output)!["grants"]!.AsArray().Select(g => $"{g!["client"]} {g["api"]} {g["scope"]}: {g["source"]} #{g["pullRequest"]} {g["approvedBy"]} {g["when"]}")];
+
+    [Fact]
+    public async Task A_record_names_the_pull_request_and_approver_and_history_covers_the_rest()
+    {
+        _repository.Commit("Prod stack (#7)", Prod);
+        _repository.Commit("Merge pull request #12 from acme/globex-cancel", WithScope(Prod));
+        Record(12, "2026-11-04T10:00:00Z", Increase("ScopesAdded", "partner-globex", "orders-api", "ocheng", "orders:cancel"));
+
+        var run = await Grants("--records", _records);
+        var lines = Lines(run);
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Error));
+        Assert.Contains("partner-globex orders-api orders:cancel: record #12 @ocheng 2026-11-04T10:00:00Z", lines);
+        // Granted in the first commit, before any record: git knows the commit and its pull request, not who approved it.
+        Assert.Contains("partner-globex orders-api orders:read: git #7  2026-11-02T09:00:00Z", lines);
+        Assert.Equal(JsonNode.Parse(run.Output)!["grants"]!.AsArray().Count, lines.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_scope_removed_and_granted_again_dates_from_its_second_grant()
+    {
+        _repository.Commit("Prod stack (#7)", WithScope(Prod));
+        _repository.Commit("Globex no longer cancels (#9)", Prod);
+        _repository.Commit("Globex cancels again (#11)", WithScope(Prod));
+
+        var lines = Lines(await Grants());
+
+        Assert.Contains("partner-globex orders-api orders:cancel: git #11  2026-11-04T09:00:00Z", lines);
+        Assert.Contains("partner-globex orders-api orders:read: git #7  2026-11-02T09:00:00Z", lines);
+    }
+
+    [Fact]
+    public async Task The_latest_record_of_a_scope_wins_and_a_new_clients_grants_come_from_its_record()
+    {
+        _repository.Commit("Prod stack", WithScope(Prod));
+        Record(3, "2026-10-01T08:00:00Z", Increase("ClientAdded", "partner-globex", "orders-api", "bkaur", "orders-api: orders:cancel orders:read"));
+        Record(5, "2026-10-20T08:00:00Z", Increase("ScopesAdded", "partner-globex", "orders-api", "ocheng", "orders:cancel"));
+
+        var lines = Lines(await Grants("--records", _records, "--no-history"));
+
+        Assert.Contains("partner-globex orders-api orders:read: record #3 @bkaur 2026-10-01T08:00:00Z", lines);
+        Assert.Contains("partner-globex orders-api orders:cancel: record #5 @ocheng 2026-10-20T08:00:00Z", lines);
+        // Without history, what no record covers is said to be unknown rather than guessed.
+        Assert.Contains(lines, l => l.StartsWith("nightly-reconciler inventory-api stock:read: unknown #", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_markdown_list_says_what_git_cannot_know()
+    {
+        _repository.Commit("Prod stack (#7)", Prod);
+
+        var run = await ToolInProcess.RunAsync("grants", "prod", "--project", _repository.Path, "--format", "markdown");
+
+        Assert.StartsWith("### Grants of `prod` and who approved them\n\n| client | owner | API | scope | pull request | approved by | when | from |\n", run.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("| `partner-globex` | partnerships@acme.example | `orders-api` | `orders:read` | #7 | not recorded | 2026-11-02T09:00:00Z | commit ", run.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Grant Globex cancel (#123)", 123)]
+    [InlineData("Merge pull request #45 from acme/branch", 45)]
+    [InlineData("Fix typo #45 in comment", null)]
+    [InlineData("Prod stack", null)]
+    public void The_pull_request_is_read_from_githubs_merge_subjects(string subject, int? expected)
+    {
+        Assert.Equal(expected, GrantHistory.PullRequestOf(subject));
+    }
+}
