@@ -56,6 +56,22 @@ public class NullArgumentTests
         ["ClientMove.BaseAfterMoves(null before)"] = ("before", () => Infra.Tool.Environments.ClientMove.BaseAfterMoves("dev", null, StackHarness.StackFile(), null!, [])),
         ["ClientMove.BaseAfterMoves(null moves)"] = ("moves", () => Infra.Tool.Environments.ClientMove.BaseAfterMoves("dev", null, StackHarness.StackFile(), Layout, null!)),
         ["EnvironmentsReport.Render"] = ("result", () => Infra.Tool.Environments.EnvironmentsReport.Render(null!, OutputFormat.Text)),
+        ["ApprovalPlan.For"] = ("stacks", () => Infra.Tool.Review.ApprovalPlan.For(null!)),
+        ["ReviewGate.EvaluateAsync(null approvals)"] = ("approvals", () => Infra.Tool.Review.ReviewGate.EvaluateAsync(null!, "sha", "alice", NoReviews).GetAwaiter().GetResult()),
+        ["ReviewGate.EvaluateAsync(null head)"] = ("headSha", () => Infra.Tool.Review.ReviewGate.EvaluateAsync([], null!, "alice", NoReviews).GetAwaiter().GetResult()),
+        ["ReviewGate.EvaluateAsync(null author)"] = ("author", () => Infra.Tool.Review.ReviewGate.EvaluateAsync([], "sha", null!, NoReviews).GetAwaiter().GetResult()),
+        ["ReviewGate.EvaluateAsync(null source)"] = ("source", () => Infra.Tool.Review.ReviewGate.EvaluateAsync([], "sha", "alice", null!).GetAwaiter().GetResult()),
+        ["ReviewGateReport.Render"] = ("result", () => Infra.Tool.Review.ReviewGateReport.Render(null!, OutputFormat.Text)),
+        ["ReviewGateReport.Standing(null decision)"] = ("decision", () => Infra.Tool.Review.ReviewGateReport.Standing(null!, "sha")),
+        ["AccessRecord.Create(null result)"] = ("result", () => Infra.Tool.Review.AccessRecord.Create(null!, new("acme/access", 1, "sha", DateTimeOffset.UnixEpoch))),
+        ["AccessRecord.Create(null pull request)"] = ("pullRequest", () => Infra.Tool.Review.AccessRecord.Create(new("sha", "alice", []), null!)),
+        ["GitHubReviews(null url)"] = ("apiUrl", () => new Infra.Tool.Review.GitHubReviews(null!, "t", false, "acme/access", 1)),
+        ["GitHubReviews(null token)"] = ("token", () => new Infra.Tool.Review.GitHubReviews(new Uri("http://127.0.0.1:9/"), null!, false, "acme/access", 1)),
+        ["GitHubReviews(null repository)"] = ("repository", () => new Infra.Tool.Review.GitHubReviews(new Uri("http://127.0.0.1:9/"), "t", false, null!, 1)),
+        ["GrantHistory.For(null head)"] = ("head", () => Infra.Tool.Review.GrantHistory.For(null!, "dev", [], null, "HEAD")),
+        ["GrantHistory.For(null records)"] = ("records", () => Infra.Tool.Review.GrantHistory.For(Dev, "dev", null!, null, "HEAD")),
+        ["GrantHistory.PullRequestOf"] = ("subject", () => Infra.Tool.Review.GrantHistory.PullRequestOf(null!)),
+        ["GrantsCommand.Render"] = ("origins", () => Infra.Tool.Review.GrantsCommand.Render("dev", null!, OutputFormat.Text)),
         ["TenantAudit.Classify"] = ("window", () => TenantAudit.Classify(null, null, false, null!, new DateOnly(2026, 11, 28))),
         ["AuditReport.Render"] = ("result", () => AuditReport.Render(null!, OutputFormat.Text)),
         ["AuditReport.Caveat"] = ("window", () => AuditReport.Caveat(null!)),
@@ -117,6 +133,9 @@ public class NullArgumentTests
     private static AccessConfig Dev => AccessConfigParser.Parse(RawStackConfig.FromMap(StackHarness.Project, "dev", StackHarness.StackConfig()));
 
     private static AuditCredentials Credentials => new("id", "secret");
+
+    // A review source no test call reaches: each refuses its argument first.
+    private static Infra.Tool.Review.IReviewSource NoReviews => new Moq.Mock<Infra.Tool.Review.IReviewSource>(Moq.MockBehavior.Strict).Object;
 
     private static Infra.Tool.Environments.ProjectStacks Layout => Infra.Tool.Environments.ProjectStacks.Load(StackHarness.RepositoryRoot());
 

@@ -171,6 +171,38 @@ internal sealed class OAuthServer : IAsyncDisposable
 
     public string Issuer { get; }
 
+    // The server is a pinned npm package (tests/verify/package-lock.json): a fresh clone's `dotnet test` installs it
+    // once, as ./test.sh does, so no test depends on a step run before it.
+    private static readonly Lazy<Task> Installed = new(InstallAsync);
+
+    private static async Task InstallAsync()
+    {
+        var folder = Path.Combine(StackHarness.RepositoryRoot(), "tests", "verify");
+        if (Directory.Exists(Path.Combine(folder, "node_modules", "oauth2-mock-server")))
+        {
+            return;
+        }
+
+        var start = new ProcessStartInfo("npm", "ci --no-audit --no-fund") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        Process npm;
+        try
+        {
+            npm = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("The verify tests run a real OAuth 2.0 server from npm (tests/verify): install Node.js 20.19 or later with npm.", e);
+        }
+
+        using (npm)
+        {
+            var output = npm.StandardOutput.ReadToEndAsync();
+            var error = await npm.StandardError.ReadToEndAsync();
+            await npm.WaitForExitAsync();
+            Assert.True(npm.ExitCode == 0, $"`npm ci` in tests/verify failed (exit {npm.ExitCode}): {error}{await output}");
+        }
+    }
+
     public string TokenEndpoint => $"{Issuer}/token";
 
     /// <summary>
@@ -180,7 +212,7 @@ internal sealed class OAuthServer : IAsyncDisposable
     public static async Task<OAuthServer> StartAsync(JsonObject clients, string? misbehave = null)
     {
         var folder = Path.Combine(StackHarness.RepositoryRoot(), "tests", "verify");
-        Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "oauth2-mock-server")), "run `npm ci --prefix tests/verify` first (.ci/run does)");
+        await Installed.Value;
         var start = new ProcessStartInfo("node", "oauth-server.mjs")
         {
             WorkingDirectory = folder,
