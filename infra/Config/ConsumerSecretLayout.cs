@@ -48,6 +48,9 @@ public sealed record ConsumerCredentials(
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
+    /// <summary>The serializer's settings, for what describes the document (its JSON Schema); read-only.</summary>
+    internal static JsonSerializerOptions SerializerOptions => Json;
+
     /// <summary>The document as the secret's value: camelCase JSON, audiences sorted by API key.</summary>
     public string ToJson() => JsonSerializer.Serialize(this with { Audiences = new SortedDictionary<string, string>(Audiences.ToDictionary(), StringComparer.Ordinal) }, Json);
 

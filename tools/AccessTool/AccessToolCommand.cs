@@ -239,33 +239,42 @@ public static class AccessToolCommand
 
     private static Command Schema(SharedOptions shared)
     {
-        var output = new Option<FileInfo?>("--output") { Description = $"where to write it; default: {StackConfigSchema.RelativePath} in the --project folder" };
-        var check = new Option<bool>("--check") { Description = "write nothing; exit 1 if the file differs from what would be generated" };
-        var command = new Command("schema", "Generate the JSON Schema of the stack files (Pulumi.<stack>.yaml) from the keys the config parser declares, for editors' completion and checks.")
+        var output = new Option<FileInfo?>("--output") { Description = $"write the stack files' schema here instead (and not {CredentialsDocumentSchema.RelativePath}); default: {StackConfigSchema.RelativePath} in the --project folder" };
+        var check = new Option<bool>("--check") { Description = "write nothing; exit 1 if a file differs from what would be generated" };
+        var command = new Command("schema", $"Generate the JSON Schemas of the stack files (Pulumi.<stack>.yaml), from the keys the config parser declares, and of the credentials document in Key Vault ({CredentialsDocumentSchema.RelativePath}), from its record, for editors and consumers.")
         {
             shared.Project, output, check,
         };
         command.SetAction(parse =>
         {
             var folder = parse.GetValue(shared.Project)!.FullName;
-            var path = parse.GetValue(output)?.FullName ?? Path.Combine(folder, StackConfigSchema.RelativePath);
-            var text = StackConfigSchema.Generate(folder);
-            if (parse.GetValue(check))
+            List<(string Path, string Text)> files = parse.GetValue(output) is { } only
+                ? [(only.FullName, StackConfigSchema.Generate(folder))]
+                : [(Path.Combine(folder, StackConfigSchema.RelativePath), StackConfigSchema.Generate(folder)), (Path.Combine(folder, CredentialsDocumentSchema.RelativePath), CredentialsDocumentSchema.Generate())];
+            var status = 0;
+            foreach (var (path, text) in files)
             {
-                if (File.Exists(path) && File.ReadAllText(path).ReplaceLineEndings("\n") == text)
+                if (parse.GetValue(check))
                 {
-                    parse.InvocationConfiguration.Output.WriteLine($"{path} is current.");
-                    return 0;
+                    if (File.Exists(path) && File.ReadAllText(path).ReplaceLineEndings("\n") == text)
+                    {
+                        parse.InvocationConfiguration.Output.WriteLine($"{path} is current.");
+                    }
+                    else
+                    {
+                        parse.InvocationConfiguration.Error.WriteLine($"{path} is stale: run `{StackConfigSchema.Command}` and commit it.");
+                        status = 1;
+                    }
+
+                    continue;
                 }
 
-                parse.InvocationConfiguration.Error.WriteLine($"{path} is stale: run `{StackConfigSchema.Command}` and commit it.");
-                return 1;
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllText(path, text);
+                parse.InvocationConfiguration.Output.WriteLine($"Wrote {path}");
             }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, text);
-            parse.InvocationConfiguration.Output.WriteLine($"Wrote {path}");
-            return 0;
+            return status;
         });
         return command;
     }

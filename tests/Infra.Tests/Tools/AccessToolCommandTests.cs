@@ -64,7 +64,9 @@ public sealed class AccessToolCommandTests : IDisposable
     {
         var run = await ToolInProcess.RunAsync("schema", "--check");
 
-        Assert.Equal((0, $"{Path.Combine(StackHarness.RepositoryRoot(), StackConfigSchema.RelativePath)} is current.\n", ""), (run.ExitCode, run.Output, run.Error));
+        Assert.Equal(
+            (0, $"{Path.Combine(StackHarness.RepositoryRoot(), StackConfigSchema.RelativePath)} is current.\n{Path.Combine(StackHarness.RepositoryRoot(), Infra.Tool.Schema.CredentialsDocumentSchema.RelativePath)} is current.\n", ""),
+            (run.ExitCode, run.Output, run.Error));
     }
 
     [Fact]
