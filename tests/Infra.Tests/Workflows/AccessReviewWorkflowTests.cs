@@ -96,11 +96,13 @@ public class AccessReviewWorkflowTests
         var upload = record.Steps.Single(s => s.Uses?.StartsWith("actions/upload-artifact@", StringComparison.Ordinal) == true);
         var environment = new Dictionary<string, string> { ["REPOSITORY"] = "acme/access", ["NUMBER"] = "42", ["HEAD_SHA"] = "6dcb09b", ["AUTHOR"] = "alice", ["MERGE_COMMIT"] = "a1b2c3d", ["MERGED_AT"] = "2026-12-03T09:20:31Z" };
 
-        var unapproved = await Run(script, "dotnet() { echo \"$*\" >> \"$CALLS\"; return 3; }", environment);
+        // The tool writes the record it was asked for; the step puts it in the summary as well.
+        var unapproved = await Run(script, "dotnet() { echo \"$*\" >> \"$CALLS\"; echo '{\"version\": 1}' > access-record-42.json; echo '### gate'; return 3; }", environment);
         var failed = await Run(script, "dotnet() { return 1; }", environment);
 
         Assert.Equal("github.event.action == 'closed' && github.event.pull_request.merged == true", Yaml.Scalar(record.Node, "if"));
         Assert.Equal(0, unapproved.Code);
+        Assert.Equal("### gate\n\n<details><summary>access record (JSON)</summary>\n\n```json\n{\"version\": 1}\n```\n</details>\n", unapproved.Summary);
         Assert.Contains("--record access-record-42.json --merge-commit a1b2c3d --merged-at 2026-12-03T09:20:31Z", unapproved.Calls, StringComparison.Ordinal);
         Assert.Equal(1, failed.Code);
         Assert.Equal(("access-record-${{ github.event.pull_request.number }}", "access-record-*.json", "90"), (upload.With("name"), upload.With("path"), upload.With("retention-days")));

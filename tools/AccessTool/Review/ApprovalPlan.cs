@@ -34,9 +34,11 @@ public static class ApprovalPlan
         {
             foreach (var api in head.Apis)
             {
-                // The base's owners decide: a change cannot name its own approvers. A new API's come from the change,
-                // and its first grants are still reviewed by someone other than their author.
-                var earlier = before?.Apis.FirstOrDefault(a => a.Key == api.Key || api.PreviousKeys.Contains(a.Key, StringComparer.Ordinal));
+                // The base's owners decide: a change cannot name its own approvers, nor shed them by renaming the API or
+                // declaring its audience again under a new key. A new API's come from the change, and its first grants
+                // are still reviewed by someone other than their author.
+                var earlier = before?.Apis.FirstOrDefault(a => a.Key == api.Key || api.PreviousKeys.Contains(a.Key, StringComparer.Ordinal))
+                    ?? before?.Apis.FirstOrDefault(a => string.Equals(a.Identifier.TrimEnd('/'), api.Identifier.TrimEnd('/'), StringComparison.Ordinal));
                 owners.TryAdd(api.Key, earlier?.Owners ?? api.Owners);
             }
 
