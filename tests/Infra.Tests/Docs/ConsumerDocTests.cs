@@ -12,7 +12,7 @@ public partial class ConsumerDocTests
     private static readonly string Readme = File.ReadAllText(Path.Combine(Root, "docs", "credentials-document.md"));
 
     [Fact]
-    public void The_pages_consumer_example_is_examples_consumer_token_client_exactly()
+    public void The_pages_consumer_example_is_examples_consumer_orders_api_exactly()
     {
         var start = Readme.IndexOf("<!-- consumer-example -->\n```csharp\n", StringComparison.Ordinal);
         var end = Readme.IndexOf("```\n<!-- /consumer-example -->", StringComparison.Ordinal);
@@ -20,14 +20,14 @@ public partial class ConsumerDocTests
 
         var block = Readme[(start + "<!-- consumer-example -->\n```csharp\n".Length)..end];
 
-        Assert.Equal(File.ReadAllText(Path.Combine(Root, "examples", "Consumer", "TokenClient.cs")), block);
+        Assert.Equal(File.ReadAllText(Path.Combine(Root, "examples", "Consumer", "OrdersApi.cs")), block);
         Assert.Equal(1, Regex.Count(Readme, "<!-- consumer-example -->"));
     }
 
     [Fact]
     public void The_pages_field_table_lists_the_documents_keys_in_their_order()
     {
-        var section = Readme[Readme.IndexOf("# Credentials in Key Vault: one document per client", StringComparison.Ordinal)..Readme.IndexOf("## Consumer example", StringComparison.Ordinal)];
+        var section = Readme[Readme.IndexOf("# Credentials in Key Vault: one document per client", StringComparison.Ordinal)..Readme.IndexOf("## Consumer library", StringComparison.Ordinal)];
         var documented = FieldRow().Matches(section).Select(m => m.Groups[1].Value).ToList();
         var written = JsonDocument.Parse(new ConsumerCredentials("c", "s", null, "https://t/oauth/token", new Dictionary<string, string>(), null, false).ToJson())
             .RootElement.EnumerateObject().Select(p => p.Name).ToList();

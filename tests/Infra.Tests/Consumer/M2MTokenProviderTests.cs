@@ -1,17 +1,16 @@
-using System.Net;
 using System.Text.Json.Nodes;
-using Consumer;
+using Acme.M2M.Credentials;
 using Infra.Config;
 using Infra.Tests.Support;
 using Microsoft.IdentityModel.JsonWebTokens;
 
-namespace Infra.Tests.Examples;
+namespace Infra.Tests.Consumer;
 
 /// <summary>
-/// The README's consumer example (examples/Consumer) against the real OAuth 2.0 server and a fake Key Vault that
+/// The consumer library (consumer/Acme.M2M.Credentials) against the real OAuth 2.0 server and a fake Key Vault that
 /// serves the document exactly as the program writes it.
 /// </summary>
-public sealed class TokenClientTests(TokenClientTests.Auth0Tenant tenant) : IClassFixture<TokenClientTests.Auth0Tenant>, IDisposable
+public sealed class M2MTokenProviderTests(M2MTokenProviderTests.Auth0Tenant tenant) : IClassFixture<M2MTokenProviderTests.Auth0Tenant>, IDisposable
 {
     private const string SecretName = "m2m--checkout-service";
     private const string ClientId = "cid_checkout-service";
@@ -62,7 +61,7 @@ public sealed class TokenClientTests(TokenClientTests.Auth0Tenant tenant) : ICla
             new ConsumerCredentials(ClientId, clientSecret, fallback, tenant.Server!.TokenEndpoint, new Dictionary<string, string> { ["orders-api"] = Orders, ["inventory-api"] = Inventory }, "2027-02-15", disabled).ToJson(),
             enabledInVault);
 
-    private TokenClient Client()
+    private M2MTokenProvider Client()
     {
         _vault ??= new FakeKeyVault(_secrets);
         _http ??= new HttpClient(_recorder, disposeHandler: false);
@@ -85,7 +84,7 @@ public sealed class TokenClientTests(TokenClientTests.Auth0Tenant tenant) : ICla
     }
 
     [Fact]
-    public async Task The_token_is_cached_per_api_until_a_minute_before_it_expires()
+    public async Task Tokens_are_cached_per_audience_until_a_minute_before_they_expire_and_the_document_is_read_once()
     {
         Store(InAuth0, fallback: null);
         var client = Client();
@@ -99,10 +98,23 @@ public sealed class TokenClientTests(TokenClientTests.Auth0Tenant tenant) : ICla
 
         Assert.Same(first, cached);
         Assert.Equal([Inventory], otherApi.Audiences);
-        // oauth2-mock-server issues hour-long tokens: renewed from 59 minutes on, with a new read of the document.
+        // oauth2-mock-server issues hour-long tokens: renewed from 59 minutes on, with the document already read.
         Assert.Equal([Orders, Inventory, Orders], _recorder.Requests.Select(r => r.Audience));
-        Assert.Equal(3, _vault!.Reads.Count);
+        Assert.Equal([SecretName], _vault!.Reads);
         Assert.Equal([Orders], Jwt(renewed).Audiences);
+    }
+
+    [Fact]
+    public async Task Callers_that_arrive_together_share_one_token_request()
+    {
+        Store(InAuth0, fallback: null);
+        var client = Client();
+
+        var tokens = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.GetTokenAsync("orders-api")));
+
+        Assert.Single(tokens.Distinct());
+        Assert.Single(_recorder.Requests);
+        Assert.Equal([SecretName], _vault!.Reads);
     }
 
     [Fact]
@@ -129,40 +141,43 @@ public sealed class TokenClientTests(TokenClientTests.Auth0Tenant tenant) : ICla
     }
 
     [Fact]
-    public async Task Each_new_token_rereads_the_document_so_a_rotation_reaches_a_running_consumer()
+    public async Task When_auth0_refuses_every_secret_read_the_document_is_read_again_and_its_new_secret_used()
     {
-        Store("new-secret-not-yet-in-auth0-Ux2", fallback: InAuth0);
+        // A document whose secrets Auth0 no longer holds (read before a rotation finished), then the vault's new one.
+        Store("older-secret-Zq1", fallback: "oldest-secret-Zq0");
         var client = Client();
-        await client.GetTokenAsync("orders-api");
-
+        await Assert.ThrowsAsync<M2MCredentialsException>(() => client.GetTokenAsync("orders-api"));
         Store(InAuth0, fallback: "older-secret-Zq1");
-        _clock.Advance(TimeSpan.FromHours(1));
-        await client.GetTokenAsync("orders-api");
 
-        Assert.Equal(["new-secret-not-yet-in-auth0-Ux2", InAuth0, InAuth0], _recorder.Requests.Select(r => r.Secret));
-        Assert.Equal([SecretName, SecretName], _vault!.Reads);
+        var token = Jwt(await client.GetTokenAsync("orders-api"));
+
+        Assert.Equal([Orders], token.Audiences);
+        // The second call tried what it had read, was refused, read the vault again and used its secret.
+        Assert.Equal(["older-secret-Zq1", "oldest-secret-Zq0", "older-secret-Zq1", "oldest-secret-Zq0", InAuth0], _recorder.Requests.Select(r => r.Secret));
+        Assert.Equal(3, _vault!.Reads.Count);
     }
 
     [Fact]
-    public async Task Both_secrets_refused_is_auth0s_error_without_a_secret_in_it()
+    public async Task Both_secrets_refused_twice_is_auth0s_error_without_a_secret_in_it()
     {
         Store("wrong-one-Gh4", fallback: "wrong-two-Gh5");
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => Client().GetTokenAsync("orders-api"));
+        var error = await Assert.ThrowsAsync<M2MCredentialsException>(() => Client().GetTokenAsync("orders-api"));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
-        Assert.Equal("""Auth0 refused a token for API 'orders-api': 401 {"error":"access_denied","error_description":"Unauthorized"}""", error.Message);
+        Assert.Equal("""Auth0 refused client 'cid_checkout-service' a token for API 'orders-api': 401 {"error":"access_denied","error_description":"Unauthorized"}""", error.Message);
+        // The document was read again, found unchanged, and not tried a second time.
+        Assert.Equal([SecretName, SecretName], _vault!.Reads);
         Assert.Equal(2, _recorder.Requests.Count);
+        Assert.Equal(0, _recorder.AnswersNotDisposed);
     }
 
     [Fact]
-    public async Task A_refused_secret_without_a_fallback_is_not_retried()
+    public async Task A_refused_secret_without_a_fallback_is_not_retried_with_the_same_secret()
     {
         Store("wrong-one-Gh4", fallback: null);
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => Client().GetTokenAsync("orders-api"));
+        await Assert.ThrowsAsync<M2MCredentialsException>(() => Client().GetTokenAsync("orders-api"));
 
-        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
         Assert.Single(_recorder.Requests);
     }
 
@@ -172,7 +187,7 @@ public sealed class TokenClientTests(TokenClientTests.Auth0Tenant tenant) : ICla
         // The document the program writes for a disabled client, were it still readable.
         Store(null, null, disabled: true);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Client().GetTokenAsync("orders-api"));
+        var error = await Assert.ThrowsAsync<M2MCredentialsException>(() => Client().GetTokenAsync("orders-api"));
 
         Assert.Equal("Client 'cid_checkout-service' is disabled: 'm2m--checkout-service' holds no secret, and Auth0 refuses it tokens.", error.Message);
         Assert.Empty(_recorder.Requests);
@@ -183,9 +198,9 @@ public sealed class TokenClientTests(TokenClientTests.Auth0Tenant tenant) : ICla
     {
         Store(null, null, disabled: true, enabledInVault: false);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Client().GetTokenAsync("orders-api"));
+        var error = await Assert.ThrowsAsync<M2MCredentialsException>(() => Client().GetTokenAsync("orders-api"));
 
-        Assert.Equal("Key Vault refused to read 'm2m--checkout-service': the client is disabled, or this identity is not one of its readers.", error.Message);
+        Assert.Equal("Key Vault refused to read 'm2m--checkout-service' (403): the client is disabled or removed, or this identity is not one of its readers.", error.Message);
         Assert.Equal(403, Assert.IsType<Azure.RequestFailedException>(error.InnerException).Status);
         Assert.Empty(_recorder.Requests);
     }
@@ -194,12 +209,34 @@ public sealed class TokenClientTests(TokenClientTests.Auth0Tenant tenant) : ICla
     public async Task An_api_the_client_is_not_granted_and_another_document_version_are_clear_errors()
     {
         Store(InAuth0, fallback: null);
-        var notGranted = await Assert.ThrowsAsync<InvalidOperationException>(() => Client().GetTokenAsync("billing-api"));
+        var notGranted = await Assert.ThrowsAsync<M2MCredentialsException>(() => Client().GetTokenAsync("billing-api"));
         _secrets[SecretName] = new VaultSecret(_secrets[SecretName].Value.Replace("\"version\":1", "\"version\":2", StringComparison.Ordinal));
-        var otherVersion = await Assert.ThrowsAsync<InvalidOperationException>(() => Client().GetTokenAsync("orders-api"));
+        var otherVersion = await Assert.ThrowsAsync<M2MCredentialsException>(() => new M2MTokenProvider(_vault!.Client("https://kv-acme-m2m-dev.vault.azure.net/"), SecretName, _http!, _clock).GetTokenAsync("orders-api"));
 
-        Assert.Equal("Client 'cid_checkout-service' is not granted access to API 'billing-api'.", notGranted.Message);
-        Assert.Equal("'m2m--checkout-service' does not hold a version 1 credentials document.", otherVersion.Message);
+        Assert.Equal("Client 'cid_checkout-service' is not granted access to API 'billing-api'; it is granted: inventory-api, orders-api.", notGranted.Message);
+        Assert.Equal("'m2m--checkout-service' holds a credentials document of version 2; this library reads version 1: update Acme.M2M.Credentials.", otherVersion.Message);
         Assert.Empty(_recorder.Requests);
+    }
+
+    [Fact]
+    public async Task The_examples_http_client_sends_the_orders_apis_token_through_the_library()
+    {
+        Store(InAuth0, fallback: null);
+        using var orders = WireMock.Server.WireMockServer.Start();
+        orders.Given(WireMock.RequestBuilders.Request.Create().WithPath("/orders/1").UsingGet()).RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithBody("{}"));
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        global::Consumer.OrdersApi.AddOrdersApi(services, new Uri("https://kv-acme-m2m-dev.vault.azure.net/"), new Uri(orders.Url! + "/"));
+        // The app's identity is Azure's; here the provider reads the fake vault instead (the last registration wins).
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, Client());
+        await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+
+        var http = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<IHttpClientFactory>(provider).CreateClient(global::Consumer.OrdersApi.Name);
+        using var response = await http.GetAsync(new Uri("orders/1", UriKind.Relative));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var authorization = orders.LogEntries.Single().RequestMessage.Headers!["Authorization"].Single();
+        Assert.StartsWith("Bearer ", authorization, StringComparison.Ordinal);
+        Assert.Equal([Orders], Jwt(authorization["Bearer ".Length..]).Audiences);
+        Assert.Equal([(ClientId, InAuth0, Orders)], _recorder.Requests);
     }
 }
