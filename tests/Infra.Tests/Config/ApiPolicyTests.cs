@@ -121,4 +121,18 @@ public class ApiPolicyTests
         // The same owners in another case or order are no change.
         Assert.Empty(AccessDiff.Compare(Parse(Dev), Parse(Dev.Edit("infra:apis", a => a[1]!["owners"] = new System.Text.Json.Nodes.JsonArray("@acme/Warehouse-Leads", "@mlindqvist")))));
     }
+
+    [Fact]
+    public void A_first_cap_is_a_tightening_and_first_owners_an_increase_from_none()
+    {
+        var before = Parse(Dev.Edit("infra:apis", a => a[0]!.AsObject().Remove("owners")));
+        var after = Parse(Dev.Edit("infra:apis", a => a[0]!["maxCredentialLifetimeDays"] = 365));
+
+        Assert.Equal(
+            [
+                "True orders-api's owners, who approve access to it, none → @acme/orders-owners",
+                "False orders-api's cap on the lifetime of credentials granted on it none → 365 days",
+            ],
+            AccessDiff.Compare(before, after).Select(c => $"{c.PrivilegeIncrease} {AccessDiffReport.Describe(c)}"));
+    }
 }

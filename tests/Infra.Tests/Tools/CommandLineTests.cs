@@ -104,7 +104,7 @@ public class CommandLineTests
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
     }
 
-    public static TheoryData<string> Commands => ["", "plan", "environments", "diff", "preview", "expiry", "verify", "audit", "schema"];
+    public static TheoryData<string> Commands => ["", "plan", "environments", "diff", "preview", "expiry", "verify", "audit", "schema", "review-gate", "grants"];
 
     [Theory]
     [MemberData(nameof(Commands))]

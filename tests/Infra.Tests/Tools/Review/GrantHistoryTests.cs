@@ -120,4 +120,47 @@ public sealed class GrantHistoryTests : IDisposable
     {
         Assert.Equal(expected, GrantHistory.PullRequestOf(subject));
     }
+
+    [Fact]
+    public async Task The_text_list_gives_each_scope_its_origin_and_says_what_is_unknown()
+    {
+        _repository.Commit("Prod stack (#7)", Prod);
+        Record(12, "2026-11-04T10:00:00Z", Increase("ScopesAdded", "partner-globex", "orders-api", "ocheng", "orders:read"));
+        // Other files of the artifacts' folder are not records.
+        File.WriteAllText(Path.Combine(_records, "notes.json"), "[1, 2]");
+        File.WriteAllText(Path.Combine(_records, "broken.json"), "{");
+
+        var withHistory = await ToolInProcess.RunAsync("grants", "prod", "--project", _repository.Path, "--records", _records);
+        var recordsOnly = await ToolInProcess.RunAsync("grants", "prod", "--project", _repository.Path, "--records", _records, "--no-history");
+
+        Assert.Equal((0, ""), (withHistory.ExitCode, withHistory.Error));
+        var lines = withHistory.Output.ReplaceLineEndings("\n").Split('\n');
+        Assert.Equal("Grants of stack prod and who approved them:", lines[0]);
+        Assert.Contains("  partner-globex (partnerships@acme.example) orders-api orders:read: #12, approved by @ocheng, 2026-11-04T10:00:00Z, access record (a1b2c3d4e5f6)", lines);
+        Assert.Contains(lines, l => l.StartsWith("  nightly-reconciler (team-warehouse) inventory-api stock:read: #7, approved by not recorded, 2026-11-02T09:00:00Z, commit ", StringComparison.Ordinal) && l.Length == "  nightly-reconciler (team-warehouse) inventory-api stock:read: #7, approved by not recorded, 2026-11-02T09:00:00Z, commit ".Length + 12);
+        Assert.Contains("  nightly-reconciler (team-warehouse) inventory-api stock:read: -, approved by -, -, no record, no history", recordsOnly.Output.ReplaceLineEndings("\n").Split('\n'));
+    }
+
+    [Fact]
+    public async Task Outside_git_the_command_says_how_to_list_from_the_records_alone_and_invalid_config_is_listed()
+    {
+        var folder = Directory.CreateTempSubdirectory("grants-no-git-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(StackHarness.RepositoryRoot(), "Pulumi.yaml"), Path.Combine(folder, "Pulumi.yaml"));
+            File.WriteAllText(Path.Combine(folder, "Pulumi.prod.yaml"), Prod);
+            var noGit = await ToolInProcess.RunAsync("grants", "prod", "--project", folder);
+            File.WriteAllText(Path.Combine(folder, "Pulumi.prod.yaml"), Prod.Replace("owner: partnerships@acme.example", "owners: partnerships@acme.example", StringComparison.Ordinal));
+            var invalid = await ToolInProcess.RunAsync("grants", "prod", "--project", folder, "--no-history");
+
+            Assert.Equal(1, noGit.ExitCode);
+            Assert.EndsWith(" Or pass --no-history to list from the records alone.\n", noGit.Error, StringComparison.Ordinal);
+            Assert.Equal(1, invalid.ExitCode);
+            Assert.StartsWith("Stack infra/prod: 2 config problem(s); nothing would be deployed.", invalid.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -301,4 +301,85 @@ public sealed class ReviewGateTests : IDisposable
             """,
             File.ReadAllText(record).ReplaceLineEndings("\n"));
     }
+
+    [Fact]
+    public async Task An_increase_without_a_token_invalid_config_and_a_record_without_its_merge_are_refused_by_name()
+    {
+        GrantGlobexInventory();
+        var noToken = await ToolInProcess.RunAsync(new Dictionary<string, string?> { ["GITHUB_TOKEN"] = null, ["ACCESS_REVIEW_APP_TOKEN"] = null },
+            "review-gate", "--base", _base, "--head", _head, "--repository", "acme/access", "--pull-request", "42", "--head-sha", Head, "--author", Author);
+        _github.Reviews.Add(FakeGitHub.Review(80, "mlindqvist", "APPROVED", Head, "2026-12-03T09:15:00Z"));
+        _github.Publish();
+        var noMerge = await Gate(app: false, "--record", Path.Combine(_head, "record.json"));
+        Edit("Pulumi.dev.yaml", "owner: team-warehouse", "owners: team-warehouse");
+        var invalid = await Gate(app: false);
+
+        Assert.Equal((1, "Set ACCESS_REVIEW_APP_TOKEN (a GitHub App installation token) or GITHUB_TOKEN: the gate reads the pull request's reviews from GitHub's REST API.\n"), (noToken.ExitCode, noToken.Error));
+        Assert.Equal((1, "--record needs --merge-commit and --merged-at: a record is of a merged pull request.\n"), (noMerge.ExitCode, noMerge.Error));
+        Assert.False(File.Exists(Path.Combine(_head, "record.json")));
+        Assert.Equal(1, invalid.ExitCode);
+        Assert.StartsWith("The access diff found invalid config; the privilege diff job lists it:\n  - dev: head: infra:clients[1].owner: is required", invalid.Error.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Empty(invalid.Output);
+    }
+
+    [Theory]
+    [InlineData("--author")]
+    [InlineData("--head-sha")]
+    [InlineData("--pull-request")]
+    [InlineData("--repository")]
+    [InlineData("--base")]
+    public async Task Every_fact_the_gate_judges_by_is_a_required_option(string option)
+    {
+        string[] all = ["--base", _base, "--repository", "acme/access", "--pull-request", "42", "--head-sha", Head, "--author", Author];
+        var without = all.Select((a, i) => (a, i)).Where(x => x.a != option && (x.i == 0 || all[x.i - 1] != option)).Select(x => x.a);
+
+        var run = await ToolInProcess.RunAsync(["review-gate", .. without]);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains($"Option '{option}' is required.", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(403, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", "GitHub's secondary rate limit was reached reading the reviews of pull request #42; GitHub asks to wait 30 s. Re-run the check later.\n")]
+    [InlineData(401, "Bad credentials", "GitHub refused the token reading the reviews of pull request #42 (401): Bad credentials\n")]
+    public async Task A_refused_or_throttled_read_of_the_reviews_names_what_github_said(int status, string message, string expected)
+    {
+        GrantGlobexInventory();
+        _github.Server.Reset();
+        _github.Server.Given(WireMock.RequestBuilders.Request.Create().UsingAnyMethod())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithHeader("Retry-After", "30")
+                .WithBody($$"""{"message":"{{message}}","documentation_url":"https://docs.github.com/rest"}"""));
+
+        var run = await Gate(app: false);
+
+        Assert.Equal((1, expected), (run.ExitCode, run.Error));
+    }
+
+    [Fact]
+    public async Task A_token_that_may_not_read_team_membership_is_told_which_permission_it_lacks()
+    {
+        GrantGlobexCancel();
+        _github.Reviews.Add(FakeGitHub.Review(90, "ocheng", "APPROVED", Head, "2026-12-03T10:00:00Z"));
+        _github.Publish();
+        _github.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/api/v3/orgs/acme/teams/orders-owners/memberships/ocheng").UsingGet()).AtPriority(0)
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(403).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"message":"Resource not accessible by integration","documentation_url":"https://docs.github.com/rest/teams/members#get-team-membership-for-a-user"}"""));
+
+        var run = await Gate(app: true);
+
+        Assert.Equal(
+            (1, "The token may not read @acme/orders-owners's membership (403: Resource not accessible by integration): reviews need Pull requests: read, team membership the organization permission Members: read (docs/gitops.md \"Who approves access\").\n"),
+            (run.ExitCode, run.Error));
+    }
+
+    [Theory]
+    [InlineData("acme")]
+    [InlineData("acme/")]
+    [InlineData("acme/access/extra")]
+    public void A_repository_that_is_not_owner_slash_name_is_refused(string repository)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new Infra.Tool.Review.GitHubReviews(new Uri("http://127.0.0.1:9/"), "t", false, repository, 1));
+
+        Assert.Equal($"'{repository}' is not owner/name. (Parameter 'repository')", error.Message);
+    }
 }

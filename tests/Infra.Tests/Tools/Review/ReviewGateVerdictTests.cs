@@ -172,4 +172,18 @@ public class ReviewGateVerdictTests
         Assert.Equal("### Access review: the API owners' approval\n\nNo privilege increase: no approval needed.\n", ReviewGateReport.Render(new ReviewGateResult(Head, "alice", []), OutputFormat.Markdown).ReplaceLineEndings("\n"));
         Assert.Equal("approved by @ocheng (review 1, 2026-12-03T09:00:00Z) of short", ReviewGateReport.Standing(approved.Decisions[0], "short"));
     }
+
+    [Fact]
+    public async Task The_record_says_how_each_increase_was_approved_even_when_it_was_not()
+    {
+        var result = await Evaluate(new Reviews(false, Review(1, "ocheng", "APPROVED")), Approval("legacy-api"), Approval("orders-api", "@ocheng"), Approval("stock-api", "@mlindqvist"));
+
+        var record = AccessRecord.Create(result, new MergedPullRequest("acme/access", 42, "a1b2c3d", new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.FromHours(1))));
+
+        Assert.Equal("2026-12-03T09:00:00Z", (string)record["mergedAt"]!);
+        Assert.Equal(
+            ["legacy-api access-review environment ", "orders-api API owner ocheng", "stock-api none: merged without an owner's approval of its head "],
+            record["increases"]!.AsArray().Select(i => $"{i!["api"]} {i["approval"]} {i["approvedBy"]?["login"]}"));
+        Assert.All(record["increases"]!.AsArray(), i => Assert.Equal("partnerships@acme.example", (string)i!["clientOwner"]!));
+    }
 }
