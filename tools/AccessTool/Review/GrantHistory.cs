@@ -71,8 +71,15 @@ public static partial class GrantHistory
         {
             foreach (var increase in (record["increases"] as JsonArray ?? []).OfType<JsonObject>().Where(i => (string?)i["stack"] == stack))
             {
+                // Plain checks, one at a time: Stryker's mutants of a combined pattern break definite assignment,
+                // and it then drops every mutant of the method (as in AccessConfigValidator).
                 var client = (string?)increase["client"];
-                if (client is null || !Enum.TryParse<ChangeKind>((string?)increase["kind"], out var kind))
+                if (client is null)
+                {
+                    continue;
+                }
+
+                if (!Enum.TryParse((string?)increase["kind"], out ChangeKind kind))
                 {
                     continue;
                 }
@@ -105,7 +112,9 @@ public static partial class GrantHistory
         var origins = new Dictionary<(string, string, string), GrantOrigin>();
         foreach (var commit in history.CommitsBetween(null, history.Resolve(upTo)))
         {
-            if (history.At(commit, stack) is not { } config || Parse(config) is not { } access)
+            var config = history.At(commit, stack);
+            var access = config is null ? null : Parse(config);
+            if (access is null)
             {
                 continue;
             }

@@ -96,6 +96,9 @@ public sealed class GrantHistoryTests : IDisposable
 
         Assert.Contains("partner-globex orders-api orders:read: record #3 @bkaur 2026-10-01T08:00:00Z", lines);
         Assert.Contains("partner-globex orders-api orders:cancel: record #5 @ocheng 2026-10-20T08:00:00Z", lines);
+        // By client, API and scope: the order an access review reads them in.
+        Assert.Equal(lines.Order(StringComparer.Ordinal), lines);
+        Assert.Equal(7, lines.Count);
         // Without history, what no record covers is said to be unknown rather than guessed.
         Assert.Contains(lines, l => l.StartsWith("nightly-reconciler inventory-api stock:read: unknown #", StringComparison.Ordinal));
     }
