@@ -67,8 +67,12 @@ public sealed class GitHubReviews : IReviewSource
     /// <inheritdoc />
     public async Task<IReadOnlyList<PullRequestReview>> ReviewsAsync(CancellationToken cancellationToken)
     {
-        var reviews = await Call(() => _client.PullRequest.Review.GetAll(_owner, _repository, _pullRequest, new ApiOptions { PageSize = 100 }), $"the reviews of pull request #{_pullRequest.ToString(CultureInfo.InvariantCulture)}").ConfigureAwait(false);
-        return [.. reviews.Select(r => new PullRequestReview(r.Id, r.User?.Login ?? "", r.State.StringValue, r.CommitId, r.SubmittedAt == default ? null : r.SubmittedAt))];
+        // Octokit's own PullRequestReview types submitted_at as a DateTimeOffset, so a review without one (pending,
+        // which the REST description does not require to have it) fails to deserialize; these fields are all the gate reads.
+        var reviews = await Call(
+            () => new ApiConnection(_client.Connection).GetAll<ReviewItem>(ApiUrls.PullRequestReviews(_owner, _repository, _pullRequest), new Dictionary<string, string>(), new ApiOptions { PageSize = 100 }),
+            $"the reviews of pull request #{_pullRequest.ToString(CultureInfo.InvariantCulture)}").ConfigureAwait(false);
+        return [.. reviews.Select(r => new PullRequestReview(r.Id, r.User?.Login ?? "", r.State, r.CommitId, r.SubmittedAt))];
     }
 
     /// <inheritdoc />
@@ -119,4 +123,24 @@ public sealed class GitHubReviews : IReviewSource
 
     private static string RetryAfter(ApiException e)
         => e.HttpResponse?.Headers.TryGetValue("Retry-After", out var seconds) == true ? $"; GitHub asks to wait {seconds} s" : "";
+
+    /// <summary>A review as GET …/reviews lists it, the fields the gate reads; Octokit fills it by name (commit_id → CommitId).</summary>
+    internal sealed class ReviewItem
+    {
+        public long Id { get; set; }
+
+        public ReviewUser? User { get; set; }
+
+        public string State { get; set; } = "";
+
+        public string? CommitId { get; set; }
+
+        public DateTimeOffset? SubmittedAt { get; set; }
+    }
+
+    /// <summary>A review's author.</summary>
+    internal sealed class ReviewUser
+    {
+        public string Login { get; set; } = "";
+    }
 }

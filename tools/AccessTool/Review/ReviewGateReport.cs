@@ -38,10 +38,10 @@ public static class ReviewGateReport
         text.AppendLine(markdown ? "### Access review: the API owners' approval" : "Access review: the API owners' approval");
         if (result.Decisions.Count == 0)
         {
-            return text.AppendLine(markdown ? "" : "").AppendLine("No privilege increase: no approval needed.").ToString();
+            return text.AppendLine().AppendLine("No privilege increase: no approval needed.").ToString();
         }
 
-        text.AppendLine(markdown ? "" : "").AppendLine($"Head {Short(result.HeadSha)}, opened by @{result.Author}, whose own approval does not count.").AppendLine();
+        text.AppendLine().AppendLine($"Head {Short(result.HeadSha)}, opened by @{result.Author}, whose own approval does not count.").AppendLine();
         if (markdown)
         {
             text.AppendLine("| API | owners | what it approves | approval |").AppendLine("|---|---|---|---|");

@@ -67,4 +67,23 @@ public class ApprovalPlanTests
 
         Assert.Empty(Plan(Parse(Dev), after));
     }
+
+    [Fact]
+    public void A_new_apis_first_grants_are_approved_by_the_owners_it_comes_with()
+    {
+        var after = Parse(Dev
+            .Edit("infra:apis", a => a.AsArray().Add(new JsonObject
+            {
+                ["key"] = "billing-api",
+                ["name"] = "Billing API",
+                ["identifier"] = "https://api.acme.example/billing",
+                ["scopes"] = new JsonArray(new JsonObject { ["value"] = "invoices:read", ["description"] = "Read invoices" }),
+                ["owners"] = new JsonArray("@acme/billing-owners"),
+            }))
+            .Edit("infra:clients", c => c[2]!["grants"]!.AsArray().Add(new JsonObject { ["api"] = "billing-api", ["scopes"] = new JsonArray("invoices:read") })));
+
+        var approval = Assert.Single(Plan(Parse(Dev), after));
+
+        Assert.Equal(("billing-api", "@acme/billing-owners"), (approval.Api, approval.Owners.Single()));
+    }
 }

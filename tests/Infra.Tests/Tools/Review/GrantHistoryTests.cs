@@ -89,13 +89,14 @@ public sealed class GrantHistoryTests : IDisposable
     public async Task The_latest_record_of_a_scope_wins_and_a_new_clients_grants_come_from_its_record()
     {
         _repository.Commit("Prod stack", WithScope(Prod));
-        Record(3, "2026-10-01T08:00:00Z", Increase("ClientAdded", "partner-globex", "orders-api", "bkaur", "orders-api: orders:cancel orders:read"));
-        Record(5, "2026-10-20T08:00:00Z", Increase("ScopesAdded", "partner-globex", "orders-api", "ocheng", "orders:cancel"));
+        // The folders list #12 before #3; the merges happened the other way round, and the later one counts.
+        Record(3, "2026-10-01T08:00:00Z", Increase("ClientAdded", "partner-globex", "orders-api", "bkaur", "orders-api: orders:cancel orders:read", "inventory-api: stock:read"));
+        Record(12, "2026-10-20T08:00:00Z", Increase("ScopesAdded", "partner-globex", "orders-api", "ocheng", "orders:cancel"));
 
         var lines = Lines(await Grants("--records", _records, "--no-history"));
 
         Assert.Contains("partner-globex orders-api orders:read: record #3 @bkaur 2026-10-01T08:00:00Z", lines);
-        Assert.Contains("partner-globex orders-api orders:cancel: record #5 @ocheng 2026-10-20T08:00:00Z", lines);
+        Assert.Contains("partner-globex orders-api orders:cancel: record #12 @ocheng 2026-10-20T08:00:00Z", lines);
         // By client, API and scope: the order an access review reads them in.
         Assert.Equal(lines.Order(StringComparer.Ordinal), lines);
         Assert.Equal(7, lines.Count);
@@ -165,5 +166,31 @@ public sealed class GrantHistoryTests : IDisposable
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Records_of_another_version_or_without_a_client_or_kind_are_skipped_and_an_environments_approval_is_named()
+    {
+        _repository.Commit("The project alone", ("README.md", "Access stacks\n"));
+        _repository.Commit("Prod stack (#7)", Prod);
+        Record(20, "2026-11-10T08:00:00Z", Increase("ScopesAdded", "partner-globex", "orders-api", "ocheng", "orders:read"));
+        File.WriteAllText(Path.Combine(_records, "access-record-20", "access-record-20.json"), File.ReadAllText(Path.Combine(_records, "access-record-20", "access-record-20.json")).Replace("\"version\":1", "\"version\":2", StringComparison.Ordinal));
+        var environment = Increase("ScopesAdded", "nightly-reconciler", "inventory-api", "x", "stock:read");
+        environment.Remove("approvedBy");
+        environment["approval"] = "access-review environment";
+        var noClient = Increase("ScopesAdded", "nightly-reconciler", "inventory-api", "mallory", "stock:adjust");
+        noClient.Remove("client");
+        var unknownKind = Increase("Granted", "nightly-reconciler", "inventory-api", "mallory", "stock:adjust");
+        Record(21, "2026-11-11T08:00:00Z", environment, noClient, unknownKind);
+
+        var run = await Grants("--records", _records);
+        var lines = Lines(run);
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Error));
+        // Version 2 is not this reader's: the scope dates from its commit instead; the stack file appeared in the second.
+        Assert.Contains("partner-globex orders-api orders:read: git #7  2026-11-03T09:00:00Z", lines);
+        Assert.Contains("nightly-reconciler inventory-api stock:read: record #21 access-review environment 2026-11-11T08:00:00Z", lines);
+        Assert.Contains("nightly-reconciler inventory-api stock:adjust: git #7  2026-11-03T09:00:00Z", lines);
+        Assert.Equal("prod", (string)JsonNode.Parse(run.Output)!["stack"]!);
     }
 }

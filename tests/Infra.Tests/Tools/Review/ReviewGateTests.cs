@@ -382,4 +382,47 @@ public sealed class ReviewGateTests : IDisposable
 
         Assert.Equal($"'{repository}' is not owner/name. (Parameter 'repository')", error.Message);
     }
+
+    [Fact]
+    public async Task A_new_team_stack_is_judged_whole_and_a_waiting_gate_says_so_in_its_outputs()
+    {
+        File.WriteAllText(Path.Combine(_head, "Pulumi.staging.search.yaml"), File.ReadAllText(Path.Combine(_head, "Pulumi.staging.checkout.yaml"))
+            .Replace("key: checkout-service", "key: search-indexer", StringComparison.Ordinal).Replace("name: Checkout service (staging)", "name: Search indexer (staging)", StringComparison.Ordinal));
+        // A pending review has no submitted_at yet: it is no verdict.
+        var pending = FakeGitHub.Review(70, "ocheng", "PENDING", Head, "2026-12-03T09:00:00Z");
+        pending["submitted_at"] = null;
+        _github.Reviews.Add(pending);
+        _github.Publish();
+        var outputs = Path.Combine(_head, "outputs.txt");
+
+        var run = await Gate(app: true, "--outputs", outputs, "--format", "json");
+
+        Assert.Equal((3, ""), (run.ExitCode, run.Error));
+        Assert.Equal("owners-approved=false\nenvironment-approval=false\n", File.ReadAllText(outputs));
+        Assert.Equal(["inventory-api", "orders-api"], JsonNode.Parse(run.Output)!["apis"]!.AsArray().Select(a => (string)a!["api"]!));
+        Assert.All(JsonNode.Parse(run.Output)!["apis"]!.AsArray(), a => Assert.Equal("staging.search: new client search-indexer (owner team-checkout) granted inventory-api: stock:read orders-api: orders:read orders:write", $"{a!["increases"]![0]!["stack"]}: {a["increases"]![0]!["description"]}"));
+    }
+
+    [Fact]
+    public async Task Without_an_increase_no_record_is_written()
+    {
+        Edit("Pulumi.dev.yaml", "owner: team-warehouse", "owner: team-stock");
+        var record = Path.Combine(_head, "record.json");
+
+        var run = await Gate(app: false, "--record", record, "--merge-commit", "a1b2c3d", "--merged-at", "2026-12-03T09:20:31Z");
+
+        Assert.Equal((0, ""), (run.ExitCode, run.Error));
+        Assert.False(File.Exists(record));
+    }
+
+    [Fact]
+    public async Task A_429_without_retry_after_names_no_wait()
+    {
+        GrantGlobexInventory();
+        _github.RateLimited(429, "API rate limit exceeded", 1796288400);
+
+        var run = await Gate(app: false);
+
+        Assert.Equal((1, "GitHub answered 429 Too Many Requests reading the reviews of pull request #42. Re-run the check later.\n"), (run.ExitCode, run.Error));
+    }
 }
