@@ -106,10 +106,10 @@ public static class AccessConfigParser
             RoleAssignmentBudget = WholeNumber(raw.RoleAssignmentBudget, ns, "roleAssignmentBudget", problems) ?? StackPolicy.AzureRoleAssignmentLimit,
         };
         var keyVault = ParseKeyVault(Document(raw.KeyVault), $"{ns}:keyVault", problems);
-        var apis = StrictObject.List(Document(raw.Apis), $"{ns}:apis", StackConfigKeys.ProjectKey("apis").Listed, problems)
+        var apis = StrictObject.List(Document(raw.Apis), $"{ns}:apis", StackConfigKeys.ProjectKey("apis"), problems)
             .Select(a => ParseApi(a.Item, a.Path, tokenLifetime, problems))
             .ToList();
-        var clients = StrictObject.List(Document(raw.Clients), $"{ns}:clients", StackConfigKeys.ProjectKey("clients").Listed, problems, mayBeEmpty: StackConfigKeys.ProjectKey("clients").MayBeEmpty)
+        var clients = StrictObject.List(Document(raw.Clients), $"{ns}:clients", StackConfigKeys.ProjectKey("clients"), problems)
             .Select(c => ParseClient(c.Item, c.Path, problems))
             .ToList();
 

@@ -89,13 +89,13 @@ internal sealed class StrictObject
     {
         var declared = Declared(key, ConfigType.List, required: false);
         return _element.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null
-            ? List(value, $"{Path}.{key}", declared.Listed, _problems)
+            ? List(value, $"{Path}.{key}", declared, _problems)
             : [];
     }
 
     /// <summary>A required, non-empty list; each item with its own path. Empty (and a problem) when absent, empty or not a list.</summary>
     public IReadOnlyList<(JsonElement Item, string Path)> RequiredList(string key)
-        => List(_element.TryGetProperty(key, out var value) ? value : default, $"{Path}.{key}", Declared(key, ConfigType.List, required: true).Listed, _problems);
+        => List(_element.TryGetProperty(key, out var value) ? value : default, $"{Path}.{key}", Declared(key, ConfigType.List, required: true), _problems);
 
     /// <summary>The non-blank strings of a list of strings; a problem for each item that is not one.</summary>
     public IReadOnlyList<string> Strings(string key)
@@ -153,9 +153,10 @@ internal sealed class StrictObject
             : throw new InvalidOperationException($"'{_shape.Name}.{key}' is declared as {(declared.Required ? "a required" : "an optional")} {declared.Type} but read as {(required ? "a required" : "an optional")} {type}.");
     }
 
-    /// <summary>Reads a required list at <paramref name="path"/>, non-empty unless <paramref name="mayBeEmpty"/>.</summary>
-    public static IReadOnlyList<(JsonElement Item, string Path)> List(JsonElement value, string path, string what, List<ConfigProblem> problems, bool mayBeEmpty = false)
+    /// <summary>Reads the list <paramref name="declared"/> at <paramref name="path"/>: required, and non-empty unless the key may be empty.</summary>
+    public static IReadOnlyList<(JsonElement Item, string Path)> List(JsonElement value, string path, ConfigKey declared, List<ConfigProblem> problems)
     {
+        var what = declared.Listed;
         if (value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
             problems.Add(new(path, $"is required: list {what}."));
@@ -168,7 +169,7 @@ internal sealed class StrictObject
             return [];
         }
 
-        if (value.GetArrayLength() == 0 && !mayBeEmpty)
+        if (value.GetArrayLength() == 0 && !declared.MayBeEmpty)
         {
             problems.Add(new(path, $"must not be empty: list at least one of {what}."));
             return [];

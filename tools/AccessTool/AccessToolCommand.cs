@@ -284,12 +284,15 @@ public static class AccessToolCommand
     /// clients that the change moves between stacks of its environment moved, as <c>pulumi state move</c> moves them
     /// before the change deploys (docs/team-stacks.md).
     /// </summary>
-    internal static StackConfig? BaseAfterMoves(DirectoryInfo baseFolder, DirectoryInfo headFolder, StackConfig head)
+    private static StackConfig? BaseAfterMoves(DirectoryInfo baseFolder, DirectoryInfo headFolder, StackConfig head)
     {
         var before = ProjectStacks.Load(baseFolder.FullName);
-        var moves = ClientMove.Between(before, ProjectStacks.Load(headFolder.FullName));
-        return ClientMove.BaseAfterMoves(head.Stack, LoadIfPresent(baseFolder, head.Stack), head, before, moves);
+        return BaseAfterMoves(baseFolder, head, before, ClientMove.Between(before, ProjectStacks.Load(headFolder.FullName)));
     }
+
+    /// <summary>As the other overload, with the base's stacks and the change's moves already found (once for many stacks).</summary>
+    internal static StackConfig? BaseAfterMoves(DirectoryInfo baseFolder, StackConfig head, ProjectStacks before, IReadOnlyList<ClientMove> moves)
+        => ClientMove.BaseAfterMoves(head.Stack, LoadIfPresent(baseFolder, head.Stack), head, before, moves);
 
     /// <summary>A stack the base does not have yet compares against nothing: everything in it is new.</summary>
     private static StackConfig? LoadIfPresent(DirectoryInfo folder, string stack)

@@ -44,6 +44,9 @@ internal static class ReportFormat
     /// <summary>Indented JSON ending with a newline.</summary>
     public static string Write(JsonObject json) => json.ToJsonString(Indented) + "\n";
 
+    /// <summary>A boolean as YAML, GitHub outputs and the messages write it: <c>true</c> or <c>false</c>.</summary>
+    public static string Lower(bool value) => value ? "true" : "false";
+
     /// <summary>Text safe inside a Markdown table cell.</summary>
     public static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }

@@ -88,15 +88,18 @@ public static class AccessDiff
     public static AccessDiffResult Compare(StackConfig? baseConfig, StackConfig head)
     {
         ArgumentNullException.ThrowIfNull(head);
+        var (before, after, problems) = Parse(baseConfig, head);
+        return problems.Count > 0 || after is null
+            ? new AccessDiffResult(head.Stack, problems, [])
+            : new AccessDiffResult(head.Stack, [], Compare(before, after));
+    }
+
+    /// <summary>Both versions as <see cref="Compare(StackConfig?, StackConfig)"/> reads them, with every problem under "base: " or "head: ".</summary>
+    internal static (AccessConfig? Before, AccessConfig? After, List<ConfigProblem> Problems) Parse(StackConfig? baseConfig, StackConfig head)
+    {
         var problems = new List<ConfigProblem>();
         var before = baseConfig is null ? null : Parse(baseConfig, "base", problems);
-        var after = Parse(head, "head", problems);
-        if (problems.Count > 0 || after is null)
-        {
-            return new AccessDiffResult(head.Stack, problems, []);
-        }
-
-        return new AccessDiffResult(head.Stack, [], Compare(before, after));
+        return (before, Parse(head, "head", problems), problems);
     }
 
     /// <summary>Every access change from <paramref name="before"/> (null: nothing) to <paramref name="after"/>, privilege increases first.</summary>

@@ -105,7 +105,7 @@ public static class EnvironmentCheck
 
             if (access.Policy.Production != owner.Policy.Production)
             {
-                problems.Add(new(At($"{ns}:production"), $"is {Lower(access.Policy.Production)}, but the catalogue stack '{catalogue.Stack}' sets {Lower(owner.Policy.Production)}: a team stack is as much production as its environment. Set {ns}:production: {Lower(owner.Policy.Production)}."));
+                problems.Add(new(At($"{ns}:production"), $"is {ReportFormat.Lower(access.Policy.Production)}, but the catalogue stack '{catalogue.Stack}' sets {ReportFormat.Lower(owner.Policy.Production)}: a team stack is as much production as its environment. Set {ns}:production: {ReportFormat.Lower(owner.Policy.Production)}."));
             }
 
             if (owner.Policy.Protect && !access.Policy.Protect)
@@ -211,6 +211,4 @@ public static class EnvironmentCheck
     private static string AuditMarker(StackConfig stack) => Audit.AuditComparison.ManagedBy(stack.Project);
 
     private static JsonNode? Json(string? text) => text is null ? null : JsonNode.Parse(text);
-
-    private static string Lower(bool value) => value ? "true" : "false";
 }

@@ -128,5 +128,5 @@ public static class GrantsCommand
         return records;
     }
 
-    private static string Short(string? commit) => commit is null ? "-" : commit.Length > 12 ? commit[..12] : commit;
+    private static string Short(string? commit) => commit is null ? "-" : StackHistory.Short(commit);
 }

@@ -196,5 +196,6 @@ public static class ReviewGate
         return false;
     }
 
-    private static string Short(string? sha) => sha is null ? "(no commit)" : sha.Length > 7 ? sha[..7] : sha;
+    /// <summary>A commit as GitHub shows it in a pull request: its first 7 characters.</summary>
+    internal static string Short(string? sha) => sha is null ? "(no commit)" : sha.Length > 7 ? sha[..7] : sha;
 }

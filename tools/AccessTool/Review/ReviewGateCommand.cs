@@ -59,7 +59,7 @@ public static class ReviewGateCommand
 
             if (parse.GetValue(outputs) is { } file)
             {
-                await File.AppendAllTextAsync(file.FullName, $"owners-approved={Lower(result.OwnersApproved)}\nenvironment-approval={Lower(result.NeedsEnvironmentApproval)}\n", cancellationToken).ConfigureAwait(false);
+                await File.AppendAllTextAsync(file.FullName, $"owners-approved={ReportFormat.Lower(result.OwnersApproved)}\nenvironment-approval={ReportFormat.Lower(result.NeedsEnvironmentApproval)}\n", cancellationToken).ConfigureAwait(false);
             }
 
             // Only a privilege increase leaves a record: an empty one would say nothing an auditor asks about.
@@ -81,26 +81,27 @@ public static class ReviewGateCommand
         return command;
     }
 
-    // Every stack of the head, compared with the base as the diff command compares it (moves between stacks made).
+    // Every stack of the head, compared with the base as the diff command compares it (moves between stacks made);
+    // both layouts are read once, and each version parsed once for the diff and the plan alike.
     private static IReadOnlyList<ApiApproval> Plan(DirectoryInfo baseFolder, DirectoryInfo headFolder, out List<ConfigProblem> problems)
     {
         problems = [];
+        var layout = ProjectStacks.Load(headFolder.FullName);
+        var earlier = ProjectStacks.Load(baseFolder.FullName);
+        var moves = ClientMove.Between(earlier, layout);
         var stacks = new List<(AccessDiffResult, AccessConfig?, AccessConfig)>();
-        foreach (var head in ProjectStacks.Load(headFolder.FullName).Environments.SelectMany(e => e.Stacks))
+        foreach (var head in layout.Environments.SelectMany(e => e.Stacks))
         {
-            var before = AccessToolCommand.BaseAfterMoves(baseFolder, headFolder, head);
-            var diff = AccessDiff.Compare(before, head);
-            if (diff.Problems.Count > 0)
+            var (before, after, invalid) = AccessDiff.Parse(AccessToolCommand.BaseAfterMoves(baseFolder, head, earlier, moves), head);
+            if (invalid.Count > 0 || after is null)
             {
-                problems.AddRange(diff.Problems.Select(p => p with { Path = $"{head.Stack}: {p.Path}" }));
+                problems.AddRange(invalid.Select(p => p with { Path = $"{head.Stack}: {p.Path}" }));
                 continue;
             }
 
-            stacks.Add((diff, before is null ? null : AccessDiff.Offline(before), AccessDiff.Offline(head)));
+            stacks.Add((new AccessDiffResult(head.Stack, [], AccessDiff.Compare(before, after)), before, after));
         }
 
         return problems.Count > 0 ? [] : ApprovalPlan.For(stacks);
     }
-
-    private static string Lower(bool value) => value ? "true" : "false";
 }

@@ -25,10 +25,10 @@ public static class ReviewGateReport
         var notes = decision.Notes.Count == 0 ? "" : " " + string.Join(" ", decision.Notes);
         return decision.State switch
         {
-            ApprovalState.Approved => string.Create(CultureInfo.InvariantCulture, $"approved by @{decision.ApprovedBy!.Login} (review {decision.ApprovedBy.Id}, {decision.ApprovedBy.SubmittedAt:yyyy-MM-ddTHH:mm:ssZ}) of {Short(headSha)}"),
+            ApprovalState.Approved => string.Create(CultureInfo.InvariantCulture, $"approved by @{decision.ApprovedBy!.Login} (review {decision.ApprovedBy.Id}, {decision.ApprovedBy.SubmittedAt:yyyy-MM-ddTHH:mm:ssZ}) of {ReviewGate.Short(headSha)}"),
             ApprovalState.ChangesRequested => $"{(markdown ? "**changes requested**" : "changes requested")}: waits for {owners}.{notes}",
             ApprovalState.NoOwners => "names no owners: the access-review environment's reviewers approve it (name its owners under apis[].owners in Pulumi.yaml)",
-            _ => $"{(markdown ? "**waiting**" : "waiting")} for an approving review of {Short(headSha)} by one of {owners}.{notes}",
+            _ => $"{(markdown ? "**waiting**" : "waiting")} for an approving review of {ReviewGate.Short(headSha)} by one of {owners}.{notes}",
         };
     }
 
@@ -41,7 +41,7 @@ public static class ReviewGateReport
             return text.AppendLine().AppendLine("No privilege increase: no approval needed.").ToString();
         }
 
-        text.AppendLine().AppendLine($"Head {Short(result.HeadSha)}, opened by @{result.Author}, whose own approval does not count.").AppendLine();
+        text.AppendLine().AppendLine($"Head {ReviewGate.Short(result.HeadSha)}, opened by @{result.Author}, whose own approval does not count.").AppendLine();
         if (markdown)
         {
             text.AppendLine("| API | owners | what it approves | approval |").AppendLine("|---|---|---|---|");
@@ -102,6 +102,4 @@ public static class ReviewGateReport
     };
 
     private static string Owners(ApiDecision decision) => decision.Approval.Owners.Count == 0 ? "none" : string.Join(", ", decision.Approval.Owners);
-
-    private static string Short(string sha) => sha.Length > 7 ? sha[..7] : sha;
 }

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
@@ -29,13 +28,6 @@ public static class CredentialsDocumentSchema
         ["expires"] = "The first day (UTC, YYYY-MM-DD) without tokens; null when the client does not expire.",
         ["disabled"] = "Whether the client is disabled: no secrets then, and its readers cannot read the document.",
         ["version"] = "The layout version; a reader that finds another one must not guess.",
-    };
-
-    private static readonly JsonSerializerOptions Indented = new()
-    {
-        WriteIndented = true,
-        IndentSize = 2,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>The schema, as the committed file's text.</summary>
@@ -88,6 +80,6 @@ public static class CredentialsDocumentSchema
             root[key] = value?.DeepClone();
         }
 
-        return root.ToJsonString(Indented) + "\n";
+        return root.ToJsonString(StackConfigSchema.Indented) + "\n";
     }
 }

@@ -19,7 +19,8 @@ public static class StackConfigSchema
     /// <summary>The command that regenerates it.</summary>
     public const string Command = "dotnet run --project tools/AccessTool -- schema";
 
-    private static readonly JsonSerializerOptions Indented = new()
+    /// <summary>How the committed schemas are written.</summary>
+    internal static readonly JsonSerializerOptions Indented = new()
     {
         WriteIndented = true,
         IndentSize = 2,
