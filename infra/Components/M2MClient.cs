@@ -3,10 +3,12 @@ using System.Globalization;
 using Infra.Config;
 using Pulumi;
 using Pulumi.Auth0;
+using Pulumi.Auth0.Inputs;
 using Pulumi.AzureNative.Authorization;
 using Pulumi.AzureNative.KeyVault;
 using Pulumi.AzureNative.KeyVault.Inputs;
 using Pulumi.Random;
+using Pulumi.Tls;
 
 namespace Infra.Components;
 
@@ -117,7 +119,13 @@ public sealed class M2MClient : ComponentResource
         // and rotating is exactly that replacement, so they are never protected: the engine refuses to replace a
         // protected resource (pulumi/pulumi v3.259.0 pkg/resource/deploy/step_generator.go:1951-1972). Nothing of theirs
         // lives outside the state; the client and its credentials, which do, stay protected.
-        var slots = SecretSlots.InUse(definition.Rotation, definition.Disabled, adopted: definition.ImportId is not null)
+        var keys = definition.Authentication == ClientAuthentication.PrivateKeyJwt;
+        var slotsInUse = !keys
+            ? SecretSlots.InUse(definition.Rotation, definition.Disabled, adopted: definition.ImportId is not null)
+            // A key client has no secret of its own, except in the deploy that moves it to keys: the secret it had is
+            // the fallback then. Its slot keeps the keeper it had as the active one, so it is not drawn anew.
+            : definition.MovesToKeys && !(definition.ImportId is not null && definition.Rotation == 1) ? [SecretSlots.Other(definition.Rotation)] : [];
+        var slots = slotsInUse
             .ToDictionary(slot => slot, slot => Output.CreateSecret(new RandomPassword($"{key}--slot{slot}", new RandomPasswordArgs
             {
                 Length = SecretLength,
@@ -133,7 +141,7 @@ public sealed class M2MClient : ComponentResource
         // imported without a secret of ours, and the live one is read into Key Vault. Since pulumi/pulumi#19339 (CLI
         // 3.174.0) an import whose inputs differ from the program is followed by an update, which with a generated
         // secret would cut the consumer off at once.
-        var keepsLiveSecret = definition.ImportId is not null && definition.Rotation == 0 && !definition.Disabled;
+        var keepsLiveSecret = !keys && definition.ImportId is not null && definition.Rotation == 0 && !definition.Disabled;
 
         var grants = definition.Grants.Select(grant => DeclareGrant(key, grant, client, context, protect)).ToList<Resource>();
         var secretName = ConsumerSecretLayout.SecretName(context.Vault, definition);
@@ -141,7 +149,19 @@ public sealed class M2MClient : ComponentResource
         Output<string?> primary;
         Output<string?> fallback;
         Secret document;
-        if (keepsLiveSecret)
+        if (keys)
+        {
+            primary = Output.Create((string?)null);
+            // An adopted client's store stays declared through the move at its first rotation, which needs it.
+            var store = definition.ImportId is not null && definition.Rotation <= 1 ? AdoptedSecret(key, NotCaptured) : null;
+            fallback = !definition.MovesToKeys
+                ? Output.Create((string?)null)
+                : store is not null
+                    ? CapturedSecret(key, configPath, store)
+                    : slots[SecretSlots.Other(definition.Rotation)].Apply(s => (string?)s);
+            (credentials, document) = DeclareKeys(secretName, client, fallback, definition, context, grants, protect);
+        }
+        else if (keepsLiveSecret)
         {
             credentials = new ClientCredentials(key, new ClientCredentialsArgs
             {
@@ -156,7 +176,7 @@ public sealed class M2MClient : ComponentResource
                 : (string?)secret);
             fallback = Output.Create((string?)null);
             _ = AdoptedSecret(key, primary.Apply(s => s!));
-            document = DeclareDocument(secretName, client.ClientId, primary, fallback, definition, context, [.. grants, credentials]);
+            document = DeclareDocument(secretName, SecretDocument(client.ClientId, primary, fallback, definition, context), definition, context, [.. grants, credentials]);
         }
         else
         {
@@ -173,7 +193,7 @@ public sealed class M2MClient : ComponentResource
                 : store is not null
                     ? CapturedSecret(key, configPath, store)
                     : slots[SecretSlots.Other(definition.Rotation)].Apply(s => (string?)s);
-            document = DeclareDocument(secretName, client.ClientId, primary, fallback, definition, context, grants);
+            document = DeclareDocument(secretName, SecretDocument(client.ClientId, primary, fallback, definition, context), definition, context, grants);
             credentials = new ClientCredentials(key, new ClientCredentialsArgs
             {
                 ClientId = client.ClientId,
@@ -270,13 +290,22 @@ public sealed class M2MClient : ComponentResource
         + "rotation has already deployed (under an earlier version of this program), remove `import` from the client: that is "
         + "safe now. Otherwise set `rotation: 0`, deploy, then raise it to 1. Nothing was written to Key Vault or Auth0 for it.";
 
-    /// <summary>The one secret a consumer reads: its credentials document, a Pulumi secret as a whole.</summary>
-    private Secret DeclareDocument(string name, Output<string> clientId, Output<string?> primary, Output<string?> fallback, M2MClientDefinition definition, M2MClientContext context, List<Resource> dependsOn)
+    /// <summary>The document of a secret client: its id, its secrets, where to use them.</summary>
+    private static Output<string> SecretDocument(Output<string> clientId, Output<string?> primary, Output<string?> fallback, M2MClientDefinition definition, M2MClientContext context)
     {
-        var expires = definition.Expires?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var audiences = definition.Grants.ToDictionary(g => g.ApiKey, g => context.Apis[g.ApiKey].Definition.Identifier, StringComparer.Ordinal);
-        var value = Output.Tuple(clientId, primary, fallback).Apply(t => new ConsumerCredentials(
-            t.Item1, t.Item2, t.Item3, context.Tenant.TokenEndpoint, audiences, expires, definition.Disabled).ToJson());
+        var audiences = Audiences(definition, context);
+        return Output.Tuple(clientId, primary, fallback).Apply(t => new ConsumerCredentials(
+            t.Item1, t.Item2, t.Item3, context.Tenant.TokenEndpoint, audiences, ExpiryDay(definition), definition.Disabled).ToJson());
+    }
+
+    private static Dictionary<string, string> Audiences(M2MClientDefinition definition, M2MClientContext context)
+        => definition.Grants.ToDictionary(g => g.ApiKey, g => context.Apis[g.ApiKey].Definition.Identifier, StringComparer.Ordinal);
+
+    private static string? ExpiryDay(M2MClientDefinition definition) => definition.Expires?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The one secret a consumer reads: its credentials document, a Pulumi secret as a whole.</summary>
+    private Secret DeclareDocument(string name, Output<string> value, M2MClientDefinition definition, M2MClientContext context, List<Resource> dependsOn)
+    {
         var attributes = new SecretAttributesArgs
         {
             // A disabled secret cannot be read at all (Key Vault answers 403), whatever role a principal holds.
@@ -323,6 +352,81 @@ public sealed class M2MClient : ComponentResource
             // the document, so on a first create the document holds a secret a moment before Auth0 accepts it.
             DependsOn = context.VaultWriteAccess is null ? dependsOn : [.. dependsOn, context.VaultWriteAccess],
         });
+    }
+
+    /// <summary>
+    /// A key client's key pairs, the public keys Auth0 holds, and its document. Auth0 registers a rotation's new key
+    /// before the document hands it out (the document waits for the credentials), and the key it drops is two rotations
+    /// old, which no document has held since the last deploy: whatever order the provider applies the change in, the
+    /// key in the document is one Auth0 accepts (RotationProofTests). Only the move from a secret goes the other way:
+    /// the document first, holding the new key and the secret Auth0 still takes, and Auth0's switch after it.
+    /// </summary>
+    private (ClientCredentials Credentials, Secret Document) DeclareKeys(string secretName, Client client, Output<string?> fallback, M2MClientDefinition definition, M2MClientContext context, List<Resource> grants, bool protect)
+    {
+        var key = definition.Key;
+        // Pulumi.Tls 5.5.1 bridges hashicorp/terraform-provider-tls, whose every private_key input requires replacement
+        // and whose update and read do nothing (internal/provider/resource_private_key.go:57-85, :265-272): a key is
+        // fixed for life, so each rotation's key is a resource of its own, named after the rotation. Its private key is a
+        // secret output (sdk/dotnet/PrivateKey.cs:157-162 AdditionalSecretOutputs) and is made one here as well. Never
+        // protected: a rotation deletes the key two back, which lives only in the state.
+        PrivateKey Pair(string name) => new(name, new PrivateKeyArgs { Algorithm = "RSA", RsaBits = ClientKeys.RsaBits }, new CustomResourceOptions { Parent = this });
+        var pairs = ClientKeys.Rotations(definition).ToDictionary(r => r, r => Pair(ClientKeys.KeyName(key, r)));
+        var expiresAt = definition.Expires is { } day ? ClientKeys.ExpiresAt(day) : null;
+        var registered = definition.Disabled
+            // A disabled client's Auth0 key is one no document holds: the old ones stop working at once. Auth0 wants at
+            // least one credential on the method (the provider's set is Required, resource_credentials_schema.go:119-125).
+            ? [(Name: ClientKeys.DisabledCredentialName(key), Pair: Pair(ClientKeys.DisabledKeyName(key)), ExpiresAt: (string?)null)]
+            : pairs.Select(p => (Name: ClientKeys.CredentialName(key, p.Key), Pair: p.Value, ExpiresAt: expiresAt)).ToList();
+
+        // terraform-provider-auth0 v1.53.0 (bridged by Pulumi.Auth0 3.49.0) keeps the credentials as a set of at most
+        // two, none ForceNew (resource_credentials_schema.go:107-190): a changed set updates the resource in place. It
+        // pairs an added with a removed entry of the same PEM and algorithm as an expiry change (PATCH expires_at,
+        // resource_credentials.go:316-384, :437-452); the rest it applies one credential at a time, adding first below two
+        // credentials and removing first at two (planCredentialRotation, :254-314). The PEM is never read back (it comes
+        // from the state, flatten.go:1004-1017), and expires_at comes back in ClientKeys.ExpiresAt's form.
+        var credentialArgs = new InputList<ClientCredentialsPrivateKeyJwtCredentialArgs>();
+        foreach (var (name, pair, expires) in registered)
+        {
+            credentialArgs.Add(new ClientCredentialsPrivateKeyJwtCredentialArgs
+            {
+                CredentialType = "public_key",
+                Name = name,
+                Pem = pair.PublicKeyPem,
+                Algorithm = ClientKeys.Algorithm,
+                ExpiresAt = expires!,
+            });
+        }
+
+        var current = pairs[definition.Rotation];
+        var audiences = Audiences(definition, context);
+        var value = Output.Tuple(client.ClientId, current.PublicKeyPem, Output.CreateSecret(current.PrivateKeyPemPkcs8), fallback).Apply(t => new ConsumerKeyCredentials(
+            t.Item1,
+            definition.Disabled ? null : ClientKeys.KeyId(t.Item2),
+            ClientKeys.Algorithm,
+            definition.Disabled ? null : t.Item3,
+            context.Tenant.AssertionAudience,
+            context.Tenant.TokenEndpoint,
+            audiences,
+            ExpiryDay(definition),
+            definition.Disabled,
+            t.Item4).ToJson());
+
+        var options = new CustomResourceOptions { Parent = this, Protect = protect };
+        var args = new ClientCredentialsArgs
+        {
+            ClientId = client.ClientId,
+            AuthenticationMethod = "private_key_jwt",
+            PrivateKeyJwt = new ClientCredentialsPrivateKeyJwtArgs { Credentials = credentialArgs },
+        };
+        if (definition.MovesToKeys)
+        {
+            var moving = DeclareDocument(secretName, value, definition, context, grants);
+            options.DependsOn = moving;
+            return (new ClientCredentials(key, args, options), moving);
+        }
+
+        var credentials = new ClientCredentials(key, args, options);
+        return (credentials, DeclareDocument(secretName, value, definition, context, [.. grants, credentials]));
     }
 
     private ClientGrant DeclareGrant(string clientKey, ClientGrantPlan grant, Client client, M2MClientContext context, bool protect)

@@ -272,7 +272,33 @@ public static class AccessConfigParser
             Expires = Date(client.OptionalString("expires"), $"{path}.expires", problems),
             Rotation = client.OptionalInt("rotation", 0) ?? 0,
             Disabled = client.OptionalBool("disabled", false),
+            Authentication = Authentication(client.OptionalString("authentication"), $"{path}.authentication", problems),
+            // Absent is null; a value of the wrong type is a problem already, and null then too.
+            KeysSinceRotation = client.OptionalInt("keysSinceRotation", int.MinValue) is { } since and not int.MinValue ? since : null,
         };
+    }
+
+    /// <summary>The config names of the authentication methods, as Auth0 names them.</summary>
+    public static readonly IReadOnlyDictionary<string, ClientAuthentication> AuthenticationMethods = new Dictionary<string, ClientAuthentication>(StringComparer.Ordinal)
+    {
+        ["client_secret_post"] = ClientAuthentication.ClientSecret,
+        ["private_key_jwt"] = ClientAuthentication.PrivateKeyJwt,
+    };
+
+    private static ClientAuthentication Authentication(string? text, string path, List<ConfigProblem> problems)
+    {
+        if (text is null)
+        {
+            return ClientAuthentication.ClientSecret;
+        }
+
+        if (AuthenticationMethods.TryGetValue(text, out var method))
+        {
+            return method;
+        }
+
+        problems.Add(new(path, $"must be client_secret_post or private_key_jwt; it is '{text}'."));
+        return ClientAuthentication.ClientSecret;
     }
 
     private static DateOnly? Date(string? text, string path, List<ConfigProblem> problems)

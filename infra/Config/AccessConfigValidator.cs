@@ -48,6 +48,7 @@ internal static partial class AccessConfigValidator
         ValidateKeyVault(config.KeyVault, $"{ns}:keyVault", problems);
         var apis = ValidateApis(config, ns, problems);
         ValidateClients(config, ns, apis, problems);
+        ValidateAuthentication(config, ns, problems);
         ValidateLifecycle(config, ns, today, problems);
         ValidateCapacity(config, ns, problems);
         ValidatePreviousKeys(config.Apis.Select(a => (a.Key, a.PreviousKeys)).ToList(), $"{ns}:apis", "orders-api", problems);
@@ -385,6 +386,42 @@ internal static partial class AccessConfigValidator
             yield return new(
                 $"{ns}:keyVault.create",
                 $"a team stack writes into a vault, it does not create one: the catalogue stack '{catalogue}' owns what the environment shares. Remove create and name an existing vault by name and resourceGroup (the catalogue's, or the team's own).");
+        }
+    }
+
+    private static void ValidateAuthentication(AccessConfig config, string ns, List<ConfigProblem> problems)
+    {
+        for (var i = 0; i < config.Clients.Count; i++)
+        {
+            var client = config.Clients[i];
+            var path = $"{ns}:clients[{i}]";
+            if (client.Authentication != ClientAuthentication.PrivateKeyJwt)
+            {
+                if (client.KeysSinceRotation is not null)
+                {
+                    problems.Add(new($"{path}.keysSinceRotation", "applies only to a client with authentication: private_key_jwt: remove it, or set authentication."));
+                }
+
+                continue;
+            }
+
+            if (client.KeysSinceRotation is { } since)
+            {
+                if (since < 1)
+                {
+                    problems.Add(new($"{path}.keysSinceRotation", $"must be 1 or more (it is {since}): the rotation of the change that moved the client from its secret to keys. Leave it out for a client that has had keys from the start."));
+                }
+                else if (since > client.Rotation)
+                {
+                    problems.Add(new($"{path}.keysSinceRotation", $"is {since}, ahead of the client's rotation {client.Rotation}: a client moves to keys in a rotation of its own. Set rotation to {since} as well."));
+                }
+            }
+            else if (client.ImportId is not null)
+            {
+                // The adopted application comes with the client secret its consumer has: moving it to keys needs that
+                // secret as the fallback of the move, which only a rotation of its own can hand out.
+                problems.Add(new($"{path}.keysSinceRotation", $"is required for an adopted client (import) with authentication: private_key_jwt: it came with a client secret its consumer uses. Adopt it with client_secret_post at rotation 0 and deploy; then, in a change of its own, set authentication: private_key_jwt, raise rotation to 1 and set keysSinceRotation: 1 (docs/credential-lifecycle.md)."));
+            }
         }
     }
 

@@ -154,7 +154,9 @@ public static class StackConfigKeys
         new("import", ConfigType.String, false, "the Auth0 client id of the application to adopt", "The Auth0 client id (32 letters and digits) of an existing application to adopt, with its credentials."),
         new("expires", ConfigType.String, false, "the expiry date, such as 2027-03-31", "The first day (UTC, YYYY-MM-DD) the client gets no more tokens."),
         new("rotation", ConfigType.Integer, false, "the rotation counter", "Rotation counter: raise it by exactly one to give the client a new secret in the next pulumi up."),
-        new("disabled", ConfigType.Boolean, false, "whether the client is disabled", "Disable the client: no more tokens, its Auth0 secret replaced, its Key Vault document emptied, its readers removed. Removing the flag restores it."));
+        new("disabled", ConfigType.Boolean, false, "whether the client is disabled", "Disable the client: no more tokens, its Auth0 secret replaced, its Key Vault document emptied, its readers removed. Removing the flag restores it."),
+        new("authentication", ConfigType.String, false, "client_secret_post or private_key_jwt", "How the client authenticates: client_secret_post (the default, a generated client secret) or private_key_jwt (a generated key pair; Auth0 holds only the public keys, each expiring on the client's expires date; Enterprise plans). docs/credential-lifecycle.md."),
+        new("keysSinceRotation", ConfigType.Integer, false, "the rotation at which the client moved to keys", "For a private_key_jwt client that had a client secret before: the rotation at which it moved, raised by one in the same change as authentication. Leave it out for a client that has had keys from the start."));
 
     /// <summary>The keys under the project's namespace (<c>infra:</c>), in the order problems list them.</summary>
     public static readonly IReadOnlyList<ConfigKey> Project =

@@ -65,6 +65,74 @@ public sealed record ConsumerCredentials(
 }
 
 /// <summary>
+/// The credentials document of a <c>private_key_jwt</c> client: what a consumer needs to sign a client assertion
+/// (RFC 7523) and nothing else. A layout of its own, version 2, so that a reader of version 1 refuses it rather than
+/// taking a key document for a disabled secret one.
+/// </summary>
+/// <param name="ClientId">The Auth0 client id: the assertion's <c>iss</c> and <c>sub</c>.</param>
+/// <param name="KeyId">The key's id in Auth0 (its RFC 7638 thumbprint), the assertion header's <c>kid</c>; null while disabled.</param>
+/// <param name="Algorithm">The signing algorithm Auth0 registered the key with: the header's <c>alg</c>.</param>
+/// <param name="PrivateKey">The private key, PKCS#8 PEM; null while disabled.</param>
+/// <param name="AssertionAudience">The assertion's <c>aud</c>: the tenant's URL with its trailing slash, as Auth0 requires.</param>
+/// <param name="TokenEndpoint">The tenant's <c>/oauth/token</c> URL.</param>
+/// <param name="Audiences">Per API key, the identifier (audience) of each API the client is granted on.</param>
+/// <param name="Expires">The first day (UTC, <c>YYYY-MM-DD</c>) without tokens; Auth0 refuses the key from then on.</param>
+/// <param name="Disabled">Whether the client is disabled (no key then, and no reader can read the document).</param>
+/// <param name="FallbackClientSecret">
+/// Only in the deploy that moves a client from its secret to keys: the secret Auth0 takes until it switches. A
+/// consumer whose assertion is refused retries once with it. Null otherwise.
+/// </param>
+public sealed record ConsumerKeyCredentials(
+    string ClientId,
+    string? KeyId,
+    string Algorithm,
+    string? PrivateKey,
+    string AssertionAudience,
+    string TokenEndpoint,
+    IReadOnlyDictionary<string, string> Audiences,
+    string? Expires,
+    bool Disabled,
+    string? FallbackClientSecret)
+{
+    /// <summary>The layout version of a key document.</summary>
+    [JsonRequired]
+    public int Version { get; init; } = CurrentVersion;
+
+    /// <summary>The authentication method, as Auth0 names it; what tells the two kinds apart.</summary>
+    [JsonRequired]
+    public string Authentication { get; init; } = Method;
+
+    /// <summary>The version this program writes for key documents.</summary>
+    public const int CurrentVersion = 2;
+
+    /// <summary>The value of <see cref="Authentication"/>.</summary>
+    public const string Method = "private_key_jwt";
+
+    /// <summary>The document as the secret's value, in the same form every time.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this with { Audiences = new SortedDictionary<string, string>(Audiences.ToDictionary(), StringComparer.Ordinal) }, ConsumerCredentials.SerializerOptions);
+
+    /// <summary>Reads a key document; throws <see cref="JsonException"/> on anything else.</summary>
+    public static ConsumerKeyCredentials Parse(string json)
+    {
+        var credentials = JsonSerializer.Deserialize<ConsumerKeyCredentials>(json, ConsumerCredentials.SerializerOptions) ?? throw new JsonException("The secret holds no credentials document.");
+        return credentials is { Version: CurrentVersion, Authentication: Method }
+            ? credentials
+            : throw new JsonException($"The credentials document has version {credentials.Version} and authentication '{credentials.Authentication}'; this reader knows version {CurrentVersion}, {Method}.");
+    }
+
+    /// <summary>Whether <paramref name="json"/> is a key document rather than a secret one, by its version alone.</summary>
+    public static bool IsKeyDocument(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            && document.RootElement.TryGetProperty("version", out var version)
+            && version.ValueKind == JsonValueKind.Number
+            && version.TryGetInt32(out var v)
+            && v == CurrentVersion;
+    }
+}
+
+/// <summary>
 /// Where a client's credentials go: one Key Vault secret named <c>{prefix}--{client}</c>. Client keys are lowercase
 /// with single hyphens, so no two names of a stack collide (Key Vault ignores case) and a stack with its own prefix
 /// shares a vault with no other. .NET's Key Vault configuration provider reads <c>--</c> as <c>:</c>, so an app that

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Infra.Components;
 using Moq;
@@ -18,6 +19,7 @@ internal static class ResourceTypes
     public const string ResourceGroup = "azure-native:resources:ResourceGroup";
     public const string Vault = "azure-native:keyvault:Vault";
     public const string RandomPassword = "random:index/randomPassword:RandomPassword";
+    public const string PrivateKey = "tls:index/privateKey:PrivateKey";
     public const string Action = "auth0:index/action:Action";
     public const string TriggerAction = "auth0:index/triggerAction:TriggerAction";
 }
@@ -110,6 +112,15 @@ internal sealed class ProviderFakes
 
     public static string ClientIdOf(string clientKey) => $"cid_{clientKey}";
 
+    private static readonly ConcurrentDictionary<string, KeyPair> KeyPairs = new(StringComparer.Ordinal);
+
+    /// <summary>The key pair the fake TLS provider generates for the key resource <paramref name="name"/>.</summary>
+    public static KeyPair KeyPairOf(string name) => KeyPairs.GetOrAdd(name, _ =>
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        return new KeyPair(rsa.ExportSubjectPublicKeyInfoPem() + "\n", rsa.ExportPkcs8PrivateKeyPem() + "\n", rsa.ExportRSAPrivateKeyPem() + "\n");
+    });
+
     /// <summary>The secret an adopted client already has in Auth0, distinct from any the program generates.</summary>
     public static string LiveSecretOf(string generated) => $"{generated}.live";
 
@@ -161,6 +172,16 @@ internal sealed class ProviderFakes
                 var secret = clientSecretFor(clientKey);
                 state["result"] = secret.Length == 0 ? secret : Generated(secret, slot, (string)keepers["holds"]);
                 break;
+            case ResourceTypes.PrivateKey:
+                // What the TLS provider generates: a real RSA key pair, one per logical name for the test process, so
+                // that a test can sign with the private key the document holds and check the key id against it.
+                var pair = KeyPairOf(name);
+                state["publicKeyPem"] = pair.PublicPem;
+                state["privateKeyPem"] = pair.PrivatePkcs1Pem;
+                state["privateKeyPemPkcs8"] = pair.PrivatePem;
+                break;
+            case ResourceTypes.ClientCredentials when args.Inputs.ContainsKey("privateKeyJwt"):
+                break;
             case ResourceTypes.ClientCredentials when CredentialsReadBackEmpty:
                 state["clientSecret"] = "";
                 break;
@@ -189,3 +210,6 @@ internal sealed class ProviderFakes
         return (id, state.ToImmutable());
     }
 }
+
+/// <summary>A key pair as the TLS provider returns it: SPKI public key, PKCS#8 and PKCS#1 private keys, PEM.</summary>
+internal sealed record KeyPair(string PublicPem, string PrivatePem, string PrivatePkcs1Pem);

@@ -52,6 +52,7 @@ public class ReplacementRulesTests
                 "azure-native:keyvault:Vault: replace [resourceGroupName, vaultName] identity [vaultName]",
                 "azure-native:resources:ResourceGroup: replace [resourceGroupName, location] identity [resourceGroupName]",
                 "random:index/randomPassword:RandomPassword: replace [keepers, length, special, upper, lower, number, numeric, minNumeric, minUpper, minLower, minSpecial, overrideSpecial] identity []",
+                "tls:index/privateKey:PrivateKey: replace [algorithm, rsaBits, ecdsaCurve] identity []",
             ],
             ReplacementRules.ByType.OrderBy(r => r.Key, StringComparer.Ordinal)
                 .Select(r => $"{r.Key}: replace [{string.Join(", ", r.Value.ReplaceOnChange)}] identity [{string.Join(", ", r.Value.Identity)}]"));
@@ -63,6 +64,7 @@ public class ReplacementRulesTests
             ["auth0:"] = ("Pulumi.Auth0\" Version=\"[3.49.0]", "terraform-provider-auth0 v1.53.0 "),
             ["random:"] = ("Pulumi.Random\" Version=\"[4.21.1]", "terraform-provider-random v3.9.0 "),
             ["azure-native:"] = ("Pulumi.AzureNative\" Version=\"[3.28.0]", "azure-native 3.28.0 "),
+            ["tls:"] = ("Pulumi.Tls\" Version=\"[5.5.1]", "terraform-provider-tls v1.2.1-0.20260513075833-609226f53114 "),
         };
         Assert.All(ReplacementRules.ByType, rule =>
         {

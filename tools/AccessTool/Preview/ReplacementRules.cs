@@ -21,7 +21,9 @@ public static class ReplacementRules
             Source: "terraform-provider-auth0 v1.53.0 internal/auth0/client/resource.go:294-300"),
         ["auth0:index/clientCredentials:ClientCredentials"] = new(
             // internal/auth0/client/resource_credentials_schema.go:39-44; client_secret and authentication_method update
-            // in place (:45-106) with PATCH /api/v2/clients/{id} (resource_credentials.go:745-767).
+            // in place (:45-106) with PATCH /api/v2/clients/{id} (resource_credentials.go:745-767). private_key_jwt's
+            // credentials are a set with no ForceNew field (:107-190), applied one credential at a time
+            // (resource_credentials.go:386-455; the rotation proof models its order).
             ReplaceOnChange: ["clientId"],
             // Delete resets the client's token endpoint auth method (resource_credentials.go:148-192): a create before
             // that delete on the same client would be undone by it.
@@ -73,6 +75,16 @@ public static class ReplacementRules
             // Nothing outside the state: replacing it only draws a new value.
             Identity: [],
             Source: "terraform-provider-random v3.9.0 internal/provider/resource_password.go:557-750"),
+
+        // pulumi-tls v5.5.1 bridges hashicorp/terraform-provider-tls (provider/go.mod:126).
+        ["tls:index/privateKey:PrivateKey"] = new(
+            // internal/provider/resource_private_key.go:57-85: algorithm, rsa_bits and ecdsa_curve all RequiresReplace;
+            // Update and Read do nothing (:265-272).
+            ReplaceOnChange: ["algorithm", "rsaBits", "ecdsaCurve"],
+            // Nothing outside the state: a key pair is generated, never registered anywhere by this resource.
+            Identity: [],
+            // The pinned pseudo-version's commit could not be read; these lines are the same at main d72d90e1 and tag v4.2.1.
+            Source: "terraform-provider-tls v1.2.1-0.20260513075833-609226f53114 (pulumi-tls v5.5.1 provider/go.mod:126) internal/provider/resource_private_key.go:57-85, :265-272"),
 
         // azure-native 3.28.0: the parameters in a resource's PUT path force replacement, as do properties marked
         // create-only (x-ms-mutability) or listed in forceNewMap (provider/pkg/provider/diff.go calculateDetailedDiff;
