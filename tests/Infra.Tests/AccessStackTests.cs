@@ -234,7 +234,7 @@ public class ExampleStackTests
 
         Assert.Equal(("true", "true"), (config["infra:production"], config["infra:protect"]));
         Assert.All(
-            captured.Where(c => c.Resource is CustomResource && c.Resource.GetResourceType() is not (ResourceTypes.RoleAssignment or ResourceTypes.RandomPassword or ResourceTypes.Secret)),
+            captured.Where(c => c.Resource is CustomResource && c.Resource.GetResourceType() is not (ResourceTypes.RoleAssignment or ResourceTypes.RandomPassword or ResourceTypes.PrivateKey or ResourceTypes.Secret)),
             c => Assert.True(c.Options.Protect, c.Resource.GetResourceName()));
         // Its vault's data plane is private: the pipeline cannot delete secrets there, so removed ones are left in place.
         Assert.All(captured.Where(c => c.Resource.GetResourceType() == ResourceTypes.Secret), c => Assert.True(c.Options.RetainOnDelete));

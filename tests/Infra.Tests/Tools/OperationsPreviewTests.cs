@@ -79,22 +79,22 @@ public sealed class OperationsPreviewTests : IDisposable
     }
 
     [Theory]
-    [InlineData("dev")]
-    [InlineData("prod")]
-    public async Task Disabling_a_client_replaces_its_auth0_secret_empties_its_document_and_removes_its_readers(string stack)
+    [InlineData("dev", "nightly-reconciler", "7a2c9e14-5d3b-4f81-8e6a-1b9c0d2e3f47")]
+    [InlineData("prod", "checkout-service", "5b7e2c1a-9d4f-4a6b-8c3e-1f0a2b3c4d5e")]
+    public async Task Disabling_a_client_replaces_its_auth0_secret_empties_its_document_and_removes_its_readers(string stack, string client, string reader)
     {
-        var preview = await Preview(stack, f => AddAfterKey(f, "nightly-reconciler", "      disabled: true\n"));
+        var preview = await Preview(stack, f => AddAfterKey(f, client, "      disabled: true\n"));
 
         Assert.Equal(
             [
-                "Update auth0:index/client:Client nightly-reconciler [clientMetadata]",
-                .. NewSecret("nightly-reconciler", 1, firstInSlot: true),
-                $"Delete azure-native:authorization:RoleAssignment m2m--nightly-reconciler--{(stack == "dev" ? "7a2c9e14-5d3b-4f81-8e6a-1b9c0d2e3f47" : "8c1d3e5f-7a9b-4c2d-9e4f-6a8b0c2d4e6f")} []",
+                $"Update auth0:index/client:Client {client} [clientMetadata]",
+                .. NewSecret(client, 1, firstInSlot: true),
+                $"Delete azure-native:authorization:RoleAssignment m2m--{client}--{reader} []",
             ],
             Operations(preview));
         Assert.Empty(preview.Findings);
         // On prod the client's resources lose their protection, so that removing it is the next step.
-        Assert.All(preview.Operations.Where(o => o.ParentUrn?.EndsWith("::nightly-reconciler", StringComparison.Ordinal) == true), o => Assert.False(o.Protect));
+        Assert.All(preview.Operations.Where(o => o.ParentUrn?.EndsWith($"::{client}", StringComparison.Ordinal) == true), o => Assert.False(o.Protect));
     }
 
     [Theory]
@@ -152,21 +152,97 @@ public sealed class OperationsPreviewTests : IDisposable
     [Fact]
     public async Task Renaming_a_key_on_a_vault_that_retains_removed_secrets_must_rotate_in_the_same_change()
     {
+        static string RenameCheckout(string f) => Replace(f, "    - key: checkout-service\n", "    - key: checkout-api\n      previousKeys: [checkout-service]\n");
+        var rename = await Preview("prod", RenameCheckout);
+        var renameAndRotate = await Preview("prod", f => Replace(RenameCheckout(f), "      expires: 2027-02-20\n", "      expires: 2027-02-20\n      rotation: 1\n"));
+
+        var problem = Assert.Single(rename.Problems);
+        Assert.Equal("infra:clients[0].key", problem.Path);
+        Assert.Equal(
+            "renames client 'checkout-service' to 'checkout-api' on a vault the pipeline cannot delete secrets from (infra:keyVault.create.publicNetworkAccess is Disabled): its old secret `m2m--checkout-service` is retained in the vault and would still hold the secret Auth0 accepts. Raise `rotation` to 1 in the same change: the client then moves to a new secret, and the retained one holds only secrets Auth0 no longer accepts.",
+            problem.Message);
+        Assert.Equal(OperationsReport.InvalidConfigExitCode, OperationsReport.ExitCode(rename));
+
+        // With the rotation, Auth0 switches to a secret only the new document holds; the old one is retained, dead.
+        Assert.True(renameAndRotate.Valid);
+        Assert.Equal(["Warning retained-secret m2m--checkout-service"], Findings(renameAndRotate));
+        Assert.Contains("Update auth0:index/clientCredentials:ClientCredentials checkout-api [clientSecret]", Operations(renameAndRotate));
+        Assert.Equal(0, OperationsReport.ExitCode(renameAndRotate));
+    }
+
+    [Theory]
+    // Moving without a rotation of its own, or with the rotation but not keysSinceRotation (then the keys' first rotation is 0).
+    [InlineData("      authentication: private_key_jwt\n")]
+    [InlineData("      authentication: private_key_jwt\n      rotation: 1\n")]
+    [InlineData("      authentication: private_key_jwt\n      rotation: 2\n      keysSinceRotation: 2\n")]
+    public async Task Moving_to_keys_other_than_in_the_next_rotation_is_refused_with_the_steps(string lines)
+    {
+        var preview = await Preview("prod", f => AddAfterKey(f, "checkout-service", lines));
+
+        Assert.Equal(
+            "infra:clients[0].authentication: moves client 'checkout-service' from its client secret to keys: that takes a rotation of its own, whose document hands out the new key together with the secret Auth0 still takes until it switches. In the same change raise rotation to 1 and set keysSinceRotation: 1 (docs/credential-lifecycle.md).",
+            Assert.Single(preview.Problems, p => p.Path.EndsWith(".authentication", StringComparison.Ordinal)).ToString());
+        Assert.Equal(OperationsReport.InvalidConfigExitCode, OperationsReport.ExitCode(preview));
+    }
+
+    [Fact]
+    public async Task Moving_a_disabled_client_to_keys_is_refused_until_it_is_enabled()
+    {
+        var disabled = AddAfterKey(StackHarness.StackFileText("prod"), "checkout-service", "      disabled: true\n");
+        _base.Write("Pulumi.prod.yaml", disabled);
+        _head.Write("Pulumi.prod.yaml", AddAfterKey(StackHarness.StackFileText("prod"), "checkout-service", "      authentication: private_key_jwt\n      rotation: 1\n      keysSinceRotation: 1\n"));
+        var preview = await OperationsPreview.RunAsync(StackFiles.Load(_base.Path, "prod"), StackFiles.Load(_head.Path, "prod"), PulumiConfigScope.Today);
+
+        Assert.Equal(
+            "infra:clients[0].authentication: moves client 'checkout-service' to keys while it is disabled: re-enable it with its client secret first, then move it in a change of its own.",
+            Assert.Single(preview.Problems).ToString());
+    }
+
+    [Fact]
+    public async Task A_key_client_does_not_move_back_to_a_secret_nor_change_when_it_moved()
+    {
+        var back = await Preview("prod", f => Replace(f, "      authentication: private_key_jwt\n", ""));
+        var problem = Assert.Single(back.Problems);
+        Assert.Equal("infra:clients[1].authentication", problem.Path);
+        Assert.StartsWith("moves client 'nightly-reconciler' from keys back to a client secret, which this program does not do", problem.Message, StringComparison.Ordinal);
+        Assert.EndsWith("Keep private_key_jwt, or give the consumer a new client with a client secret and remove this one once it has moved.", problem.Message, StringComparison.Ordinal);
+
+        var since = await Preview("prod", f => Replace(f, "      authentication: private_key_jwt\n", "      authentication: private_key_jwt\n      rotation: 1\n      keysSinceRotation: 1\n"));
+        Assert.Equal(
+            ["infra:clients[1].keysSinceRotation: changes from (none) to 1: it records the rotation at which client 'nightly-reconciler' moved to keys, which decides which keys exist. Put back (none)."],
+            since.Problems.Select(p => p.ToString()));
+    }
+
+    [Fact]
+    public async Task Removing_a_key_clients_expiry_needs_a_rotation_since_auth0_cannot_clear_a_keys_expiry()
+    {
+        // Key client against key client: dev as committed holds it with a secret.
+        _base.Write("Pulumi.dev.yaml", AddAfterKey(StackHarness.StackFileText("dev"), "nightly-reconciler", "      authentication: private_key_jwt\n"));
+        var head = Replace(AddAfterKey(StackHarness.StackFileText("dev"), "nightly-reconciler", "      authentication: private_key_jwt\n"), "      expires: 2027-05-31\n", "");
+        _head.Write("Pulumi.dev.yaml", head);
+        var preview = await OperationsPreview.RunAsync(StackFiles.Load(_base.Path, "dev"), StackFiles.Load(_head.Path, "dev"), PulumiConfigScope.Today);
+        Assert.Equal(
+            ["infra:clients[1].expires: is removed from key client 'nightly-reconciler', but Auth0 cannot clear a key's expiry (terraform-provider-auth0 v1.53.0 leaves it as it is): its keys would still stop working on 2027-05-31. Raise rotation to 1 in the same change, which gives it a key without an expiry, or set a later date instead."],
+            preview.Problems.Select(p => p.ToString()));
+
+        _head.Write("Pulumi.dev.yaml", head.Replace("      authentication: private_key_jwt\n", "      authentication: private_key_jwt\n      rotation: 1\n", StringComparison.Ordinal));
+        var rotated = await OperationsPreview.RunAsync(StackFiles.Load(_base.Path, "dev"), StackFiles.Load(_head.Path, "dev"), PulumiConfigScope.Today);
+        Assert.True(rotated.Valid);
+    }
+
+    [Fact]
+    public async Task Renaming_a_key_client_on_that_vault_must_rotate_twice_as_auth0_keeps_the_previous_key()
+    {
         var rename = await Preview("prod", RenameReconciler);
         var renameAndRotate = await Preview("prod", f => Replace(RenameReconciler(f), "      expires: 2027-02-10\n", "      expires: 2027-02-10\n      rotation: 1\n"));
 
         var problem = Assert.Single(rename.Problems);
         Assert.Equal("infra:clients[1].key", problem.Path);
         Assert.Equal(
-            "renames client 'nightly-reconciler' to 'stock-reconciler' on a vault the pipeline cannot delete secrets from (infra:keyVault.create.publicNetworkAccess is Disabled): its old secret `m2m--nightly-reconciler` is retained in the vault and would still hold the secret Auth0 accepts. Raise `rotation` to 1 in the same change: the client then moves to a new secret, and the retained one holds only secrets Auth0 no longer accepts.",
+            "renames client 'nightly-reconciler' to 'stock-reconciler' on a vault the pipeline cannot delete secrets from (infra:keyVault.create.publicNetworkAccess is Disabled): its old secret `m2m--nightly-reconciler` is retained in the vault and would still hold a key Auth0 accepts. Raise `rotation` to 1 in the same change and to 2 in the next one: Auth0 keeps the previous rotation's key, so the retained key stops working at the second.",
             problem.Message);
-        Assert.Equal(OperationsReport.InvalidConfigExitCode, OperationsReport.ExitCode(rename));
-
-        // With the rotation, Auth0 switches to a secret only the new document holds; the old one is retained, dead.
         Assert.True(renameAndRotate.Valid);
-        Assert.Equal(["Warning retained-secret m2m--nightly-reconciler"], Findings(renameAndRotate));
-        Assert.Contains("Update auth0:index/clientCredentials:ClientCredentials stock-reconciler [clientSecret]", Operations(renameAndRotate));
-        Assert.Equal(0, OperationsReport.ExitCode(renameAndRotate));
+        Assert.Contains("Update auth0:index/clientCredentials:ClientCredentials stock-reconciler [privateKeyJwt]", Operations(renameAndRotate));
     }
 
     [Fact]

@@ -129,7 +129,7 @@ public sealed class RotationProofTests : IDisposable
     }
 
     /// <summary>Every order of the client's steps the dependency graph allows.</summary>
-    private static IEnumerable<List<Operation>> Orders(List<Operation> steps, IReadOnlyDictionary<string, IReadOnlySet<string>> dependencies)
+    internal static IEnumerable<List<Operation>> Orders(List<Operation> steps, IReadOnlyDictionary<string, IReadOnlySet<string>> dependencies)
     {
         if (steps.Count == 0)
         {
@@ -231,18 +231,18 @@ public sealed class RotationProofTests : IDisposable
     [Fact]
     public async Task Disabling_leaves_no_secret_auth0_accepts_in_the_document_and_re_enabling_restores_one()
     {
-        var disable = await Rotate("prod", "nightly-reconciler", f => f.Replace("    - key: nightly-reconciler\n", "    - key: nightly-reconciler\n      disabled: true\n", StringComparison.Ordinal));
+        var disable = await Rotate("prod", "checkout-service", f => f.Replace("    - key: checkout-service\n", "    - key: checkout-service\n      disabled: true\n", StringComparison.Ordinal));
         var disabled = End(disable);
         Assert.False(disabled.ConsumerGetsAToken);
         Assert.Null(disabled.Primary);
         Assert.NotNull(disabled.Auth0);
 
         var file = StackHarness.StackFileText("prod");
-        _base.Write("Pulumi.prod.yaml", file.Replace("    - key: nightly-reconciler\n", "    - key: nightly-reconciler\n      disabled: true\n", StringComparison.Ordinal));
+        _base.Write("Pulumi.prod.yaml", file.Replace("    - key: checkout-service\n", "    - key: checkout-service\n      disabled: true\n", StringComparison.Ordinal));
         _head.Write("Pulumi.prod.yaml", file);
         var before = await OfflinePlan.RunAsync(StackFiles.Load(_base.Path, "prod"), PulumiConfigScope.Today);
         var after = await OfflinePlan.RunAsync(StackFiles.Load(_head.Path, "prod"), PulumiConfigScope.Today);
-        var enable = new Scenario(before, after, OperationsPreview.Compare(before, after, PulumiConfigScope.Today), "nightly-reconciler");
+        var enable = new Scenario(before, after, OperationsPreview.Compare(before, after, PulumiConfigScope.Today), "checkout-service");
         var reEnabled = End(enable);
         Assert.False(Initial(enable).ConsumerGetsAToken);
         Assert.True(reEnabled.ConsumerGetsAToken);

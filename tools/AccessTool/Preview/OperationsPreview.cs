@@ -135,6 +135,7 @@ public static class OperationsPreview
             problems.AddRange(ExpiriesSetInThePast(before?.Config, after.Config!, after.Project, today));
             problems.AddRange(RotationsOtherThanOneStep(before?.Config, after.Config!, after.Project));
             problems.AddRange(AdoptionSteps(before?.Config, after.Config!, after.Project));
+            problems.AddRange(AuthenticationSteps(before?.Config, after.Config!, after.Project));
             problems.AddRange(RenamesLeavingLiveSecrets(before?.Config, after.Config!, after.Project));
             problems.AddRange(SecretNamesStillTaken(before?.Config, after.Config!, after.Project, earlier ?? []));
         }
@@ -198,6 +199,57 @@ public static class OperationsPreview
     }
 
     /// <summary>
+    /// A client moves from its secret to keys in a rotation of its own, which hands out the new key with the secret
+    /// Auth0 still takes before Auth0 switches (KeyRotationProofTests); it does not move back; and its keys' expiry can
+    /// be moved but not removed. terraform-provider-auth0 v1.53.0 pairs a key whose expiry is cleared with its state
+    /// entry and sends no update (internal/auth0/client/resource_credentials.go:356-362: only `addExpiry != ""`), and
+    /// Auth0 cannot set a credential to never expire (:592): the key would still expire on the old date.
+    /// </summary>
+    private static IEnumerable<ConfigProblem> AuthenticationSteps(AccessConfig? before, AccessConfig after, string ns)
+    {
+        foreach (var (index, client, was) in WithBaseVersions(before, after))
+        {
+            if (was is null)
+            {
+                continue;
+            }
+
+            var path = $"{ns}:clients[{index}]";
+            var keys = client.Authentication == ClientAuthentication.PrivateKeyJwt;
+            var hadKeys = was.Authentication == ClientAuthentication.PrivateKeyJwt;
+            if (keys && !hadKeys && !(client.MovesToKeys && client.Rotation == was.Rotation + 1 && !was.Disabled))
+            {
+                yield return new ConfigProblem(
+                    $"{path}.authentication",
+                    was.Disabled
+                        ? $"moves client '{client.Key}' to keys while it is disabled: re-enable it with its client secret first, then move it in a change of its own."
+                        : $"moves client '{client.Key}' from its client secret to keys: that takes a rotation of its own, whose document hands out the new key together with the secret Auth0 still takes until it switches. In the same change raise rotation to {was.Rotation + 1} and set keysSinceRotation: {was.Rotation + 1} (docs/credential-lifecycle.md).");
+            }
+            else if (hadKeys && !keys)
+            {
+                yield return new ConfigProblem(
+                    $"{path}.authentication",
+                    $"moves client '{client.Key}' from keys back to a client secret, which this program does not do: Auth0 would take the new secret only after the document hands it out, and terraform-provider-auth0 v1.53.0 deletes every credential of the application when it switches away from private_key_jwt (resource_credentials.go:92-117). Keep private_key_jwt, or give the consumer a new client with a client secret and remove this one once it has moved.");
+            }
+            else if (hadKeys && keys && was.KeysSinceRotation != client.KeysSinceRotation)
+            {
+                yield return new ConfigProblem(
+                    $"{path}.keysSinceRotation",
+                    $"changes from {Show(was.KeysSinceRotation)} to {Show(client.KeysSinceRotation)}: it records the rotation at which client '{client.Key}' moved to keys, which decides which keys exist. Put back {Show(was.KeysSinceRotation)}.");
+            }
+
+            if (hadKeys && keys && was.Expires is { } expiry && client.Expires is null && client.Rotation == was.Rotation)
+            {
+                yield return new ConfigProblem(
+                    $"{path}.expires",
+                    $"is removed from key client '{client.Key}', but Auth0 cannot clear a key's expiry (terraform-provider-auth0 v1.53.0 leaves it as it is): its keys would still stop working on {expiry:yyyy-MM-dd}. Raise rotation to {was.Rotation + 1} in the same change, which gives it a key without an expiry, or set a later date instead.");
+            }
+        }
+
+        static string Show(int? since) => since?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)";
+    }
+
+    /// <summary>
     /// A key change moves the client, its credentials and passwords by alias, but its Key Vault secret is named after
     /// the key: the old one is deleted, or on a vault the pipeline cannot delete from, retained, still holding the secret
     /// Auth0 accepts. Rotating in the same change leaves it holding only secrets Auth0 no longer accepts.
@@ -207,7 +259,10 @@ public static class OperationsPreview
             .Where(c => before?.KeyVault.PrivateDataPlane == true && c.Was is { Disabled: false } was && was.Key != c.Client.Key && !c.Client.Disabled && c.Client.Rotation == was.Rotation)
             .Select(c => new ConfigProblem(
                 $"{ns}:clients[{c.Index}].key",
-                $"renames client '{c.Was!.Key}' to '{c.Client.Key}' on a vault the pipeline cannot delete secrets from ({ns}:keyVault.create.publicNetworkAccess is Disabled): its old secret `{ConsumerSecretLayout.SecretName(before!.KeyVault, c.Was)}` is retained in the vault and would still hold the secret Auth0 accepts. Raise `rotation` to {c.Was.Rotation + 1} in the same change: the client then moves to a new secret, and the retained one holds only secrets Auth0 no longer accepts."));
+                c.Client.Authentication == ClientAuthentication.PrivateKeyJwt
+                    // Auth0 keeps the previous rotation's key (ClientKeys), so the retained document's key dies one rotation later.
+                    ? $"renames client '{c.Was!.Key}' to '{c.Client.Key}' on a vault the pipeline cannot delete secrets from ({ns}:keyVault.create.publicNetworkAccess is Disabled): its old secret `{ConsumerSecretLayout.SecretName(before!.KeyVault, c.Was)}` is retained in the vault and would still hold a key Auth0 accepts. Raise `rotation` to {c.Was.Rotation + 1} in the same change and to {c.Was.Rotation + 2} in the next one: Auth0 keeps the previous rotation's key, so the retained key stops working at the second."
+                    : $"renames client '{c.Was!.Key}' to '{c.Client.Key}' on a vault the pipeline cannot delete secrets from ({ns}:keyVault.create.publicNetworkAccess is Disabled): its old secret `{ConsumerSecretLayout.SecretName(before!.KeyVault, c.Was)}` is retained in the vault and would still hold the secret Auth0 accepts. Raise `rotation` to {c.Was.Rotation + 1} in the same change: the client then moves to a new secret, and the retained one holds only secrets Auth0 no longer accepts."));
 
     /// <summary>
     /// azure-native creates a Key Vault secret only where none exists (its create asks ARM first and refuses one it

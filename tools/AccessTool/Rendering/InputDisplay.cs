@@ -35,7 +35,8 @@ internal static partial class InputDisplay
         ["auth0:index/client:Client"] = [new("name", "name"), new("appType", "appType"), new("owner", "clientMetadata.owner"), new("expires", "clientMetadata.expires_at")],
         ["random:index/randomPassword:RandomPassword"] = [new("keepers", "keepers"), new("length", "length")],
         ["auth0:index/clientGrant:ClientGrant"] = [new("audience", "audience"), new("scopes", "scopes")],
-        ["auth0:index/clientCredentials:ClientCredentials"] = [new("authenticationMethod", "authenticationMethod"), new("clientSecret", "clientSecret")],
+        ["auth0:index/clientCredentials:ClientCredentials"] = [new("authenticationMethod", "authenticationMethod"), new("clientSecret", "clientSecret"), new("keys", "privateKeyJwt.credentials", Keys)],
+        ["tls:index/privateKey:PrivateKey"] = [new("algorithm", "algorithm"), new("rsaBits", "rsaBits")],
         ["azure-native:keyvault:Secret"] = [new("secretName", "secretName"), new("contentType", "properties.contentType"), new("expires", "properties.attributes.expires", UnixDate), new("value", "properties.value")],
         ["azure-native:authorization:RoleAssignment"] = [new("principalId", "principalId"), new("principalType", "principalType"), new("role", "roleDefinitionId", RoleName)],
         ["azure-native:resources:ResourceGroup"] = [new("resourceGroupName", "resourceGroupName"), new("location", "location")],
@@ -160,6 +161,12 @@ internal static partial class InputDisplay
     /// <summary>A list of objects by their <c>name</c>s: the scopes of an API.</summary>
     private static string? Names(JsonNode? node)
         => node is JsonArray list ? $"[{string.Join(", ", list.Select(item => item?["name"]?.GetValue<string>()))}]" : null;
+
+    /// <summary>The public keys Auth0 is given: each credential's name and the day it expires.</summary>
+    private static string? Keys(JsonNode? node)
+        => node is JsonArray list
+            ? $"[{string.Join(", ", list.Select(item => item?["expiresAt"]?.GetValue<string>() is { Length: >= 10 } expires ? $"{item["name"]?.GetValue<string>()} (expires {expires[..10]})" : item?["name"]?.GetValue<string>()))}]"
+            : null;
 
     /// <summary>Key Vault keeps expiry as Unix seconds; the config wrote a date.</summary>
     private static string? UnixDate(JsonNode? node)
