@@ -54,6 +54,52 @@ public class CredentialsDocumentSchemaTests
     }
 
     [Fact]
+    public async Task Every_document_of_prod_fits_it_its_key_clients_too_and_each_fits_one_kind_only()
+    {
+        var run = await StackHarness.RunAsync(StackHarness.StackConfig("prod"), "prod");
+        var documents = run.OfType(ResourceTypes.Secret).Select(s => M2MClientTests.Value(run, s.Name)).ToList();
+
+        Assert.Equal(3, documents.Count);
+        Assert.All(documents, d => Assert.True(Valid(d), d.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var keyDocument = Assert.Single(documents, ConsumerKeyCredentials.IsKeyDocument);
+        Assert.Equal("nightly-reconciler", ConsumerKeyCredentials.Parse(keyDocument).ClientId["cid_".Length..]);
+        Assert.Equal(
+            ["#/$defs/clientSecret", "#/$defs/privateKeyJwt"],
+            JsonNode.Parse(File.ReadAllText(Path.Combine(Root, CredentialsDocumentSchema.RelativePath)))!["oneOf"]!.AsArray().Select(r => r!["$ref"]!.GetValue<string>()));
+    }
+
+    private static JsonObject KeyDocument() => JsonNode.Parse(new ConsumerKeyCredentials(
+        "cid", "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs", "RS256", "-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY-----\n", "https://acme-dev.eu.auth0.com/",
+        "https://acme-dev.eu.auth0.com/oauth/token", new Dictionary<string, string> { ["orders-api"] = "https://api.acme.example/orders" }, "2027-03-31", false, null).ToJson())!.AsObject();
+
+    [Theory]
+    [InlineData("version", "1")]
+    [InlineData("authentication", "\"client_secret_post\"")]
+    [InlineData("assertionAudience", "\"acme-dev\"")]
+    [InlineData("privateKey", "7")]
+    [InlineData("clientSecret", "\"s\"")]
+    public void A_key_document_the_program_would_not_write_does_not_fit(string key, string value)
+    {
+        var document = KeyDocument();
+        Assert.True(Valid(document.ToJsonString()));
+
+        document[key] = JsonNode.Parse(value);
+
+        Assert.False(Valid(document.ToJsonString()), document.ToJsonString());
+    }
+
+    [Fact]
+    public void A_key_document_without_authentication_fits_neither_kind_and_the_reader_refuses_it()
+    {
+        var document = KeyDocument();
+        document.Remove("authentication");
+
+        Assert.False(Valid(document.ToJsonString()));
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => ConsumerKeyCredentials.Parse(document.ToJsonString()));
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => ConsumerCredentials.Parse(KeyDocument().ToJsonString()));
+    }
+
+    [Fact]
     public void A_document_without_a_field_does_not_fit_as_the_reader_refuses_it()
     {
         var document = JsonNode.Parse(new ConsumerCredentials("cid", null, null, "https://acme-dev.eu.auth0.com/oauth/token", new Dictionary<string, string>(), null, true).ToJson())!.AsObject();
