@@ -34,6 +34,15 @@ public sealed record StackPolicy(bool Protect, bool Production, int DefaultToken
 
     /// <summary>How many role assignments the stack may declare: its share of the subscription's limit.</summary>
     public int RoleAssignmentBudget { get; init; } = AzureRoleAssignmentLimit;
+
+    /// <summary>
+    /// Auth0's limit on application credentials in an Enterprise tenant (Auth0 docs, "Entity Limit Policy":
+    /// "Application Credentials | 2,000"); the self-service plans have no Private Key JWT.
+    /// </summary>
+    public const int Auth0ApplicationCredentialLimit = 2000;
+
+    /// <summary>How many application credentials the tenant may hold, over every stack of the environment.</summary>
+    public int ApplicationCredentialLimit { get; init; } = Auth0ApplicationCredentialLimit;
 }
 
 /// <summary>What a stack declares that counts against a provider's limits.</summary>
@@ -43,6 +52,9 @@ public sealed record StackPolicy(bool Protect, bool Production, int DefaultToken
 /// <param name="ResourceServers">Auth0 APIs.</param>
 public sealed record StackCapacity(int RoleAssignments, int Clients, int Grants, int ResourceServers)
 {
+    /// <summary>Auth0 application credentials: the public keys of the key clients, one or two each (ClientKeys).</summary>
+    public int ApplicationCredentials { get; init; }
+
     /// <summary>Counts what <paramref name="config"/> declares.</summary>
     public static StackCapacity Of(AccessConfig config)
     {
@@ -52,7 +64,12 @@ public sealed record StackCapacity(int RoleAssignments, int Clients, int Grants,
             config.Clients.Count,
             config.Clients.Sum(c => c.Grants.Count),
             // A team stack grants on its catalogue's APIs and declares none.
-            config.CatalogueStack is null ? config.Apis.Count : 0);
+            config.CatalogueStack is null ? config.Apis.Count : 0)
+        {
+            ApplicationCredentials = config.Clients
+                .Where(c => c.Authentication == ClientAuthentication.PrivateKeyJwt)
+                .Sum(c => c.Disabled ? 1 : ClientKeys.Rotations(c).Count),
+        };
     }
 }
 

@@ -32,6 +32,9 @@ public sealed record RawStackConfig(
     /// <summary>The <c>roleAssignmentBudget</c> value.</summary>
     public string? RoleAssignmentBudget { get; init; }
 
+    /// <summary>The <c>applicationCredentialLimit</c> value.</summary>
+    public string? ApplicationCredentialLimit { get; init; }
+
     /// <summary>The <c>catalogueStack</c> value: set in a team stack.</summary>
     public string? CatalogueStack { get; init; }
 
@@ -60,6 +63,7 @@ public sealed record RawStackConfig(
             TokenLifetime = Project("tokenLifetime"),
             MaxCredentialLifetimeDays = Project("maxCredentialLifetimeDays"),
             RoleAssignmentBudget = Project("roleAssignmentBudget"),
+            ApplicationCredentialLimit = Project("applicationCredentialLimit"),
             CatalogueStack = Project("catalogueStack"),
             Today = today,
             ProjectKeys = config.Keys.Where(k => k.StartsWith($"{ns}:", StringComparison.Ordinal)).Select(k => k[(ns.Length + 1)..]).ToList(),
@@ -104,6 +108,7 @@ public static class AccessConfigParser
         {
             MaxCredentialLifetimeDays = WholeNumber(raw.MaxCredentialLifetimeDays, ns, "maxCredentialLifetimeDays", problems),
             RoleAssignmentBudget = WholeNumber(raw.RoleAssignmentBudget, ns, "roleAssignmentBudget", problems) ?? StackPolicy.AzureRoleAssignmentLimit,
+            ApplicationCredentialLimit = WholeNumber(raw.ApplicationCredentialLimit, ns, "applicationCredentialLimit", problems) ?? StackPolicy.Auth0ApplicationCredentialLimit,
         };
         var keyVault = ParseKeyVault(Document(raw.KeyVault), $"{ns}:keyVault", problems);
         var apis = StrictObject.List(Document(raw.Apis), $"{ns}:apis", StackConfigKeys.ProjectKey("apis"), problems)

@@ -344,7 +344,21 @@ internal static partial class AccessConfigValidator
             return;
         }
 
-        var declared = StackCapacity.Of(config).RoleAssignments;
+        var capacity = StackCapacity.Of(config);
+        var limit = config.Policy.ApplicationCredentialLimit;
+        if (limit < 0)
+        {
+            problems.Add(new($"{ns}:applicationCredentialLimit", $"must be 0 or more: the tenant's limit on application credentials ({StackPolicy.Auth0ApplicationCredentialLimit:N0} on Enterprise tenants)."));
+        }
+        else if (capacity.ApplicationCredentials > limit)
+        {
+            problems.Add(new(
+                $"{ns}:clients",
+                FormattableString.Invariant($"declare {capacity.ApplicationCredentials:N0} Auth0 application credentials (the public keys of the private_key_jwt clients: two once a client has rotated, one while disabled), over the tenant's limit of {limit:N0} ({ns}:applicationCredentialLimit). ")
+                + "Ways out: move clients that do not need keys back to client_secret_post by giving them new clients, remove clients that are no longer used, or raise the limit if Auth0 has raised it for the tenant."));
+        }
+
+        var declared = capacity.RoleAssignments;
         if (declared > budget)
         {
             problems.Add(new(

@@ -170,6 +170,7 @@ public static class StackConfigKeys
         new("tokenLifetime", ConfigType.Integer, false, "seconds", "Access-token lifetime in seconds (1-2592000) of every API that sets none; default 3600."),
         new("maxCredentialLifetimeDays", ConfigType.Integer, false, "days", "When above 0, every client must have an expires date at most this many days ahead (up to 3650); default 0, no maximum."),
         new("roleAssignmentBudget", ConfigType.Integer, false, "role assignments", "The most Azure role assignments the stack may declare (one per reader of each enabled client, and the deployer's on a created vault); default 4000, a whole subscription's limit."),
+        new("applicationCredentialLimit", ConfigType.Integer, false, "application credentials", "The most application credentials (private_key_jwt public keys) the tenant holds, counted over every stack of the environment: each key client has one or two. Default 2000, Auth0's limit on Enterprise tenants (its entity limit policy)."),
         new("catalogueStack", ConfigType.String, false, "the name of the environment's catalogue stack, such as prod", "Makes this a team stack of that environment: the named stack deploys the APIs of Pulumi.yaml and the Action, this one only its own clients, their grants, secrets and readers. Name this stack <catalogueStack>.<team>, such as prod.payments (docs/team-stacks.md)."),
     ];
 

@@ -131,7 +131,7 @@ public class OfflinePlanTests
 
         Assert.Equal(["project", "stack", "valid", "problems", "warnings", "capacity", "resources", "access"], json.EnumerateObject().Select(p => p.Name));
         Assert.True(json.GetProperty("valid").GetBoolean());
-        Assert.Equal("""{"roleAssignments":4,"roleAssignmentBudget":4000,"auth0Clients":3,"auth0Grants":4,"auth0ResourceServers":2}""", JsonSerializer.Serialize(json.GetProperty("capacity")));
+        Assert.Equal("""{"roleAssignments":4,"roleAssignmentBudget":4000,"auth0Clients":3,"auth0Grants":4,"auth0ResourceServers":2,"auth0ApplicationCredentials":0}""", JsonSerializer.Serialize(json.GetProperty("capacity")));
         var grant = json.GetProperty("resources").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "partner-globex--orders-api");
         Assert.Equal(
             """{"type":"auth0:index/clientGrant:ClientGrant","name":"partner-globex--orders-api","parent":"infra:auth0:M2MClient::partner-globex","protect":false,"importId":null,"inputs":{"audience":"https://api.acme.example/orders","clientId":"(client id of partner-globex)","scopes":["orders:read"]}}""",
@@ -149,7 +149,7 @@ public class OfflinePlanTests
         Assert.True(plan.Valid);
         const string warning = "infra:clients[2].expires: 2026-12-20 has passed (today is 2026-12-20 UTC): client 'partner-globex' gets no tokens. Renew it (raise rotation and set a new date) or remove it.";
         Assert.Equal([warning], plan.Warnings.Select(w => w.ToString()));
-        Assert.EndsWith($" APIs\n\nWarnings (the deploy goes ahead):\n  - {warning}\n", PlanReport.Render(plan, OutputFormat.Text), StringComparison.Ordinal);
+        Assert.EndsWith($" application credentials (infra:applicationCredentialLimit)\n\nWarnings (the deploy goes ahead):\n  - {warning}\n", PlanReport.Render(plan, OutputFormat.Text), StringComparison.Ordinal);
         Assert.Contains("**Warnings** (the deploy goes ahead):\n\n- `infra:clients[2].expires`: 2026-12-20 has passed", PlanReport.Render(plan, OutputFormat.Markdown), StringComparison.Ordinal);
         Assert.Equal("infra:clients[2].expires", JsonDocument.Parse(PlanReport.Render(plan, OutputFormat.Json)).RootElement.GetProperty("warnings")[0].GetProperty("path").GetString());
         Assert.Empty((await OfflinePlan.RunAsync(Stack("dev"), PulumiConfigScope.Today)).Warnings);

@@ -47,6 +47,7 @@ public static class EnvironmentCheck
 
         UsedOnce(valid, problems);
         RoleAssignmentsPerSubscription(environment.Catalogue, valid, problems);
+        ApplicationCredentialsPerTenant(environment.Catalogue, valid, problems);
         return new EnvironmentCheckResult(environment, stacks, problems);
     }
 
@@ -206,6 +207,30 @@ public static class EnvironmentCheck
                 $"the stacks in {subscription} declare {total:N0} Azure role assignments together ({string.Join(", ", counts.Select(c => $"{c.Stack} {c.Count:N0}"))}), over {whose}; Azure allows {StackPolicy.AzureRoleAssignmentLimit:N0} per subscription, shared with everything else in it. ")
                 + $"Ways out: let one group read several clients' secrets, remove readers that are no longer needed, or deploy a team stack into another subscription ({SubscriptionKey} in its file)."));
         }
+    }
+
+    // Auth0's limit is per tenant, and every stack of an environment deploys into one (SameTenantAndPolicy).
+    private static void ApplicationCredentialsPerTenant(StackConfig catalogue, List<(StackConfig Config, AccessConfig Access)> valid, List<ConfigProblem> problems)
+    {
+        if (valid.Count < 2)
+        {
+            // One stack alone is held to the limit by its validation.
+            return;
+        }
+
+        var owner = valid.FirstOrDefault(s => s.Config == catalogue);
+        var limit = owner.Access?.Policy.ApplicationCredentialLimit ?? StackPolicy.Auth0ApplicationCredentialLimit;
+        var counts = valid.Select(s => (s.Config.Stack, Count: StackCapacity.Of(s.Access).ApplicationCredentials)).Where(c => c.Count > 0).ToList();
+        var total = counts.Sum(c => c.Count);
+        if (total <= limit)
+        {
+            return;
+        }
+
+        var at = owner.Access is not null ? ProjectStacks.Path(catalogue, $"{catalogue.Project}:applicationCredentialLimit") : ProjectStacks.Path(valid[0].Config, $"{valid[0].Config.Project}:clients");
+        problems.Add(new(at, FormattableString.Invariant(
+            $"the stacks of environment '{catalogue.Stack}' declare {total:N0} Auth0 application credentials together ({string.Join(", ", counts.Select(c => $"{c.Stack} {c.Count:N0}"))}), over the tenant's limit of {limit:N0} ({catalogue.Project}:applicationCredentialLimit of '{catalogue.Stack}'). ")
+            + "Each private_key_jwt client holds two once it has rotated. Ways out: give clients that do not need keys new clients with a client secret, remove clients that are no longer used, or raise the limit if Auth0 has raised it for the tenant."));
     }
 
     private static string AuditMarker(StackConfig stack) => Audit.AuditComparison.ManagedBy(stack.Project);

@@ -96,7 +96,7 @@ public static class PlanReport
     {
         ArgumentNullException.ThrowIfNull(config);
         var c = Infra.Config.StackCapacity.Of(config);
-        return Invariant($"Capacity: {c.RoleAssignments:N0} of {config.Policy.RoleAssignmentBudget:N0} role assignments ({ns}:roleAssignmentBudget); Auth0: {c.Clients:N0} clients, {c.Grants:N0} grants, {c.ResourceServers:N0} APIs");
+        return Invariant($"Capacity: {c.RoleAssignments:N0} of {config.Policy.RoleAssignmentBudget:N0} role assignments ({ns}:roleAssignmentBudget); Auth0: {c.Clients:N0} clients, {c.Grants:N0} grants, {c.ResourceServers:N0} APIs, {c.ApplicationCredentials:N0} of {config.Policy.ApplicationCredentialLimit:N0} application credentials ({ns}:applicationCredentialLimit)");
     }
 
     private static string Markdown(PlanResult plan)
@@ -174,6 +174,7 @@ public static class PlanReport
         ["auth0Clients"] = c.Clients,
         ["auth0Grants"] = c.Grants,
         ["auth0ResourceServers"] = c.ResourceServers,
+        ["auth0ApplicationCredentials"] = c.ApplicationCredentials,
     };
 
     /// <summary>Components first, each followed by its children, in registration order.</summary>
