@@ -10,9 +10,10 @@ using Azure.Security.KeyVault.Secrets;
 namespace Acme.M2M.Credentials;
 
 /// <summary>
-/// Access tokens for one machine-to-machine client whose credentials document is in Key Vault. The document is read
-/// once, and again only when Auth0 refuses its credentials (a rotation has moved on); tokens are cached per audience
-/// until shortly before they expire. Safe to share: one instance per client, for the life of the app.
+/// Access tokens for one machine-to-machine client whose credentials document is in Key Vault, with its client secret
+/// or with an assertion signed by its private key (<c>private_key_jwt</c>). The document is read once, and again only
+/// when Auth0 refuses its credentials (a rotation has moved on); tokens are cached per audience until shortly before
+/// they expire. Safe to share: one instance per client, for the life of the app.
 /// </summary>
 public sealed class M2MTokenProvider
 {
@@ -79,39 +80,56 @@ public sealed class M2MTokenProvider
 
     private async Task<string> RequestAsync(CredentialsDocument document, string apiKey, string audience, CancellationToken cancellationToken)
     {
-        var refused = await TryEachSecretAsync(document, audience, cancellationToken).ConfigureAwait(false);
-        if (refused is null)
+        var (token, refused) = await TryEachCredentialAsync(document, audience, cancellationToken).ConfigureAwait(false);
+        if (token is not null)
         {
-            return _tokens[audience].Token;
+            return token;
         }
 
-        // Every secret the document had was refused: a rotation finished after it was read. Read it again, once.
+        // Every credential the document had was refused: a rotation, or a move between secret and key, finished
+        // after it was read. Read it again, once, and try what it holds now, whichever kind.
         var current = await DocumentAsync(reread: true, cancellationToken).ConfigureAwait(false);
-        refused = current.Secrets.SequenceEqual(document.Secrets, StringComparer.Ordinal) ? refused : await TryEachSecretAsync(current, current.AudienceOf(apiKey), cancellationToken).ConfigureAwait(false);
-        return refused is null
-            ? _tokens[audience].Token
-            : throw new M2MCredentialsException($"Auth0 refused client '{current.ClientId}' a token for API '{apiKey}': {refused}");
+        if (!current.Credentials.SequenceEqual(document.Credentials))
+        {
+            (token, refused) = await TryEachCredentialAsync(current, current.AudienceOf(apiKey), cancellationToken).ConfigureAwait(false);
+        }
+
+        return token ?? throw new M2MCredentialsException($"Auth0 refused client '{current.ClientId}' a token for API '{apiKey}' with every credential in '{_secretName}', read twice: {refused}");
     }
 
-    // Null when a secret got a token (cached); else Auth0's last refusal, which names the error, never the secret.
-    private async Task<string?> TryEachSecretAsync(CredentialsDocument document, string audience, CancellationToken cancellationToken)
+    // The token (cached) of the first credential Auth0 accepts; else Auth0's last refusal, which names the error,
+    // never the secret or the key.
+    private async Task<(string? Token, string? Refusal)> TryEachCredentialAsync(CredentialsDocument document, string audience, CancellationToken cancellationToken)
     {
-        if (document.Disabled || document.Secrets.Count == 0)
+        var credentials = document.Credentials;
+        if (document.Disabled || credentials.Count == 0)
         {
-            throw new M2MCredentialsException($"Client '{document.ClientId}' is disabled: '{_secretName}' holds no secret, and Auth0 refuses it tokens.");
+            var holds = document.Authentication == ClientAuthentication.PrivateKeyJwt ? "no key" : "no secret";
+            throw new M2MCredentialsException($"Client '{document.ClientId}' is disabled: '{_secretName}' holds {holds}, and Auth0 refuses it tokens.");
         }
 
         string? refusal = null;
-        foreach (var secret in document.Secrets)
+        foreach (var credential in credentials)
         {
             var requestedAt = _clock.GetUtcNow();
-            using var response = await _http().PostAsync(document.TokenEndpoint, new FormUrlEncodedContent(new Dictionary<string, string>
+            var form = new Dictionary<string, string>
             {
                 ["grant_type"] = "client_credentials",
                 ["client_id"] = document.ClientId,
-                ["client_secret"] = secret,
-                ["audience"] = audience,
-            }), cancellationToken).ConfigureAwait(false);
+            };
+            switch (credential)
+            {
+                case Secret secret:
+                    form["client_secret"] = secret.Value;
+                    break;
+                case SigningKey key:
+                    form["client_assertion_type"] = ClientAssertion.Type;
+                    form["client_assertion"] = ClientAssertion.Sign(key, document.ClientId, requestedAt);
+                    break;
+            }
+
+            form["audience"] = audience;
+            using var response = await _http().PostAsync(document.TokenEndpoint, new FormUrlEncodedContent(form), cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 var token = await response.Content.ReadFromJsonAsync<TokenResponse>(Json, cancellationToken).ConfigureAwait(false)
@@ -120,18 +138,18 @@ public sealed class M2MTokenProvider
                 // Renewed a minute early (a tenth of the lifetime if that is shorter), so no request carries an expiring token.
                 var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, lifetime.Ticks / 10));
                 _tokens[audience] = (token.AccessToken, requestedAt + lifetime - margin);
-                return null;
+                return (token.AccessToken, null);
             }
 
             refusal = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}";
-            // Only a refused client is worth the other secret; any other answer is the same for both.
+            // Only a refused client is worth its next credential; any other answer is the same for all of them.
             if (response.StatusCode != HttpStatusCode.Unauthorized)
             {
                 throw new M2MCredentialsException($"Auth0 refused client '{document.ClientId}' a token for '{audience}': {refusal}");
             }
         }
 
-        return refusal;
+        return (null, refusal);
     }
 
     private async Task<CredentialsDocument> DocumentAsync(bool reread, CancellationToken cancellationToken)

@@ -164,7 +164,8 @@ public sealed class M2MTokenProviderTests(M2MTokenProviderTests.Auth0Tenant tena
 
         var error = await Assert.ThrowsAsync<M2MCredentialsException>(() => Client().GetTokenAsync("orders-api"));
 
-        Assert.Equal("""Auth0 refused client 'cid_checkout-service' a token for API 'orders-api': 401 {"error":"access_denied","error_description":"Unauthorized"}""", error.Message);
+        Assert.Equal("""Auth0 refused client 'cid_checkout-service' a token for API 'orders-api' with every credential in 'm2m--checkout-service', read twice: 401 {"error":"access_denied","error_description":"Unauthorized"}""", error.Message);
+        Assert.DoesNotContain("wrong-", error.ToString(), StringComparison.Ordinal);
         // The document was read again, found unchanged, and not tried a second time.
         Assert.Equal([SecretName, SecretName], _vault!.Reads);
         Assert.Equal(2, _recorder.Requests.Count);
@@ -210,11 +211,11 @@ public sealed class M2MTokenProviderTests(M2MTokenProviderTests.Auth0Tenant tena
     {
         Store(InAuth0, fallback: null);
         var notGranted = await Assert.ThrowsAsync<M2MCredentialsException>(() => Client().GetTokenAsync("billing-api"));
-        _secrets[SecretName] = new VaultSecret(_secrets[SecretName].Value.Replace("\"version\":1", "\"version\":2", StringComparison.Ordinal));
+        _secrets[SecretName] = new VaultSecret(_secrets[SecretName].Value.Replace("\"version\":1", "\"version\":3", StringComparison.Ordinal));
         var otherVersion = await Assert.ThrowsAsync<M2MCredentialsException>(() => new M2MTokenProvider(_vault!.Client("https://kv-acme-m2m-dev.vault.azure.net/"), SecretName, _http!, _clock).GetTokenAsync("orders-api"));
 
         Assert.Equal("Client 'cid_checkout-service' is not granted access to API 'billing-api'; it is granted: inventory-api, orders-api.", notGranted.Message);
-        Assert.Equal("'m2m--checkout-service' holds a credentials document of version 2; this library reads version 1: update Acme.M2M.Credentials.", otherVersion.Message);
+        Assert.Equal("'m2m--checkout-service' holds a credentials document of a version this library does not read; it reads versions 1 and 2: update Acme.M2M.Credentials.", otherVersion.Message);
         Assert.Empty(_recorder.Requests);
     }
 

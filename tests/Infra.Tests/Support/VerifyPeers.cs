@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -90,11 +91,13 @@ internal sealed class FakeKeyVault(IReadOnlyDictionary<string, VaultSecret> secr
 }
 
 /// <summary>
-/// Passes requests on and records each token request's client id and secret, in order, and the answers to them.
+/// Passes requests on and records each token request's client id and secret (null for an assertion), in order,
+/// its whole form, and the answers to them.
 /// </summary>
 internal sealed class TokenRequestRecorder() : DelegatingHandler(new HttpClientHandler())
 {
-    private readonly List<(string ClientId, string Secret, string Audience)> _requests = [];
+    private readonly List<(string ClientId, string? Secret, string Audience)> _requests = [];
+    private readonly List<IReadOnlyDictionary<string, string>> _forms = [];
     private readonly List<HttpResponseMessage> _answers = [];
 
     /// <summary>How many answers to token requests nobody disposed: each holds a connection until the GC runs.</summary>
@@ -109,13 +112,25 @@ internal sealed class TokenRequestRecorder() : DelegatingHandler(new HttpClientH
         }
     }
 
-    public IReadOnlyList<(string ClientId, string Secret, string Audience)> Requests
+    public IReadOnlyList<(string ClientId, string? Secret, string Audience)> Requests
     {
         get
         {
             lock (_requests)
             {
                 return [.. _requests];
+            }
+        }
+    }
+
+    /// <summary>Each token request's form, field by field, in order.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Forms
+    {
+        get
+        {
+            lock (_requests)
+            {
+                return [.. _forms];
             }
         }
     }
@@ -132,7 +147,8 @@ internal sealed class TokenRequestRecorder() : DelegatingHandler(new HttpClientH
             .ToDictionary(kv => WebUtility.UrlDecode(kv[0]), kv => WebUtility.UrlDecode(kv[1]), StringComparer.Ordinal);
         lock (_requests)
         {
-            _requests.Add((form["client_id"], form["client_secret"], form["audience"]));
+            _requests.Add((form["client_id"], form.GetValueOrDefault("client_secret"), form["audience"]));
+            _forms.Add(form);
         }
 
         var answer = await base.SendAsync(request, cancellationToken);
@@ -171,38 +187,6 @@ internal sealed class OAuthServer : IAsyncDisposable
 
     public string Issuer { get; }
 
-    // The server is a pinned npm package (tests/verify/package-lock.json): a fresh clone's `dotnet test` installs it
-    // once, as ./test.sh does, so no test depends on a step run before it.
-    private static readonly Lazy<Task> Installed = new(InstallAsync);
-
-    private static async Task InstallAsync()
-    {
-        var folder = Path.Combine(StackHarness.RepositoryRoot(), "tests", "verify");
-        if (Directory.Exists(Path.Combine(folder, "node_modules", "oauth2-mock-server")))
-        {
-            return;
-        }
-
-        var start = new ProcessStartInfo("npm", "ci --no-audit --no-fund") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        Process npm;
-        try
-        {
-            npm = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("The verify tests run a real OAuth 2.0 server from npm (tests/verify): install Node.js 20.19 or later with npm.", e);
-        }
-
-        using (npm)
-        {
-            var output = npm.StandardOutput.ReadToEndAsync();
-            var error = await npm.StandardError.ReadToEndAsync();
-            await npm.WaitForExitAsync();
-            Assert.True(npm.ExitCode == 0, $"`npm ci` in tests/verify failed (exit {npm.ExitCode}): {error}{await output}");
-        }
-    }
-
     public string TokenEndpoint => $"{Issuer}/token";
 
     /// <summary>
@@ -211,8 +195,8 @@ internal sealed class OAuthServer : IAsyncDisposable
     /// </summary>
     public static async Task<OAuthServer> StartAsync(JsonObject clients, string? misbehave = null)
     {
-        var folder = Path.Combine(StackHarness.RepositoryRoot(), "tests", "verify");
-        await Installed.Value;
+        var folder = VerifyPackages.Folder;
+        await VerifyPackages.Installed.Value;
         var start = new ProcessStartInfo("node", "oauth-server.mjs")
         {
             WorkingDirectory = folder,
@@ -245,3 +229,181 @@ internal sealed class OAuthServer : IAsyncDisposable
         _process.Dispose();
     }
 }
+
+/// <summary>The npm packages of tests/verify, the peers the tests start, installed once per test run when they are not.</summary>
+internal static class VerifyPackages
+{
+    public static string Folder { get; } = Path.Combine(StackHarness.RepositoryRoot(), "tests", "verify");
+
+    // The servers are pinned npm packages (tests/verify/package-lock.json): a fresh clone's `dotnet test` installs
+    // them once, as ./test.sh does, so no test depends on a step run before it; so does a checkout whose
+    // node_modules predates a package it now pins.
+    public static readonly Lazy<Task> Installed = new(InstallAsync);
+
+    private static async Task InstallAsync()
+    {
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Folder, "package.json")));
+        if (manifest.RootElement.GetProperty("dependencies").EnumerateObject().All(dependency => InstalledVersion(dependency.Name) == dependency.Value.GetString()))
+        {
+            return;
+        }
+
+        var start = new ProcessStartInfo("npm", "ci --no-audit --no-fund") { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        Process npm;
+        try
+        {
+            npm = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("The verify tests run a real OAuth 2.0 server from npm (tests/verify): install Node.js 20.19 or later with npm.", e);
+        }
+
+        using (npm)
+        {
+            var output = npm.StandardOutput.ReadToEndAsync();
+            var error = await npm.StandardError.ReadToEndAsync();
+            await npm.WaitForExitAsync();
+            Assert.True(npm.ExitCode == 0, $"`npm ci` in tests/verify failed (exit {npm.ExitCode}): {error}{await output}");
+        }
+    }
+
+    private static string? InstalledVersion(string package)
+    {
+        var installed = Path.Combine(Folder, "node_modules", package, "package.json");
+        if (!File.Exists(installed))
+        {
+            return null;
+        }
+
+        using var manifest = JsonDocument.Parse(File.ReadAllText(installed));
+        return manifest.RootElement.TryGetProperty("version", out var version) ? version.GetString() : null;
+    }
+}
+
+/// <summary>
+/// tests/verify/oidc-server.mjs in a child process: a real OAuth 2.0 server (oidc-provider) that authenticates
+/// clients with private_key_jwt and client_secret_post and issues JWT access tokens for an Auth0-style
+/// <c>audience</c>. Its issuer ends with a slash, as Auth0's assertion audience does.
+/// </summary>
+internal sealed class OidcServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly HttpClient _http = new();
+    private readonly StringBuilder _log;
+
+    private OidcServer(Process process, string issuer, StringBuilder log)
+    {
+        (_process, Issuer, _log) = (process, issuer, log);
+    }
+
+    /// <summary>The issuer, <c>http://127.0.0.1:{port}/</c>: the aud its assertions must name.</summary>
+    public string Issuer { get; }
+
+    public string TokenEndpoint => $"{Issuer}token";
+
+    /// <summary>What the server printed to stderr so far: oidc-provider's notices and errors.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts the server for these clients: oidc-provider client metadata (client_id, token_endpoint_auth_method,
+    /// jwks or client_secret), each with <c>grants</c>: audience → scopes.
+    /// </summary>
+    public static async Task<OidcServer> StartAsync(JsonArray clients)
+    {
+        await VerifyPackages.Installed.Value;
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = VerifyPackages.Folder,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("oidc-server.mjs");
+        start.ArgumentList.Add(clients.ToJsonString());
+        var process = Process.Start(start)!;
+        var log = new StringBuilder();
+        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Both pipes are read to their end, so that the server never blocks on a full one.
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (log)
+            {
+                log.AppendLine(e.Data);
+            }
+        };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                listening.TrySetException(new InvalidOperationException("oidc-server.mjs exited before it listened."));
+            }
+            else if (e.Data.StartsWith("{\"issuer\"", StringComparison.Ordinal))
+            {
+                listening.TrySetResult(JsonDocument.Parse(e.Data).RootElement.GetProperty("issuer").GetString()!);
+            }
+        };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        try
+        {
+            var issuer = await listening.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            return new OidcServer(process, issuer, log);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            string output;
+            lock (log)
+            {
+                output = log.ToString();
+            }
+
+            process.Dispose();
+            throw new InvalidOperationException($"oidc-server.mjs did not start: {e.Message}\n{output}", e);
+        }
+    }
+
+    /// <summary>Every token request the server answered, in order, as it saw them (see oidc-server.mjs).</summary>
+    public async Task<IReadOnlyList<ReceivedTokenRequest>> ReceivedAsync()
+        => (await _http.GetFromJsonAsync<List<ReceivedTokenRequest>>(new Uri($"{Issuer}test/received"), new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        _process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+}
+
+/// <summary>One token request as oidc-server.mjs received and answered it; <see cref="Detail"/> is why it refused, which its answer does not say.</summary>
+internal sealed record ReceivedTokenRequest(
+    string? ClientId,
+    string Authentication,
+    string? AssertionType,
+    JsonObject? Header,
+    JsonObject? Claims,
+    string? Audience,
+    int Status,
+    string? Error,
+    string? Detail);
