@@ -48,6 +48,15 @@ public class PrivateKeyJwtClientTests
     }
 
     [Fact]
+    public async Task A_key_client_signs_its_tokens_with_rs256_as_auth0_requires_before_it_attaches_keys_and_a_secret_client_is_left_as_it_was()
+    {
+        var run = await StackHarness.RunAsync(Keys(0));
+
+        Assert.Equal([("alg", (object)"RS256")], run.Single(ResourceTypes.Client, Reconciler).Map("jwtConfiguration").Select(i => (i.Key, i.Value)));
+        Assert.False(run.Single(ResourceTypes.Client, "checkout-service").Inputs.ContainsKey("jwtConfiguration"));
+    }
+
+    [Fact]
     public async Task The_document_holds_the_private_key_its_kid_and_what_an_assertion_needs_and_no_secret()
     {
         var run = await StackHarness.RunAsync(Keys(0));

@@ -7,6 +7,7 @@ using Infra.Config;
 using Infra.Tests.Support;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using ClientAuthentication = Acme.M2M.Credentials.ClientAuthentication;
 
 namespace Infra.Tests.Consumer;
 
@@ -152,6 +153,22 @@ public sealed class PrivateKeyJwtTests(PrivateKeyJwtTests.Tenant tenant) : IClas
         var received = Assert.Single(await ReceivedSince(before));
         Assert.Equal(("private_key_jwt", 200, (string?)null), (received.Authentication, received.Status, received.Error));
         Assert.Equal([SecretName], _vault!.Reads);
+    }
+
+    [Fact]
+    public async Task The_document_the_program_writes_gets_a_token_its_kid_being_the_one_the_server_registered()
+    {
+        // What M2MClient writes for a key client: the program's own record, its key id derived from the public key.
+        var publicKey = tenant.Registered.ExportSubjectPublicKeyInfoPem() + "\n";
+        _secrets.Serve(new ConsumerKeyCredentials(
+            KeyClient, ClientKeys.KeyId(publicKey), ClientKeys.Algorithm, tenant.Registered.ExportPkcs8PrivateKeyPem() + "\n", tenant.Peer.Issuer, tenant.Peer.TokenEndpoint,
+            new Dictionary<string, string> { ["orders-api"] = Orders }, "2027-02-20", false, null).ToJson());
+
+        var token = Jwt(await Client().GetTokenAsync("orders-api"));
+
+        Assert.Equal([Orders], token.Audiences);
+        var assertion = Jwt(Assert.Single(_recorder.Forms)["client_assertion"]);
+        Assert.Equal((Thumbprint(tenant.Registered), "RS256"), (assertion.Kid, assertion.Alg));
     }
 
     [Theory]

@@ -214,20 +214,27 @@ public sealed class OperationsPreviewTests : IDisposable
     }
 
     [Fact]
-    public async Task Removing_a_key_clients_expiry_needs_a_rotation_since_auth0_cannot_clear_a_keys_expiry()
+    public async Task Removing_a_key_clients_expiry_is_refused_since_auth0_cannot_clear_a_keys_expiry_unless_it_is_disabled()
     {
         // Key client against key client: dev as committed holds it with a secret.
-        _base.Write("Pulumi.dev.yaml", AddAfterKey(StackHarness.StackFileText("dev"), "nightly-reconciler", "      authentication: private_key_jwt\n"));
-        var head = Replace(AddAfterKey(StackHarness.StackFileText("dev"), "nightly-reconciler", "      authentication: private_key_jwt\n"), "      expires: 2027-05-31\n", "");
-        _head.Write("Pulumi.dev.yaml", head);
-        var preview = await OperationsPreview.RunAsync(StackFiles.Load(_base.Path, "dev"), StackFiles.Load(_head.Path, "dev"), PulumiConfigScope.Today);
-        Assert.Equal(
-            ["infra:clients[1].expires: is removed from key client 'nightly-reconciler', but Auth0 cannot clear a key's expiry (terraform-provider-auth0 v1.53.0 leaves it as it is): its keys would still stop working on 2027-05-31. Raise rotation to 1 in the same change, which gives it a key without an expiry, or set a later date instead."],
-            preview.Problems.Select(p => p.ToString()));
+        var keys = AddAfterKey(StackHarness.StackFileText("dev"), "nightly-reconciler", "      authentication: private_key_jwt\n");
+        var message = "infra:clients[1].expires: is removed from key client 'nightly-reconciler', but Auth0 cannot clear a key's expiry (terraform-provider-auth0 v1.53.0 leaves it as it is, and the key it keeps through a rotation would show a change on every run): its keys would still stop working on 2027-05-31. Set a later date instead.";
+        async Task<OperationsPreviewResult> From(string from, string to)
+        {
+            _base.Write("Pulumi.dev.yaml", from);
+            _head.Write("Pulumi.dev.yaml", to);
+            return await OperationsPreview.RunAsync(StackFiles.Load(_base.Path, "dev"), StackFiles.Load(_head.Path, "dev"), PulumiConfigScope.Today);
+        }
 
-        _head.Write("Pulumi.dev.yaml", head.Replace("      authentication: private_key_jwt\n", "      authentication: private_key_jwt\n      rotation: 1\n", StringComparison.Ordinal));
-        var rotated = await OperationsPreview.RunAsync(StackFiles.Load(_base.Path, "dev"), StackFiles.Load(_head.Path, "dev"), PulumiConfigScope.Today);
-        Assert.True(rotated.Valid);
+        var removed = Replace(keys, "      expires: 2027-05-31\n", "");
+        Assert.Equal([message], (await From(keys, removed)).Problems.Select(p => p.ToString()));
+        // Rotating at the same time does not help: the key Auth0 keeps would keep its date.
+        var rotated = Replace(removed, "      authentication: private_key_jwt\n", "      authentication: private_key_jwt\n      rotation: 1\n");
+        Assert.Equal([message], (await From(keys, rotated)).Problems.Select(p => p.ToString()));
+        // While disabled its keys are not in Auth0, and re-enabling registers them with what config says then.
+        var disabled = AddAfterKey(keys, "nightly-reconciler", "      disabled: true\n");
+        Assert.True((await From(disabled, Replace(disabled, "      expires: 2027-05-31\n", ""))).Valid);
+        Assert.True((await From(keys, Replace(keys, "      expires: 2027-05-31\n", "      expires: 2027-05-30\n"))).Valid);
     }
 
     [Fact]

@@ -238,11 +238,12 @@ public static class OperationsPreview
                     $"changes from {Show(was.KeysSinceRotation)} to {Show(client.KeysSinceRotation)}: it records the rotation at which client '{client.Key}' moved to keys, which decides which keys exist. Put back {Show(was.KeysSinceRotation)}.");
             }
 
-            if (hadKeys && keys && was.Expires is { } expiry && client.Expires is null && client.Rotation == was.Rotation)
+            // A disabled client's keys are not in Auth0: re-enabling registers them again, with what config says then.
+            if (hadKeys && keys && was.Expires is { } expiry && client.Expires is null && !was.Disabled && !client.Disabled)
             {
                 yield return new ConfigProblem(
                     $"{path}.expires",
-                    $"is removed from key client '{client.Key}', but Auth0 cannot clear a key's expiry (terraform-provider-auth0 v1.53.0 leaves it as it is): its keys would still stop working on {expiry:yyyy-MM-dd}. Raise rotation to {was.Rotation + 1} in the same change, which gives it a key without an expiry, or set a later date instead.");
+                    $"is removed from key client '{client.Key}', but Auth0 cannot clear a key's expiry (terraform-provider-auth0 v1.53.0 leaves it as it is, and the key it keeps through a rotation would show a change on every run): its keys would still stop working on {expiry:yyyy-MM-dd}. Set a later date instead.");
             }
         }
 
