@@ -24,6 +24,7 @@ public class AccessDiffDescribeTests
         { ChangeKind.ExpiryChanged, "2027-01-31", "never", "checkout's credentials expire never instead of 2027-01-31", "`checkout`'s credentials expire never instead of 2027-01-31" },
         { ChangeKind.ExpiryChanged, "never", "2027-06-30", "checkout's credentials expire on 2027-06-30 instead of never", "`checkout`'s credentials expire on 2027-06-30 instead of never" },
         { ChangeKind.OwnerChanged, "team-a", "team-b", "checkout changes owner from team-a to team-b", "`checkout` changes owner from team-a to team-b" },
+        { ChangeKind.AuthenticationChanged, "client_secret_post", "private_key_jwt", "checkout authenticates with private_key_jwt instead of client_secret_post: its consumer needs a library that reads the new document", "`checkout` authenticates with private_key_jwt instead of client_secret_post: its consumer needs a library that reads the new document" },
         { ChangeKind.ApiAdded, null, null, "new API orders-api with scopes orders:read orders:write", "new API `orders-api` with scopes `orders:read`, `orders:write`" },
         { ChangeKind.ApiRemoved, null, null, "API orders-api removed", "API `orders-api` removed" },
         { ChangeKind.TokenLifetimeChanged, "3600", "600", "orders-api token lifetime (the revocation delay) 3600 → 600", "`orders-api` token lifetime (the revocation delay) 3600 → 600" },

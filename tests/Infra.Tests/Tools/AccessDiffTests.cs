@@ -65,6 +65,18 @@ public sealed class AccessDiffTests : IDisposable
     }
 
     [Fact]
+    public void Moving_a_client_to_keys_is_reported_and_is_not_an_increase()
+    {
+        var diff = Diff(DevFile.Replace("    - key: nightly-reconciler\n", "    - key: nightly-reconciler\n      authentication: private_key_jwt\n      rotation: 1\n      keysSinceRotation: 1\n", StringComparison.Ordinal));
+
+        Assert.Equal(["AuthenticationChanged False nightly-reconciler  [] client_secret_post→private_key_jwt"], diff.Changes.Select(Line));
+        Assert.False(diff.PrivilegeIncrease);
+        Assert.Equal(
+            "nightly-reconciler authenticates with private_key_jwt instead of client_secret_post: its consumer needs a library that reads the new document",
+            AccessDiffReport.Describe(diff.Changes[0], markdown: false));
+    }
+
+    [Fact]
     public void A_removed_clients_grants_are_listed_by_api_key_whatever_their_order_in_config()
     {
         // checkout-service declares orders-api before inventory-api.

@@ -15,6 +15,7 @@ public class OfflinePlanTests
     // credentials) + passwords (two for dev's twice-rotated checkout-service, one for each client that never rotated)
     // + grants + one secret per client + one assignment per reader.
     [InlineData("dev", (2 * 3) + 3 + (3 * 3) + (2 + 1 + 1) + 4 + 3 + 4, false, "checkout-service nightly-reconciler partner-globex")]
+    // prod's nightly-reconciler has a key where the others have a password.
     [InlineData("prod", (2 * 3) + 3 + (3 * 3) + 3 + 4 + 3 + 3 + 4, true, "checkout-service nightly-reconciler partner-globex")] // + the vault component, group, vault, officer
     // Staging is split: the catalogue stack has the APIs, the Action and one client; a team stack only its clients.
     [InlineData("staging", (2 * 3) + 3 + 3 + 1 + 2 + 1 + 1, false, "load-test-runner")]
@@ -171,6 +172,22 @@ public class OfflinePlanTests
         Assert.DoesNotContain("generated password", details, StringComparison.Ordinal);
         Assert.DoesNotContain("null", text, StringComparison.Ordinal);
         Assert.DoesNotContain("generated password", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_client_is_planned_with_its_method_the_expiry_of_its_keys_and_no_private_key()
+    {
+        var plan = await OfflinePlan.RunAsync(Stack("prod"), PulumiConfigScope.Today);
+        var text = PlanReport.Render(plan, OutputFormat.Text);
+
+        Assert.Contains("|   |-- + create   tls:index/privateKey:PrivateKey nightly-reconciler--key-r0\n|   |              algorithm: RSA, rsaBits: 2048\n", text, StringComparison.Ordinal);
+        Assert.Contains("|   |              authenticationMethod: private_key_jwt, keys: [nightly-reconciler-r0 (expires 2027-02-10)]\n", text, StringComparison.Ordinal);
+        Assert.Contains("|-- nightly-reconciler (team-warehouse, private_key_jwt)\n", text, StringComparison.Ordinal);
+        Assert.Contains("|-- checkout-service (team-checkout)\n", text, StringComparison.Ordinal);
+        Assert.EndsWith("1 of 2,000 application credentials (infra:applicationCredentialLimit)\n", text, StringComparison.Ordinal);
+        var details = PlanReport.Render(plan, OutputFormat.Text, details: true);
+        Assert.DoesNotContain("private key", details, StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", details, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -41,6 +41,9 @@ public enum ChangeKind
     /// <summary>A client's owner changed.</summary>
     OwnerChanged,
 
+    /// <summary>How a client authenticates changed (a client secret or keys): not more access, but its consumer must follow.</summary>
+    AuthenticationChanged,
+
     /// <summary>A new API.</summary>
     ApiAdded,
 
@@ -209,6 +212,11 @@ public static class AccessDiff
             {
                 changes.Add(new(ChangeKind.OwnerChanged, false, client.Key, null, [], old.Owner, client.Owner));
             }
+
+            if (old.Authentication != client.Authentication)
+            {
+                changes.Add(new(ChangeKind.AuthenticationChanged, false, client.Key, null, [], Method(old.Authentication), Method(client.Authentication)));
+            }
         }
 
         var newClientKeys = after.Clients.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
@@ -252,6 +260,9 @@ public static class AccessDiff
 
     private static List<string> Describe(Dictionary<string, IReadOnlyList<string>> grants)
         => grants.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}: {string.Join(' ', g.Value.Order(StringComparer.Ordinal))}").ToList();
+
+    private static string Method(ClientAuthentication authentication)
+        => AccessConfigParser.AuthenticationMethods.Single(m => m.Value == authentication).Key;
 
     private static string Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "never";
 

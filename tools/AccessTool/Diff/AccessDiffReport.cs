@@ -53,6 +53,7 @@ public static class AccessDiffReport
             ChangeKind.ClientEnabled => $"client {Code(change.Client)} enabled again: tokens for {items}, its secret readable by its readers",
             ChangeKind.ExpiryChanged => $"{Code(change.Client)}'s credentials expire {(change.To == "never" ? "never" : $"on {change.To}")} instead of {change.From}",
             ChangeKind.OwnerChanged => $"{Code(change.Client)} changes owner from {change.From} to {change.To}",
+            ChangeKind.AuthenticationChanged => $"{Code(change.Client)} authenticates with {change.To} instead of {change.From}: its consumer needs a library that reads the new document",
             ChangeKind.ApiAdded => $"new API {Code(change.Api)} with scopes {items}",
             ChangeKind.ApiRemoved => $"API {Code(change.Api)} removed",
             ChangeKind.TokenLifetimeChanged => $"{Code(change.Api)} token lifetime (the revocation delay) {change.From} → {change.To}",

@@ -42,7 +42,9 @@ public static class PlanReport
         var access = new Tree(Invariant($"Access (client {arrow} API: scopes):")) { Guide = ReportConsole.Guide(console) };
         foreach (var client in plan.Access.GroupBy(a => (a.Client, a.Owner)))
         {
-            var node = access.AddNode(new Text(Invariant($"{client.Key.Client} ({client.Key.Owner})")));
+            // The method shows only where it is not the default, so a stack of secret clients reads as it always did.
+            var keys = plan.Config?.Clients.Any(c => c.Key == client.Key.Client && c.Authentication == Infra.Config.ClientAuthentication.PrivateKeyJwt) == true;
+            var node = access.AddNode(new Text(Invariant($"{client.Key.Client} ({client.Key.Owner}{(keys ? ", private_key_jwt" : "")})")));
             foreach (var entry in client)
             {
                 node.AddNode(new Text(Invariant($"{entry.Api}: {string.Join(' ', entry.Scopes)}")));
