@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Infra.Tests.Support;
-using Infra.Tool;
 using Infra.Tool.Plan;
 using Infra.Tool.Preview;
 
@@ -21,14 +20,9 @@ public sealed class KeyRotationProofTests : IDisposable
     private const string PasswordType = "random:index/randomPassword:RandomPassword";
     private const string Reconciler = "nightly-reconciler";
 
-    private readonly TemporaryProject _base = new();
-    private readonly TemporaryProject _head = new();
+    private readonly StackVersions _versions = new();
 
-    public void Dispose()
-    {
-        _base.Dispose();
-        _head.Dispose();
-    }
+    public void Dispose() => _versions.Dispose();
 
     /// <summary>A generated key pair or password as the world sees it: the resource that drew it, and its generation.</summary>
     private sealed record Drawn(string Name, int Generation);
@@ -48,16 +42,7 @@ public sealed class KeyRotationProofTests : IDisposable
         public bool ConsumerGetsAToken => Accepts(DocumentKey) || (!Auth0TakesKeys && Auth0Secret is not null && DocumentSecrets.Contains(Auth0Secret));
     }
 
-    private sealed record Scenario(PlanResult Before, PlanResult After, OperationsPreviewResult Preview, string Client);
-
-    private async Task<Scenario> Step(string stack, string client, string from, string to)
-    {
-        _base.Write($"Pulumi.{stack}.yaml", from);
-        _head.Write($"Pulumi.{stack}.yaml", to);
-        var before = await OfflinePlan.RunAsync(StackFiles.Load(_base.Path, stack), PulumiConfigScope.Today);
-        var after = await OfflinePlan.RunAsync(StackFiles.Load(_head.Path, stack), PulumiConfigScope.Today);
-        return new Scenario(before, after, OperationsPreview.Compare(before, after, PulumiConfigScope.Today), client);
-    }
+    private Task<RotationScenario> Step(string stack, string client, string from, string to) => _versions.StepAsync(stack, client, from, to);
 
     /// <summary>The prod example with <paramref name="client"/>'s entry edited by <paramref name="edit"/>.</summary>
     private static string Prod(string client, Func<string, string> edit)
@@ -114,7 +99,7 @@ public sealed class KeyRotationProofTests : IDisposable
 
     private static PlannedResource Document(PlanResult plan, string client) => Resource(plan, "azure-native:keyvault:Secret", $"m2m--{client}")!;
 
-    private static World Initial(Scenario s)
+    private static World Initial(RotationScenario s)
     {
         var generation = s.Before.Resources.Where(r => r.Type is KeyType or PasswordType).ToImmutableDictionary(r => r.Name, _ => 0);
         var credentials = Resource(s.Before, CredentialsType, s.Client);
@@ -196,7 +181,7 @@ public sealed class KeyRotationProofTests : IDisposable
         => items.Count <= 1 ? [items] : items.SelectMany((item, i) => Permutations([.. items.Where((_, j) => j != i)]).Select(rest => (List<T>)[item, .. rest]));
 
     /// <summary>The states one step leads through: a new key or password, Auth0's credentials, the document.</summary>
-    private static IEnumerable<List<World>> Apply(World world, Operation step, Scenario s)
+    private static IEnumerable<List<World>> Apply(World world, Operation step, RotationScenario s)
     {
         switch (step.Type)
         {
@@ -218,11 +203,11 @@ public sealed class KeyRotationProofTests : IDisposable
         }
     }
 
-    private static List<Operation> Steps(Scenario s)
+    private static List<Operation> Steps(RotationScenario s)
         => [.. s.Preview.Operations.Where(o => o.Kind != OperationKind.Same && o.ParentUrn?.EndsWith($"::{s.Client}", StringComparison.Ordinal) == true)];
 
     /// <summary>The first point (order, step, provider state) at which <paramref name="holds"/> fails, or null; and how many points were checked.</summary>
-    private static (string? Counterexample, int Points) Check(Scenario s, IReadOnlyDictionary<string, IReadOnlySet<string>> dependencies, Func<World, World, bool> holds)
+    private static (string? Counterexample, int Points) Check(RotationScenario s, IReadOnlyDictionary<string, IReadOnlySet<string>> dependencies, Func<World, World, bool> holds)
     {
         var steps = Steps(s);
         Assert.NotEmpty(steps);
@@ -258,7 +243,7 @@ public sealed class KeyRotationProofTests : IDisposable
         return (null, points);
     }
 
-    private static World End(Scenario s)
+    private static World End(RotationScenario s)
         => RotationProofTests.Orders(Steps(s), OperationsPreview.Dependencies(s.After)).First()
             .Aggregate(Initial(s), (world, step) => Apply(world, step, s).First()[^1]);
 
@@ -313,7 +298,7 @@ public sealed class KeyRotationProofTests : IDisposable
         Assert.False(s.Preview.Valid);
         Assert.Equal(["infra:clients[1].rotation"], s.Preview.Problems.Select(p => p.Path));
 
-        var unguarded = new Scenario(s.Before, s.After, OperationsPreview.Compare(s.Before, s.After with { Config = s.Before.Config }, PulumiConfigScope.Today), Reconciler);
+        var unguarded = s.Unguarded();
         Assert.StartsWith("stopped inside or after auth0:index/clientCredentials:ClientCredentials nightly-reconciler", Check(unguarded, OperationsPreview.Dependencies(s.After), (_, w) => w.ConsumerGetsAToken).Counterexample, StringComparison.Ordinal);
     }
 

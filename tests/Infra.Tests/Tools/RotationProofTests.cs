@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Infra.Tests.Support;
-using Infra.Tool;
 using Infra.Tool.Plan;
 using Infra.Tool.Preview;
 
@@ -13,14 +12,9 @@ namespace Infra.Tests.Tools;
 /// </summary>
 public sealed class RotationProofTests : IDisposable
 {
-    private readonly TemporaryProject _base = new();
-    private readonly TemporaryProject _head = new();
+    private readonly StackVersions _versions = new();
 
-    public void Dispose()
-    {
-        _base.Dispose();
-        _head.Dispose();
-    }
+    public void Dispose() => _versions.Dispose();
 
     /// <summary>A generated secret as the world sees it: which password resource drew it, and in which generation.</summary>
     private sealed record Drawn(string Password, int Generation);
@@ -30,23 +24,14 @@ public sealed class RotationProofTests : IDisposable
         public bool ConsumerGetsAToken => Auth0 is not null && (Auth0 == Primary || Auth0 == Fallback);
     }
 
-    private sealed record Scenario(PlanResult Before, PlanResult After, OperationsPreviewResult Preview, string Client);
-
-    private async Task<Scenario> Rotate(string stack, string client, Func<string, string> change)
+    private async Task<RotationScenario> Rotate(string stack, string client, Func<string, string> change)
     {
         var file = StackHarness.StackFileText(stack);
         return await Step(stack, client, file, change(file));
     }
 
     /// <summary>The stack going from the file text <paramref name="from"/> to <paramref name="to"/>.</summary>
-    private async Task<Scenario> Step(string stack, string client, string from, string to)
-    {
-        _base.Write($"Pulumi.{stack}.yaml", from);
-        _head.Write($"Pulumi.{stack}.yaml", to);
-        var before = await OfflinePlan.RunAsync(StackFiles.Load(_base.Path, stack), PulumiConfigScope.Today);
-        var after = await OfflinePlan.RunAsync(StackFiles.Load(_head.Path, stack), PulumiConfigScope.Today);
-        return new Scenario(before, after, OperationsPreview.Compare(before, after, PulumiConfigScope.Today), client);
-    }
+    private Task<RotationScenario> Step(string stack, string client, string from, string to) => _versions.StepAsync(stack, client, from, to);
 
     /// <summary>
     /// The secret an adopted client came with, as the proof names it: what its imported credentials read back, and what
@@ -85,7 +70,7 @@ public sealed class RotationProofTests : IDisposable
         return (json["clientSecret"]?.GetValue<string>(), json["fallbackClientSecret"]?.GetValue<string>());
     }
 
-    private static World Initial(Scenario s)
+    private static World Initial(RotationScenario s)
     {
         var generation = s.Before.Resources.Where(r => r.Type == "random:index/randomPassword:RandomPassword").ToDictionary(r => r.Name, _ => 0);
         if (!s.Before.Resources.Any(r => r.Type == "auth0:index/clientCredentials:ClientCredentials" && r.Name == s.Client))
@@ -105,7 +90,7 @@ public sealed class RotationProofTests : IDisposable
     }
 
     /// <summary>What one step does to the world: a new password, a new document, or Auth0 switching.</summary>
-    private static World Apply(World world, Operation step, Scenario s)
+    private static World Apply(World world, Operation step, RotationScenario s)
     {
         switch (step.Type)
         {
@@ -148,11 +133,11 @@ public sealed class RotationProofTests : IDisposable
     }
 
     /// <summary>The first point (order and stopping step) at which the consumer cannot get a token, or null.</summary>
-    private static string? Counterexample(Scenario s, IReadOnlyDictionary<string, IReadOnlySet<string>> dependencies)
+    private static string? Counterexample(RotationScenario s, IReadOnlyDictionary<string, IReadOnlySet<string>> dependencies)
         => Counterexample(s, dependencies, w => w.ConsumerGetsAToken);
 
     /// <summary>The first point (order and stopping step) at which <paramref name="holds"/> fails, or null.</summary>
-    private static string? Counterexample(Scenario s, IReadOnlyDictionary<string, IReadOnlySet<string>> dependencies, Func<World, bool> holds)
+    private static string? Counterexample(RotationScenario s, IReadOnlyDictionary<string, IReadOnlySet<string>> dependencies, Func<World, bool> holds)
     {
         var steps = s.Preview.Operations.Where(o => o.Kind != OperationKind.Same && o.ParentUrn?.EndsWith($"::{s.Client}", StringComparison.Ordinal) == true).ToList();
         Assert.NotEmpty(steps);
@@ -206,7 +191,7 @@ public sealed class RotationProofTests : IDisposable
     {
         var s = await Rotate("dev", "checkout-service", f => f.Replace("      rotation: 2\n", "      rotation: 4\n", StringComparison.Ordinal));
         // The same comparison without the preview's guard (config taken as unchanged), to see what the guard prevents.
-        var unguarded = new Scenario(s.Before, s.After, OperationsPreview.Compare(s.Before, s.After with { Config = s.Before.Config }, PulumiConfigScope.Today), s.Client);
+        var unguarded = s.Unguarded();
 
         Assert.False(s.Preview.Valid);
         Assert.StartsWith("stopped after azure-native:keyvault:Secret m2m--checkout-service", Counterexample(unguarded, OperationsPreview.Dependencies(s.After)), StringComparison.Ordinal);
@@ -238,11 +223,7 @@ public sealed class RotationProofTests : IDisposable
         Assert.NotNull(disabled.Auth0);
 
         var file = StackHarness.StackFileText("prod");
-        _base.Write("Pulumi.prod.yaml", file.Replace("    - key: checkout-service\n", "    - key: checkout-service\n      disabled: true\n", StringComparison.Ordinal));
-        _head.Write("Pulumi.prod.yaml", file);
-        var before = await OfflinePlan.RunAsync(StackFiles.Load(_base.Path, "prod"), PulumiConfigScope.Today);
-        var after = await OfflinePlan.RunAsync(StackFiles.Load(_head.Path, "prod"), PulumiConfigScope.Today);
-        var enable = new Scenario(before, after, OperationsPreview.Compare(before, after, PulumiConfigScope.Today), "checkout-service");
+        var enable = await Step("prod", "checkout-service", file.Replace("    - key: checkout-service\n", "    - key: checkout-service\n      disabled: true\n", StringComparison.Ordinal), file);
         var reEnabled = End(enable);
         Assert.False(Initial(enable).ConsumerGetsAToken);
         Assert.True(reEnabled.ConsumerGetsAToken);
@@ -277,11 +258,11 @@ public sealed class RotationProofTests : IDisposable
     }
 
     /// <summary>The world at the end of the first order the engine may take: where every order ends up.</summary>
-    private static World End(Scenario s)
+    private static World End(RotationScenario s)
         => Orders([.. s.Preview.Operations.Where(o => o.Kind != OperationKind.Same && o.ParentUrn?.EndsWith($"::{s.Client}", StringComparison.Ordinal) == true)], OperationsPreview.Dependencies(s.After)).First()
             .Aggregate(Initial(s), (world, step) => Apply(world, step, s));
 
-    private static OperationKind KindOf(Scenario s, string type, string name) => s.Preview.Operations.Single(o => o.Type == type && o.Name == name).Kind;
+    private static OperationKind KindOf(RotationScenario s, string type, string name) => s.Preview.Operations.Single(o => o.Type == type && o.Name == name).Kind;
 
     [Fact]
     public async Task Adopting_a_live_client_on_prod_is_safe_at_every_step_and_the_steps_that_would_cut_it_off_are_refused()
@@ -335,7 +316,7 @@ public sealed class RotationProofTests : IDisposable
         Assert.Equal("infra:clients[2].import", problem.Path);
         Assert.StartsWith("is removed while client 'partner-globex' still uses the secret it was adopted with (rotation 0): without `import` the program gives its credentials a generated secret at once, with no fallback", problem.Message, StringComparison.Ordinal);
         Assert.EndsWith("Keep `import`, raise `rotation` to 1 and deploy that; remove `import` in a later change (docs/adoption.md).", problem.Message, StringComparison.Ordinal);
-        var unguarded = new Scenario(cut.Before, cut.After, OperationsPreview.Compare(cut.Before, cut.After with { Config = cut.Before.Config }, PulumiConfigScope.Today), Globex);
+        var unguarded = cut.Unguarded();
         Assert.StartsWith("stopped after azure-native:keyvault:Secret m2m--partner-globex", Counterexample(unguarded, OperationsPreview.Dependencies(cut.After)), StringComparison.Ordinal);
 
         // Refused: dropping import and rotating in one change, and adopting straight at rotation 1 (nothing captured).
