@@ -226,6 +226,12 @@ public sealed class KeyRotationProofTests : IDisposable
                         foreach (var point in path)
                         {
                             points++;
+                            if (point.Auth0Keys.Count > Infra.Config.ClientKeys.PerApplication)
+                            {
+                                // Auth0 refuses a third credential on an application: the deploy would fail there.
+                                return ($"Auth0 would hold {point.Auth0Keys.Count} credentials inside or after {step.Type} {step.Name}", points);
+                            }
+
                             if (!holds(initial, point))
                             {
                                 return ($"stopped inside or after {step.Type} {step.Name} in the order {string.Join(" → ", order.Select(o => o.Name))}", points);
