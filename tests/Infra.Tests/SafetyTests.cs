@@ -275,6 +275,25 @@ public class AdoptionTests
     }
 
     [Fact]
+    public async Task An_adopted_client_that_moves_to_keys_at_its_first_rotation_hands_out_the_secret_it_came_with_as_the_fallback()
+    {
+        var before = await StackHarness.RunAsync(GlobexAdopted(rotation: 0));
+        var moving = GlobexAdopted(rotation: 1).Edit("infra:clients", c =>
+        {
+            c[2]!["authentication"] = "private_key_jwt";
+            c[2]!["keysSinceRotation"] = 1;
+        });
+        var after = await StackHarness.RunAsync(moving);
+
+        var live = Infra.Config.ConsumerCredentials.Parse(Components.M2MClientTests.Value(before, "m2m--partner-globex")).ClientSecret;
+        var document = Infra.Config.ConsumerKeyCredentials.Parse(Components.M2MClientTests.Value(after, "m2m--partner-globex"));
+        Assert.Equal(live, document.FallbackClientSecret);
+        Assert.Equal(ProviderFakes.KeyPairOf("partner-globex--key-r1").PrivatePem, document.PrivateKey);
+        // No password of ours: the fallback is the captured one, kept in the store.
+        Assert.Equal(["partner-globex--adopted-secret"], after.OfType(ResourceTypes.RandomPassword).Where(p => p.Name.StartsWith("partner-globex", StringComparison.Ordinal)).Select(p => p.Name));
+    }
+
+    [Fact]
     public async Task An_adopted_client_whose_live_secret_reads_empty_fails_with_the_missing_scope_and_writes_no_secret()
     {
         var config = StackHarness.StackConfig().Edit("infra:clients", c => c[1]!["import"] = "Nr8QwE3tY6uI9oP2aS5dF7gH0jK4lZ1x");
