@@ -1,7 +1,8 @@
 // The consumer library's second peer: a real OAuth 2.0 authorization server (oidc-provider, a certified OpenID
 // Provider) that authenticates clients as Auth0 does for the client credentials grant, with private_key_jwt
 // (RFC 7523: it checks the assertion's signature, iss, sub, aud, exp, and refuses a jti used before) and with
-// client_secret_post, and issues a JWT access token for the requested audience with the client's scopes on it.
+// client_secret_post, and issues a JWT access token for the requested audience with the client's scopes on it and,
+// as Auth0's do, the client in `azp` and `gty: client-credentials`.
 //
 //   node oidc-server.mjs '[{"client_id": "...", "token_endpoint_auth_method": "private_key_jwt",
 //                           "jwks": {"keys": [<public JWK>]}, "grants": {"<audience>": "scope scope"}},
@@ -46,6 +47,8 @@ const provider = new Provider(issuer, {
   // The algorithms Auth0 takes for Private Key JWT; oidc-provider's default list lacks RS384.
   enabledJWA: { clientAuthSigningAlgValues: ['RS256', 'RS384', 'PS256'] },
   cookies: { keys: ['oidc-server-test-cookies'] },
+  // Auth0's client credentials tokens name the client in azp and the grant in gty, which the verify command checks.
+  extraTokenClaims: (_ctx, token) => (token.kind === 'ClientCredentials' ? { azp: token.clientId, gty: 'client-credentials' } : undefined),
   ttl: { ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 600 },
   features: {
     devInteractions: { enabled: false },

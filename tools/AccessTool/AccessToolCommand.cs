@@ -194,7 +194,7 @@ public static class AccessToolCommand
     {
         var stack = new Argument<string>("stack") { Description = "the stack name" };
         var client = new Option<string?>("--client") { Description = "verify only this client (its key)" };
-        var command = new Command("verify", "Check a deployed stack end to end: credentials from Key Vault, a token from the tenant, its signature, aud, scope, gty and azp. Exit 1 on any mismatch. Uses DefaultAzureCredential.")
+        var command = new Command("verify", "Check a deployed stack end to end: credentials from Key Vault (a client secret, or a private key that signs the assertion), a token from the tenant, its signature, aud, scope, gty and azp. Exit 1 on any mismatch. Uses DefaultAzureCredential.")
         {
             stack, shared.Project, client,
         };

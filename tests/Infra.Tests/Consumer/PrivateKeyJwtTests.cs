@@ -6,7 +6,6 @@ using Acme.M2M.Credentials;
 using Infra.Config;
 using Infra.Tests.Support;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using ClientAuthentication = Acme.M2M.Credentials.ClientAuthentication;
 
 namespace Infra.Tests.Consumer;
@@ -88,18 +87,9 @@ public sealed class PrivateKeyJwtTests(PrivateKeyJwtTests.Tenant tenant) : IClas
         _recorder.Dispose();
     }
 
-    /// <summary>RFC 7638: base64url SHA-256 of the JWK's required members, in lexicographic order, without spaces.</summary>
-    private static string Thumbprint(RSA key)
-    {
-        var p = key.ExportParameters(includePrivateParameters: false);
-        return Base64UrlEncoder.Encode(SHA256.HashData(Encoding.UTF8.GetBytes($$"""{"e":"{{Base64UrlEncoder.Encode(p.Exponent)}}","kty":"RSA","n":"{{Base64UrlEncoder.Encode(p.Modulus)}}"}""")));
-    }
+    private static string Thumbprint(RSA key) => TestKeys.Thumbprint(key);
 
-    private static JsonObject PublicJwk(RSA key)
-    {
-        var p = key.ExportParameters(includePrivateParameters: false);
-        return new JsonObject { ["kty"] = "RSA", ["n"] = Base64UrlEncoder.Encode(p.Modulus), ["e"] = Base64UrlEncoder.Encode(p.Exponent), ["kid"] = Thumbprint(key), ["use"] = "sig" };
-    }
+    private static JsonObject PublicJwk(RSA key) => TestKeys.PublicJwk(key);
 
     /// <summary>A key document with every field, as the program is to write it (docs/credentials-document.md).</summary>
     private string KeyDocument(RSA? key, string? fallback = null, string algorithm = "RS256", string clientId = KeyClient, bool disabled = false, string authentication = "private_key_jwt", string? assertionAudience = null)

@@ -213,21 +213,7 @@ internal sealed class OAuthServer : IAsyncDisposable
         return new OAuthServer(process, JsonDocument.Parse(line).RootElement.GetProperty("issuer").GetString()!);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => VerifyPackages.StopAsync(_process);
 }
 
 /// <summary>The npm packages of tests/verify, the peers the tests start, installed once per test run when they are not.</summary>
@@ -266,6 +252,23 @@ internal static class VerifyPackages
             await npm.WaitForExitAsync();
             Assert.True(npm.ExitCode == 0, $"`npm ci` in tests/verify failed (exit {npm.ExitCode}): {error}{await output}");
         }
+    }
+
+    /// <summary>Stops a peer the way both scripts expect: standard input closed, then killed if it has not exited in ten seconds.</summary>
+    public static async ValueTask StopAsync(Process process)
+    {
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        process.Dispose();
     }
 
     private static string? InstalledVersion(string package)
@@ -378,21 +381,10 @@ internal sealed class OidcServer : IAsyncDisposable
     public async Task<IReadOnlyList<ReceivedTokenRequest>> ReceivedAsync()
         => (await _http.GetFromJsonAsync<List<ReceivedTokenRequest>>(new Uri($"{Issuer}test/received"), new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         _http.Dispose();
-        _process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        _process.Dispose();
+        return VerifyPackages.StopAsync(_process);
     }
 }
 

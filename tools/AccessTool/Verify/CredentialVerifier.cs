@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using Acme.M2M.Credentials;
 using Azure;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
@@ -26,15 +29,18 @@ public sealed class VerifyAbortedException(string message, Exception inner) : Ex
 
 /// <summary>
 /// Checks a deployed stack end to end, per client and granted API: reads the client's credentials from Key Vault,
-/// requests a token with the client credentials grant, validates the JWT's signature against the issuer's JWKS,
+/// requests a token with the client credentials grant (its client secret, or an assertion signed with its private key
+/// as the consumer library signs it), validates the JWT's signature against the issuer's JWKS,
 /// and checks <c>aud</c>, <c>scope</c> (exactly the configured scopes), <c>gty</c> and <c>azp</c>. Never prints a
-/// secret or a token.
+/// secret, a key or a token.
 /// </summary>
 /// <param name="vault">The stack's vault.</param>
 /// <param name="http">For the tenant's token endpoint and discovery.</param>
 /// <param name="tokenEndpoint">Where the tenant answers, when not at the config's domain (a local server in tests).</param>
-public sealed class CredentialVerifier(SecretClient vault, HttpClient http, string? tokenEndpoint = null)
+/// <param name="clock">The assertions' iat and exp; the system's clock unless a test sets it.</param>
+public sealed class CredentialVerifier(SecretClient vault, HttpClient http, string? tokenEndpoint = null, TimeProvider? clock = null)
 {
+
     /// <summary>
     /// Verifies every enabled client of <paramref name="access"/>, or only <paramref name="onlyClient"/>, telling
     /// <paramref name="progress"/> which client of how many it is on.
@@ -56,11 +62,11 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http, stri
             progress?.Report(new RunProgress(done, clients.Count, FormattableString.Invariant($"client {done + 1:N0} of {clients.Count:N0}, {client.Key}")));
 
             // One read per client: the document holds everything, so the set is consistent.
-            ConsumerCredentials? credentials = null;
+            Presented? presented = null;
             string? readProblem = null;
             try
             {
-                credentials = ConsumerCredentials.Parse(await Read(ConsumerSecretLayout.SecretName(access.KeyVault, client), cancellationToken).ConfigureAwait(false));
+                presented = Present(client, await Read(ConsumerSecretLayout.SecretName(access.KeyVault, client), cancellationToken).ConfigureAwait(false), out readProblem);
             }
             catch (Exception e) when (NoAnswer(e) is { } unanswered)
             {
@@ -78,16 +84,12 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http, stri
             {
                 readProblem = $"Key Vault: {e.Status} {e.ErrorCode ?? "error"} reading the client's secret";
             }
-            catch (System.Text.Json.JsonException e)
-            {
-                readProblem = $"Key Vault: the client's secret is not a credentials document ({e.Message})";
-            }
 
             foreach (var grant in client.Grants)
             {
-                var problems = credentials is null
+                var problems = presented is null
                     ? [readProblem!]
-                    : await VerifyGrantAsync(credentials, grant, identifiers[grant.ApiKey], tokenEndpoint ?? access.Tenant.TokenEndpoint, cancellationToken).ConfigureAwait(false);
+                    : await VerifyGrantAsync(presented, grant, identifiers[grant.ApiKey], tokenEndpoint ?? access.Tenant.TokenEndpoint, cancellationToken).ConfigureAwait(false);
                 results.Add(new VerifiedGrant(client.Key, grant.ApiKey, problems));
             }
         }
@@ -122,18 +124,55 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http, stri
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
-    private async Task<List<string>> VerifyGrantAsync(ConsumerCredentials credentials, ClientGrantPlan grant, string expectedAudience, string tenantEndpoint, CancellationToken cancellationToken)
+    /// <summary>
+    /// The client's document read as the config says it authenticates, or null with why not. A document of the
+    /// other kind is named as such rather than as unreadable: it is a deploy that has not run, not corruption.
+    /// </summary>
+    private static Presented? Present(M2MClientDefinition client, string json, out string? problem)
+    {
+        problem = null;
+        var keys = client.Authentication == Infra.Config.ClientAuthentication.PrivateKeyJwt;
+        try
+        {
+            return keys ? new PresentedKey(ConsumerKeyCredentials.Parse(json)) : new PresentedSecret(ConsumerCredentials.Parse(json));
+        }
+        catch (JsonException e)
+        {
+            problem = ParsesAs(json, keys ? ConsumerCredentials.Parse : ConsumerKeyCredentials.Parse)
+                ? keys
+                    ? "Key Vault holds a client secret document, but infra:clients says private_key_jwt: the deploy that moves the client to keys has not run (run `pulumi up`)"
+                    // The program never moves a client back from keys (OperationsPreview refuses it), so this is drift.
+                    : "Key Vault holds a private_key_jwt document, but infra:clients says client_secret_post: the vault was written by another config (run `pulumi up` from this one)"
+                : $"Key Vault: the client's secret is not a credentials document ({e.Message})";
+            return null;
+        }
+    }
+
+    private static bool ParsesAs(string json, Func<string, object> parse)
+    {
+        try
+        {
+            parse(json);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<List<string>> VerifyGrantAsync(Presented presented, ClientGrantPlan grant, string expectedAudience, string tenantEndpoint, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
-        if (credentials.TokenEndpoint != tenantEndpoint)
+        if (presented.TokenEndpoint != tenantEndpoint)
         {
-            // The secret goes only to the stack's own tenant: a document naming another endpoint is drift or
-            // tampering, and following it would hand the secret to whoever answers there.
-            problems.Add($"Key Vault token endpoint is '{credentials.TokenEndpoint}', expected '{tenantEndpoint}'");
+            // The credential goes only to the stack's own tenant: a document naming another endpoint is drift or
+            // tampering, and following it would hand the secret, or an assertion, to whoever answers there.
+            problems.Add($"Key Vault token endpoint is '{presented.TokenEndpoint}', expected '{tenantEndpoint}'");
             return problems;
         }
 
-        if (!credentials.Audiences.TryGetValue(grant.ApiKey, out var audience))
+        if (!presented.Audiences.TryGetValue(grant.ApiKey, out var audience))
         {
             problems.Add($"Key Vault has no audience for '{grant.ApiKey}'");
         }
@@ -142,41 +181,52 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http, stri
             problems.Add($"Key Vault audience is '{audience}', expected '{expectedAudience}'");
         }
 
-        if (credentials.ClientSecret is null)
+        var first = presented switch
         {
-            problems.Add("Key Vault holds no client secret for an enabled client");
+            PresentedSecret { Document.ClientSecret: { } secret } => new Dictionary<string, string>(StringComparer.Ordinal) { ["client_secret"] = secret },
+            PresentedKey key => KeyProblems(key.Document, tenantEndpoint) is { Count: > 0 } keyProblems
+                ? Fail(problems, keyProblems)
+                : new Dictionary<string, string>(StringComparer.Ordinal) { ["client_assertion_type"] = ClientAssertion.Type, ["client_assertion"] = Assertion(key.Document) },
+            _ => Fail(problems, ["Key Vault holds no client secret for an enabled client"]),
+        };
+        if (first is null)
+        {
             return problems;
         }
 
-        var clientId = credentials.ClientId;
-        async Task<(HttpResponseMessage Response, TokenResponse? Body)> RequestAsync(string secret)
+        var clientId = presented.ClientId;
+        async Task<(HttpResponseMessage Response, TokenResponse? Body)> RequestAsync(IReadOnlyDictionary<string, string> credential)
         {
-            var response = await http.PostAsync(new Uri(tenantEndpoint), new FormUrlEncodedContent(new Dictionary<string, string>
+            var form = new Dictionary<string, string>(StringComparer.Ordinal) { ["grant_type"] = "client_credentials", ["client_id"] = clientId };
+            foreach (var (name, value) in credential)
             {
-                ["grant_type"] = "client_credentials",
-                ["client_id"] = clientId,
-                ["client_secret"] = secret,
-                ["audience"] = expectedAudience,
-            }), cancellationToken).ConfigureAwait(false);
+                form[name] = value;
+            }
+
+            form["audience"] = expectedAudience;
+            var response = await http.PostAsync(new Uri(tenantEndpoint), new FormUrlEncodedContent(form), cancellationToken).ConfigureAwait(false);
             return (response, await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken).ConfigureAwait(false));
         }
 
-        var (response, body) = await RequestAsync(credentials.ClientSecret).ConfigureAwait(false);
-        if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized && credentials.FallbackClientSecret is { } fallback)
+        var (response, body) = await RequestAsync(first).ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized && presented.FallbackClientSecret is { } fallback)
         {
-            // What a consumer does mid-rotation. After a finished deploy the primary must work: say so if it did not.
+            // What a consumer does mid-rotation or mid-move. After a finished deploy the first credential must work:
+            // say so if it did not.
             response.Dispose();
-            (response, body) = await RequestAsync(fallback).ConfigureAwait(false);
+            (response, body) = await RequestAsync(new Dictionary<string, string>(StringComparer.Ordinal) { ["client_secret"] = fallback }).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                problems.Add("the primary client secret is refused and the fallback accepted: the last rotation did not reach Auth0 (run `pulumi up` again)");
+                problems.Add(presented is PresentedKey
+                    ? "the client's key is refused and the fallback client secret accepted: the move to keys did not reach Auth0 (run `pulumi up` again)"
+                    : "the primary client secret is refused and the fallback accepted: the last rotation did not reach Auth0 (run `pulumi up` again)");
             }
         }
 
         using var _ = response;
         if (!response.IsSuccessStatusCode || body?.AccessToken is null)
         {
-            // The error code and description only: the token endpoint never echoes the secret, and neither do we.
+            // The error code and description only: the token endpoint never echoes the credential, and neither do we.
             problems.Add($"token request refused: {(int)response.StatusCode} {body?.Error} {body?.ErrorDescription}".TrimEnd());
             return problems;
         }
@@ -217,6 +267,64 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http, stri
         return problems;
     }
 
+    private static Dictionary<string, string>? Fail(List<string> problems, IEnumerable<string> found)
+    {
+        problems.AddRange(found);
+        return null;
+    }
+
+    /// <summary>
+    /// What in a key document would make Auth0 refuse the assertion, or a consumer sign the wrong one: checked before
+    /// anything is sent, and named, where Auth0 would answer only "invalid_client".
+    /// </summary>
+    private static List<string> KeyProblems(ConsumerKeyCredentials document, string tenantEndpoint)
+    {
+        if (document is not { PrivateKey: { } pem, KeyId: { } keyId })
+        {
+            return ["Key Vault holds no private key for an enabled client"];
+        }
+
+        var problems = new List<string>();
+        if (document.Algorithm != ClientKeys.Algorithm)
+        {
+            problems.Add($"Key Vault algorithm is '{document.Algorithm}', expected '{ClientKeys.Algorithm}' (the one its credential in Auth0 is registered with)");
+        }
+
+        // Auth0 takes an assertion whose aud is the tenant's URL with its trailing slash (auth0.com/docs, "Authenticate
+        // with Private Key JWT"): the token endpoint's origin.
+        var assertionAudience = new Uri(tenantEndpoint).GetLeftPart(UriPartial.Authority) + "/";
+        if (document.AssertionAudience != assertionAudience)
+        {
+            problems.Add($"Key Vault assertion audience is '{document.AssertionAudience}', expected '{assertionAudience}'");
+        }
+
+        string publicKey;
+        try
+        {
+            using var rsa = RSA.Create();
+            rsa.ImportFromPem(pem);
+            publicKey = rsa.ExportSubjectPublicKeyInfoPem();
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            // Never the PEM's text: it is the private key.
+            problems.Add("Key Vault privateKey is not an RSA private key in PEM");
+            return problems;
+        }
+
+        // The kid Auth0 gave the public key is its RFC 7638 thumbprint; one that is not this key's names another key.
+        if (ClientKeys.KeyId(publicKey) is var thumbprint && thumbprint != keyId)
+        {
+            problems.Add($"Key Vault key id is '{keyId}', but its private key's thumbprint is '{thumbprint}': the document's key id and key do not belong together");
+        }
+
+        return problems;
+    }
+
+    /// <summary>The assertion a consumer signs, by the consumer library's own code: verify sends what consumers send.</summary>
+    private string Assertion(ConsumerKeyCredentials document)
+        => ClientAssertion.Sign(new SigningKey(document.KeyId!, document.Algorithm, document.PrivateKey!, document.AssertionAudience), document.ClientId, (clock ?? TimeProvider.System).GetUtcNow());
+
     private async Task<string> Read(string name, CancellationToken cancellationToken)
         => (await vault.GetSecretAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false)).Value.Value;
 
@@ -227,6 +335,15 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http, stri
         var address = new Uri(tokenEndpoint, "/.well-known/openid-configuration").ToString();
         return await OpenIdConnectConfigurationRetriever.GetAsync(address, retriever, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>What a client's document presents to the token endpoint, whichever kind it is.</summary>
+    private abstract record Presented(string ClientId, string TokenEndpoint, IReadOnlyDictionary<string, string> Audiences, string? FallbackClientSecret);
+
+    private sealed record PresentedSecret(ConsumerCredentials Document)
+        : Presented(Document.ClientId, Document.TokenEndpoint, Document.Audiences, Document.FallbackClientSecret);
+
+    private sealed record PresentedKey(ConsumerKeyCredentials Document)
+        : Presented(Document.ClientId, Document.TokenEndpoint, Document.Audiences, Document.FallbackClientSecret);
 
     private sealed record TokenResponse(
         [property: JsonPropertyName("access_token")] string? AccessToken,
