@@ -50,11 +50,11 @@ public class ExpiryReportTests
             """
             ### Credential expiry: `dev` on 2026-11-28
 
-            | status | client | owner | expires | days left |
-            |---|---|---|---|---:|
-            | EXPIRED (disabled) | `partner-globex` | partnerships@acme.example | 2026-11-01 | -27 |
-            | ok | `checkout-service` | team-checkout | 2027-02-15 | 79 |
-            | no expiry | `nightly-reconciler` | team-warehouse | never |  |
+            | status | client | owner | expires | days left | enforced by |
+            |---|---|---|---|---:|---|
+            | EXPIRED (disabled) | `partner-globex` | partnerships@acme.example | 2026-11-01 | -27 | Action |
+            | ok | `checkout-service` | team-checkout | 2027-02-15 | 79 | Action |
+            | no expiry | `nightly-reconciler` | team-warehouse | never |  | Action |
 
             """.ReplaceLineEndings("\n"),
             ExpiryReport.Render(report, OutputFormat.Markdown).ReplaceLineEndings("\n"));
@@ -64,8 +64,23 @@ public class ExpiryReportTests
             ("dev", PulumiConfigScope.Today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), 30, 0),
             (json.GetProperty("stack").GetString(), json.GetProperty("today").GetString(), json.GetProperty("withinDays").GetInt32(), json.GetProperty("problems").GetArrayLength()));
         Assert.Equal(
-            """{"client":"partner-globex","owner":"partnerships@acme.example","expires":"2026-11-01","daysLeft":-27,"status":"expired","disabled":true}""",
+            """{"client":"partner-globex","owner":"partnerships@acme.example","expires":"2026-11-01","daysLeft":-27,"status":"expired","disabled":true,"authentication":"client_secret_post","enforcedBy":"action"}""",
             JsonSerializer.Serialize(json.GetProperty("credentials")[0]));
+    }
+
+    [Fact]
+    public void A_key_client_is_reported_as_one_whose_date_auth0_itself_enforces()
+    {
+        // Its keys carry the date as their expires_at (ClientKeys.ExpiresAt): Auth0 refuses them, not only the Action.
+        var report = ComputeEdited(file => file.Replace("      expires: 2027-05-31\n", "      expires: 2027-05-31\n      authentication: private_key_jwt\n", StringComparison.Ordinal));
+
+        Assert.Equal(
+            ["partner-globex ClientSecret action", "checkout-service ClientSecret action", "nightly-reconciler PrivateKeyJwt auth0"],
+            report.Credentials.Select(c => $"{c.Client} {c.Authentication} {c.EnforcedBy}"));
+        Assert.Contains("| ok | `nightly-reconciler` | team-warehouse | 2027-05-31 | 184 | Auth0 (keys) |", ExpiryReport.Render(report, OutputFormat.Markdown), StringComparison.Ordinal);
+        Assert.EndsWith("team-warehouse  (keys: Auth0 enforces the date)", ExpiryReport.Render(report, OutputFormat.Text).ReplaceLineEndings("\n").TrimEnd('\n'), StringComparison.Ordinal);
+        var json = JsonDocument.Parse(ExpiryReport.Render(report, OutputFormat.Json)).RootElement.GetProperty("credentials")[2];
+        Assert.Equal(("private_key_jwt", "auth0"), (json.GetProperty("authentication").GetString(), json.GetProperty("enforcedBy").GetString()));
     }
 }
 

@@ -24,7 +24,21 @@ public enum ExpiryStatus
 }
 
 /// <summary>One client's credential expiry.</summary>
-public sealed record CredentialExpiry(string Client, string Owner, DateOnly? Expires, int? DaysLeft, ExpiryStatus Status, bool Disabled);
+/// <param name="Client">The client key.</param>
+/// <param name="Owner">Who to tell.</param>
+/// <param name="Expires">The first day without tokens; null when it does not expire.</param>
+/// <param name="DaysLeft">Days from today to <paramref name="Expires"/>.</param>
+/// <param name="Status">Where it stands.</param>
+/// <param name="Disabled">Whether the client is disabled.</param>
+/// <param name="Authentication">
+/// A client secret, whose expiry only the Action enforces (Auth0 never expires a secret), or keys, whose every
+/// credential carries the date as its <c>expires_at</c> and Auth0 itself refuses from then on.
+/// </param>
+public sealed record CredentialExpiry(string Client, string Owner, DateOnly? Expires, int? DaysLeft, ExpiryStatus Status, bool Disabled, ClientAuthentication Authentication = ClientAuthentication.ClientSecret)
+{
+    /// <summary>Who refuses tokens from <see cref="Expires"/> on: <c>action</c> or, for keys, <c>auth0</c>.</summary>
+    public string EnforcedBy => Authentication == ClientAuthentication.PrivateKeyJwt ? "auth0" : "action";
+}
 
 /// <summary>The credentials of a stack by expiry, for a scheduled job: expired first, then expiring, then the rest.</summary>
 public sealed record ExpiryResult(string Stack, DateOnly Today, int WithinDays, IReadOnlyList<ConfigProblem> Problems, IReadOnlyList<CredentialExpiry> Credentials)
@@ -61,7 +75,7 @@ public static class ExpiryReport
                 _ when days <= withinDays => ExpiryStatus.Expiring,
                 _ => ExpiryStatus.Valid,
             };
-            return new CredentialExpiry(c.Key, c.Owner, c.Expires, days, status, c.Disabled);
+            return new CredentialExpiry(c.Key, c.Owner, c.Expires, days, status, c.Disabled, c.Authentication);
         })
         .OrderBy(c => c.Status)
         .ThenBy(c => c.Expires ?? DateOnly.MaxValue)
@@ -90,6 +104,8 @@ public static class ExpiryReport
                     ["daysLeft"] = c.DaysLeft,
                     ["status"] = JsonNamingPolicy.CamelCase.ConvertName(c.Status.ToString()),
                     ["disabled"] = c.Disabled,
+                    ["authentication"] = Kind(c.Authentication),
+                    ["enforcedBy"] = c.EnforcedBy,
                 }).ToArray()),
             });
         }
@@ -106,7 +122,7 @@ public static class ExpiryReport
 
         if (markdown && report.Credentials.Count > 0)
         {
-            text.AppendLine("| status | client | owner | expires | days left |").AppendLine("|---|---|---|---|---:|");
+            text.AppendLine("| status | client | owner | expires | days left | enforced by |").AppendLine("|---|---|---|---|---:|---|");
         }
 
         foreach (var c in report.Credentials)
@@ -115,8 +131,8 @@ public static class ExpiryReport
             var expires = c.Expires is { } d ? Date(d) : "never";
             var days = c.DaysLeft?.ToString(CultureInfo.InvariantCulture) ?? "";
             text.AppendLine(markdown
-                ? $"| {status} | `{c.Client}` | {ReportFormat.Escape(c.Owner)} | {expires} | {days} |"
-                : $"  {status,-13} {c.Client,-30} {expires,-10} {days,5}  {c.Owner}");
+                ? $"| {status} | `{c.Client}` | {ReportFormat.Escape(c.Owner)} | {expires} | {days} | {Enforcer(c)} |"
+                : $"  {status,-13} {c.Client,-30} {expires,-10} {days,5}  {c.Owner}{(c.Authentication == ClientAuthentication.PrivateKeyJwt ? "  (keys: Auth0 enforces the date)" : "")}");
         }
 
         return text.ToString();
@@ -129,6 +145,10 @@ public static class ExpiryReport
         ExpiryStatus.Valid => "ok",
         _ => "no expiry",
     }) + (c.Disabled ? " (disabled)" : "");
+
+    private static string Kind(ClientAuthentication authentication) => authentication == ClientAuthentication.PrivateKeyJwt ? "private_key_jwt" : "client_secret_post";
+
+    private static string Enforcer(CredentialExpiry c) => c.Authentication == ClientAuthentication.PrivateKeyJwt ? "Auth0 (keys)" : "Action";
 
     private static string Date(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
