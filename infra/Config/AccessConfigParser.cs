@@ -290,6 +290,10 @@ public static class AccessConfigParser
         ["private_key_jwt"] = ClientAuthentication.PrivateKeyJwt,
     };
 
+    /// <summary>The config (and Auth0) name of <paramref name="authentication"/>: <c>client_secret_post</c> or <c>private_key_jwt</c>.</summary>
+    public static string MethodName(ClientAuthentication authentication)
+        => AuthenticationMethods.Single(m => m.Value == authentication).Key;
+
     private static ClientAuthentication Authentication(string? text, string path, List<ConfigProblem> problems)
     {
         if (text is null)

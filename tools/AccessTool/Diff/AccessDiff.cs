@@ -215,7 +215,7 @@ public static class AccessDiff
 
             if (old.Authentication != client.Authentication)
             {
-                changes.Add(new(ChangeKind.AuthenticationChanged, false, client.Key, null, [], Method(old.Authentication), Method(client.Authentication)));
+                changes.Add(new(ChangeKind.AuthenticationChanged, false, client.Key, null, [], AccessConfigParser.MethodName(old.Authentication), AccessConfigParser.MethodName(client.Authentication)));
             }
         }
 
@@ -260,9 +260,6 @@ public static class AccessDiff
 
     private static List<string> Describe(Dictionary<string, IReadOnlyList<string>> grants)
         => grants.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}: {string.Join(' ', g.Value.Order(StringComparer.Ordinal))}").ToList();
-
-    private static string Method(ClientAuthentication authentication)
-        => AccessConfigParser.AuthenticationMethods.Single(m => m.Value == authentication).Key;
 
     private static string Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "never";
 

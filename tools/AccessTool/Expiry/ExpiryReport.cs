@@ -104,7 +104,7 @@ public static class ExpiryReport
                     ["daysLeft"] = c.DaysLeft,
                     ["status"] = JsonNamingPolicy.CamelCase.ConvertName(c.Status.ToString()),
                     ["disabled"] = c.Disabled,
-                    ["authentication"] = Kind(c.Authentication),
+                    ["authentication"] = AccessConfigParser.MethodName(c.Authentication),
                     ["enforcedBy"] = c.EnforcedBy,
                 }).ToArray()),
             });
@@ -145,8 +145,6 @@ public static class ExpiryReport
         ExpiryStatus.Valid => "ok",
         _ => "no expiry",
     }) + (c.Disabled ? " (disabled)" : "");
-
-    private static string Kind(ClientAuthentication authentication) => authentication == ClientAuthentication.PrivateKeyJwt ? "private_key_jwt" : "client_secret_post";
 
     private static string Enforcer(CredentialExpiry c) => c.Authentication == ClientAuthentication.PrivateKeyJwt ? "Auth0 (keys)" : "Action";
 
