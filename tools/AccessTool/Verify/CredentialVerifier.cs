@@ -40,7 +40,6 @@ public sealed class VerifyAbortedException(string message, Exception inner) : Ex
 /// <param name="clock">The assertions' iat and exp; the system's clock unless a test sets it.</param>
 public sealed class CredentialVerifier(SecretClient vault, HttpClient http, string? tokenEndpoint = null, TimeProvider? clock = null)
 {
-
     /// <summary>
     /// Verifies every enabled client of <paramref name="access"/>, or only <paramref name="onlyClient"/>, telling
     /// <paramref name="progress"/> which client of how many it is on.
@@ -181,17 +180,21 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http, stri
             problems.Add($"Key Vault audience is '{audience}', expected '{expectedAudience}'");
         }
 
-        var first = presented switch
+        IReadOnlyDictionary<string, string> first;
+        switch (presented)
         {
-            PresentedSecret { Document.ClientSecret: { } secret } => new Dictionary<string, string>(StringComparer.Ordinal) { ["client_secret"] = secret },
-            PresentedKey key => KeyProblems(key.Document, tenantEndpoint) is { Count: > 0 } keyProblems
-                ? Fail(problems, keyProblems)
-                : new Dictionary<string, string>(StringComparer.Ordinal) { ["client_assertion_type"] = ClientAssertion.Type, ["client_assertion"] = Assertion(key.Document) },
-            _ => Fail(problems, ["Key Vault holds no client secret for an enabled client"]),
-        };
-        if (first is null)
-        {
-            return problems;
+            case PresentedSecret { Document.ClientSecret: { } secret }:
+                first = new Dictionary<string, string>(StringComparer.Ordinal) { ["client_secret"] = secret };
+                break;
+            case PresentedKey key when KeyProblems(key.Document, tenantEndpoint) is { Count: > 0 } keyProblems:
+                problems.AddRange(keyProblems);
+                return problems;
+            case PresentedKey key:
+                first = new Dictionary<string, string>(StringComparer.Ordinal) { ["client_assertion_type"] = ClientAssertion.Type, ["client_assertion"] = Assertion(key.Document) };
+                break;
+            default:
+                problems.Add("Key Vault holds no client secret for an enabled client");
+                return problems;
         }
 
         var clientId = presented.ClientId;
@@ -265,12 +268,6 @@ public sealed class CredentialVerifier(SecretClient vault, HttpClient http, stri
         }
 
         return problems;
-    }
-
-    private static Dictionary<string, string>? Fail(List<string> problems, IEnumerable<string> found)
-    {
-        problems.AddRange(found);
-        return null;
     }
 
     /// <summary>
