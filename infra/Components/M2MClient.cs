@@ -381,12 +381,11 @@ public sealed class M2MClient : ComponentResource
         // protected: a rotation deletes the key two back, which lives only in the state.
         PrivateKey Pair(string name) => new(name, new PrivateKeyArgs { Algorithm = "RSA", RsaBits = ClientKeys.RsaBits }, new CustomResourceOptions { Parent = this });
         var pairs = ClientKeys.Rotations(definition).ToDictionary(r => r, r => Pair(ClientKeys.KeyName(key, r)));
-        var expiresAt = definition.Expires is { } day ? ClientKeys.ExpiresAt(day) : null;
-        var registered = definition.Disabled
-            // A disabled client's Auth0 key is one no document holds: the old ones stop working at once. Auth0 wants at
-            // least one credential on the method (the provider's set is Required, resource_credentials_schema.go:119-125).
-            ? [(Name: ClientKeys.DisabledCredentialName(key), Pair: Pair(ClientKeys.DisabledKeyName(key)), ExpiresAt: (string?)null)]
-            : pairs.Select(p => (Name: ClientKeys.CredentialName(key, p.Key), Pair: p.Value, ExpiresAt: expiresAt)).ToList();
+        // A disabled client's Auth0 key is one no document holds: the old ones stop working at once. Auth0 wants at
+        // least one credential on the method (the provider's set is Required, resource_credentials_schema.go:119-125).
+        var registered = ClientKeys.Credentials(definition)
+            .Select(c => (c.Name, Pair: c.Rotation is { } r ? pairs[r] : Pair(ClientKeys.DisabledKeyName(key)), c.ExpiresAt))
+            .ToList();
 
         // terraform-provider-auth0 v1.53.0 (bridged by Pulumi.Auth0 3.49.0) keeps the credentials as a set of at most
         // two, none ForceNew (resource_credentials_schema.go:107-190): a changed set updates the resource in place. It
@@ -399,7 +398,7 @@ public sealed class M2MClient : ComponentResource
         {
             credentialArgs.Add(new ClientCredentialsPrivateKeyJwtCredentialArgs
             {
-                CredentialType = "public_key",
+                CredentialType = ClientKeys.CredentialType,
                 Name = name,
                 Pem = pair.PublicKeyPem,
                 Algorithm = ClientKeys.Algorithm,

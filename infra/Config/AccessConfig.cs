@@ -66,9 +66,7 @@ public sealed record StackCapacity(int RoleAssignments, int Clients, int Grants,
             // A team stack grants on its catalogue's APIs and declares none.
             config.CatalogueStack is null ? config.Apis.Count : 0)
         {
-            ApplicationCredentials = config.Clients
-                .Where(c => c.Authentication == ClientAuthentication.PrivateKeyJwt)
-                .Sum(c => c.Disabled ? 1 : ClientKeys.Rotations(c).Count),
+            ApplicationCredentials = config.Clients.Sum(c => ClientKeys.Credentials(c).Count),
         };
     }
 }

@@ -18,6 +18,12 @@ public static class ClientKeys
     /// <summary>The signing algorithm: Auth0 takes RS256, RS384 or PS256 and defaults to RS256.</summary>
     public const string Algorithm = "RS256";
 
+    /// <summary>
+    /// The type of every key registered: a public key, the only <c>credential_type</c> terraform-provider-auth0 v1.53.0
+    /// takes for private_key_jwt (internal/auth0/client/resource_credentials_schema.go:143-148).
+    /// </summary>
+    public const string CredentialType = "public_key";
+
     /// <summary>The key size; Auth0 takes RSA keys of 2048 to 4096 bits.</summary>
     public const int RsaBits = 2048;
 
@@ -30,6 +36,29 @@ public static class ClientKeys
         ArgumentNullException.ThrowIfNull(client);
         var first = client.KeysSinceRotation ?? 0;
         return client.Rotation - 1 >= first ? [client.Rotation - 1, client.Rotation] : [client.Rotation];
+    }
+
+    /// <summary>
+    /// The <c>private_key_jwt</c> credentials Auth0 holds for <paramref name="client"/>, in the order they are registered:
+    /// the key of each of <see cref="Rotations"/>, named after it and expiring with the client; while disabled, only the
+    /// disabled key, without expiry. None for a client secret client. <c>M2MClient</c> registers exactly these, the
+    /// capacity counts them and the audit expects them.
+    /// </summary>
+    public static IReadOnlyList<KeyCredential> Credentials(M2MClientDefinition client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (client.Authentication != ClientAuthentication.PrivateKeyJwt)
+        {
+            return [];
+        }
+
+        if (client.Disabled)
+        {
+            return [new KeyCredential(DisabledCredentialName(client.Key), null, null)];
+        }
+
+        var expiresAt = client.Expires is { } day ? ExpiresAt(day) : null;
+        return [.. Rotations(client).Select(r => new KeyCredential(CredentialName(client.Key, r), r, expiresAt))];
     }
 
     /// <summary>The logical name of rotation <paramref name="rotation"/>'s key pair.</summary>
@@ -72,3 +101,9 @@ public static class ClientKeys
         return Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
     }
 }
+
+/// <summary>One <c>private_key_jwt</c> credential Auth0 holds for a key client.</summary>
+/// <param name="Name">Its name in Auth0 (<see cref="ClientKeys.CredentialName"/> or <see cref="ClientKeys.DisabledCredentialName"/>).</param>
+/// <param name="Rotation">The rotation whose key it is; null for the disabled client's key.</param>
+/// <param name="ExpiresAt">Its <c>expires_at</c> (<see cref="ClientKeys.ExpiresAt"/>); null: it does not expire.</param>
+public sealed record KeyCredential(string Name, int? Rotation, string? ExpiresAt);

@@ -42,7 +42,8 @@ public class AuditDocTests
         var doc = Doc("audit.md");
 
         Assert.Contains("**155 requests** for 5,000 clients", doc, StringComparison.Ordinal);
-        Assert.Contains("`read:clients read:client_grants read:resource_servers`", doc, StringComparison.Ordinal);
+        Assert.Contains("With 50 of the 5,000 on keys, the same test counts 205", doc, StringComparison.Ordinal);
+        Assert.Contains("`read:clients read:client_grants read:resource_servers`, plus `read:client_credentials` where the environment has\n`private_key_jwt` clients and `read:logs` for `--last-use`", doc, StringComparison.Ordinal);
     }
 
     /// <summary>The dev stack's tenant with one of each finding a daily run might show.</summary>
@@ -53,6 +54,9 @@ public class AuditDocTests
         tenant.Apis[0]["token_lifetime_for_web"] = 7200;
         tenant.Grants.Single(g => (string?)g["id"] == "cgr_1")["scope"] = new JsonArray("orders:read", "orders:write", "orders:cancel");
         tenant.ClientById("cid-globex")["client_metadata"]!["owner"] = "bob@acme.example";
+        // A key given by hand to a client the config has on its secret.
+        AuditFakeTenant.UseKeys(tenant.ClientById("cid-globex"), "cred_1m7sfABoNTTKYwTQ8qt6tX");
+        tenant.ClientCredentials["cid-globex"] = [AuditFakeTenant.Credential("cred_1m7sfABoNTTKYwTQ8qt6tX", "globex-test", null)];
         tenant.Clients.Add(AuditFakeTenant.Client("cid-handmade", "Quick test app", new JsonObject()));
         tenant.Grants.Add(AuditFakeTenant.Grant("cgr_h", "cid-handmade", "https://api.acme.example/orders", "orders:cancel", "orders:read"));
         var since = new DateOnly(2026, 10, 29);

@@ -33,6 +33,38 @@ public class AuditEnvironmentTests
     }
 
     [Fact]
+    public async Task A_team_stacks_key_client_is_managed_and_its_credentials_read_in_the_one_read_of_the_tenant()
+    {
+        using var tenant = AuditFakeTenant.MatchingStaging();
+        AuditFakeTenant.UseKeys(tenant.ClientById("cid-reconciler"), "cred_s0");
+        tenant.ClientCredentials["cid-reconciler"] = [AuditFakeTenant.Credential("cred_s0", "nightly-reconciler-r0", null)];
+        tenant.Publish();
+        var staging = Staging();
+        // staging.warehouse's nightly-reconciler on keys from the start: Auth0 holds r0, without expiry like the client.
+        var keys = staging with
+        {
+            Stacks = [.. staging.Stacks.Select(s => s.Config.Stack != "staging.warehouse" ? s : s with
+            {
+                Access = s.Access! with { Clients = [.. s.Access.Clients.Select(c => c with { Authentication = Infra.Config.ClientAuthentication.PrivateKeyJwt })] },
+            })],
+        };
+
+        var result = await TenantAudit.RunAsync(keys, AuditFakeTenant.Credentials, tenant.Options());
+        tenant.ClientCredentials["cid-reconciler"][0]["name"] = "nightly-reconciler-r1";
+        tenant.Publish();
+        var renamed = await TenantAudit.RunAsync(keys, AuditFakeTenant.Credentials, tenant.Options());
+
+        Assert.Equal(["Matching checkout-service cid-checkout ", "Matching load-test-runner cid-loadtest ", "Matching nightly-reconciler cid-reconciler "], result.Clients.Select(Line));
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(
+            "Drifted nightly-reconciler cid-reconciler credential nightly-reconciler-r0: RS256, no expiry -> (none); credential nightly-reconciler-r1: (none) -> cred_s0 (RS256, no expiry, attached)",
+            Line(Assert.Single(renamed.Clients, c => c.Key == "nightly-reconciler")));
+        // Each run: the tenant once (1 token, 1 APIs, 1 clients, 2 grant pages), and the one key client's credentials.
+        Assert.Equal(6, result.Requests);
+        Assert.Equal(["/api/v2/clients/cid-reconciler/credentials"], tenant.Requests.Select(r => r.RequestMessage.Path).Where(p => p.EndsWith("/credentials", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Without_credentials_a_valid_environment_names_the_variables_and_reads_nothing()
     {
         using var tenant = AuditFakeTenant.MatchingStaging();

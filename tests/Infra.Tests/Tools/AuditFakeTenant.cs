@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Infra.Tool.Audit;
 using WireMock;
 using WireMock.Logging;
+using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -13,8 +14,8 @@ namespace Infra.Tests.Tools;
 /// <summary>
 /// An Auth0 tenant on a WireMock.Net server, answering the token endpoint and the Management API list endpoints the
 /// audit calls with the documented JSON shapes (checkpoint pages with <c>next</c>, offset pages with totals), plus
-/// fields the SDK does not know. Edit <see cref="Apis"/>, <see cref="Clients"/>, <see cref="Grants"/> and
-/// <see cref="Logs"/>, then <see cref="Publish"/>.
+/// fields the SDK does not know. Edit <see cref="Apis"/>, <see cref="Clients"/>, <see cref="Grants"/>,
+/// <see cref="ClientCredentials"/> and <see cref="Logs"/>, then <see cref="Publish"/>.
 /// </summary>
 internal sealed class AuditFakeTenant : IDisposable
 {
@@ -32,6 +33,15 @@ internal sealed class AuditFakeTenant : IDisposable
     public List<JsonObject> Clients { get; } = [];
 
     public List<JsonObject> Grants { get; } = [];
+
+    /// <summary>
+    /// What GET /api/v2/clients/{id}/credentials answers, by client id; a client of <see cref="Clients"/> not listed has
+    /// none (<c>[]</c>), and an id no client has is Auth0's 404.
+    /// </summary>
+    public Dictionary<string, List<JsonObject>> ClientCredentials { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The scopes the token response lists; null: a response without <c>scope</c>.</summary>
+    public string? TokenScopes { get; set; } = string.Join(' ', AuditPermissions.AuditIdentityScopes);
 
     /// <summary>Log search results by the exact <c>q</c> parameter; any other query finds nothing.</summary>
     public Dictionary<string, JsonArray> Logs { get; } = new(StringComparer.Ordinal);
@@ -101,6 +111,7 @@ internal sealed class AuditFakeTenant : IDisposable
         ["a_field_added_next_year"] = new JsonObject { ["x"] = 1 },
     };
 
+    /// <summary>A client secret client as the deploy leaves it: token_endpoint_auth_method client_secret_post.</summary>
     public static JsonObject Client(string id, string name, JsonObject metadata) => new()
     {
         ["client_id"] = id,
@@ -108,8 +119,55 @@ internal sealed class AuditFakeTenant : IDisposable
         ["app_type"] = "non_interactive",
         ["grant_types"] = new JsonArray("client_credentials"),
         ["client_metadata"] = metadata,
+        ["token_endpoint_auth_method"] = "client_secret_post",
         ["a_field_added_next_year"] = "ignored",
     };
+
+    /// <summary>
+    /// Makes <paramref name="client"/> authenticate with the credentials <paramref name="credentialIds"/>, as Auth0 returns
+    /// a private_key_jwt client: <c>client_authentication_methods.private_key_jwt.credentials</c> lists their ids and
+    /// <c>token_endpoint_auth_method</c> is absent (terraform-provider-auth0 v1.53.0
+    /// test/data/recordings/TestAccClientCredentialsPrivateKeyJWTFullRotation.yaml, the GET /api/v2/clients/{id} of
+    /// interaction 7).
+    /// </summary>
+    public static JsonObject UseKeys(JsonObject client, params string[] credentialIds)
+    {
+        client.Remove("token_endpoint_auth_method");
+        client["client_authentication_methods"] = new JsonObject
+        {
+            ["private_key_jwt"] = new JsonObject { ["credentials"] = new JsonArray([.. credentialIds.Select(id => (JsonNode)new JsonObject { ["id"] = id })]) },
+        };
+        return client;
+    }
+
+    /// <summary>
+    /// A credential as GET /api/v2/clients/{id}/credentials lists it, field for field as in terraform-provider-auth0
+    /// v1.53.0 test/data/recordings/TestAccClientCredentialsPrivateKeyJWTFullRotation.yaml (interaction 19):
+    /// <c>[{"id":"cred_…","credential_type":"public_key","kid":"…","alg":"RS256","name":"…","created_at":"…","updated_at":"…","expires_at":"2033-05-13T11:29:08.000Z"}]</c>.
+    /// One without a name or an expiry has neither field (TestAccClientCredentialsImport.yaml, interaction 10, a GET of one
+    /// credential of the same shape). Auth0 returns no key.
+    /// </summary>
+    public static JsonObject Credential(string id, string? name, string? expiresAt, string? alg = "RS256", string type = "public_key")
+    {
+        var credential = new JsonObject
+        {
+            ["id"] = id,
+            ["credential_type"] = type,
+            // Any key id: what Auth0 derives it from (the key's RFC 7638 thumbprint) is not compared.
+            ["kid"] = "kid-" + id,
+            ["alg"] = alg,
+            ["name"] = name,
+            ["created_at"] = "2026-07-01T12:29:31.850Z",
+            ["updated_at"] = "2026-07-01T12:29:31.850Z",
+            ["expires_at"] = expiresAt,
+        };
+        foreach (var absent in credential.Where(p => p.Value is null).Select(p => p.Key).ToList())
+        {
+            credential.Remove(absent);
+        }
+
+        return credential;
+    }
 
     public static JsonObject Metadata(string key, string owner, string? expires, string stack = "dev")
     {
@@ -149,14 +207,24 @@ internal sealed class AuditFakeTenant : IDisposable
     public void Publish()
     {
         Server.Reset();
-        Server.Given(Request.Create().WithPath("/oauth/token").UsingPost())
-            .RespondWith(Json(new JsonObject { ["access_token"] = Token, ["token_type"] = "Bearer", ["expires_in"] = 86400 }));
+        // Auth0's response holds the scopes granted (docs: get-management-api-access-tokens-for-production).
+        var token = new JsonObject { ["access_token"] = Token, ["token_type"] = "Bearer", ["expires_in"] = 86400 };
+        if (TokenScopes is not null)
+        {
+            token["scope"] = TokenScopes;
+        }
+
+        Server.Given(Request.Create().WithPath("/oauth/token").UsingPost()).RespondWith(Json(token));
 
         // GET /api/v2/resource-servers: filtered by the `identifiers` given (at most 10, as Auth0 documents), offset
         // pages (page from 0, per_page), as an array or, with include_totals=true, {resource_servers, start, limit, total}.
         Server.Given(Request.Create().WithPath("/api/v2/resource-servers").UsingGet()).RespondWith(Response.Create().WithCallback(ResourceServers));
 
-        Pages("/api/v2/clients", "clients", Clients, null);
+        // client_authentication_methods "can only be retrieved with the read:client_keys or read:client_credentials
+        // scope" (go-auth0 v2.14.0 management/clients/client/client.go:67-70): without either, Auth0 leaves it out.
+        var methodsVisible = TokenScopes is null || TokenScopes.Split(' ').Intersect(["read:client_keys", AuditPermissions.ClientCredentialsScope], StringComparer.Ordinal).Any();
+        Pages("/api/v2/clients", "clients", methodsVisible ? Clients : [.. Clients.Select(WithoutMethods)], null);
+        Server.Given(Request.Create().WithPath(new RegexMatcher("^/api/v2/clients/[^/]+/credentials$")).UsingGet()).RespondWith(Response.Create().WithCallback(CredentialsOf));
         // An API nobody is granted: an empty page.
         Server.Given(Request.Create().WithPath("/api/v2/client-grants").UsingGet()).AtPriority(100).RespondWith(Json(new JsonObject { ["client_grants"] = new JsonArray() }));
         foreach (var audience in Grants.Select(g => (string)g["audience"]!).Distinct(StringComparer.Ordinal))
@@ -188,6 +256,24 @@ internal sealed class AuditFakeTenant : IDisposable
         return query.TryGetValue("include_totals", out var totals) && totals.Single() == "true"
             ? Answer(200, new JsonObject { ["resource_servers"] = items, ["start"] = page * perPage, ["limit"] = perPage, ["total"] = matching.Count })
             : Answer(200, items);
+    }
+
+    /// <summary>A plain array, whatever the query (the recording's request asked include_totals=true and still got one).</summary>
+    private ResponseMessage CredentialsOf(IRequestMessage request)
+    {
+        var clientId = Uri.UnescapeDataString(request.Path.Split('/')[4]);
+        return ClientCredentials.TryGetValue(clientId, out var credentials)
+            ? Answer(200, new JsonArray([.. credentials.Select(c => c.DeepClone())]))
+            : Clients.Any(c => (string?)c["client_id"] == clientId)
+                ? Answer(200, new JsonArray())
+                : Answer(404, new JsonObject { ["statusCode"] = 404, ["error"] = "Not Found", ["message"] = "The client does not exist", ["errorCode"] = "inexistent_client" });
+    }
+
+    private static JsonObject WithoutMethods(JsonObject client)
+    {
+        var copy = client.DeepClone().AsObject();
+        copy.Remove("client_authentication_methods");
+        return copy;
     }
 
     private static ResponseMessage Answer(int status, JsonNode body) => new()

@@ -15,7 +15,7 @@ public class AuditReportTests
 
     private static DateTime At(int month, int day) => new(2026, month, day, 7, 30, 15, DateTimeKind.Utc);
 
-    /// <summary>Every status an API or a client can have; last use of every kind when <paramref name="window"/> is set.</summary>
+    /// <summary>Every status an API or a client can have, a difference with its fix; last use of every kind when <paramref name="window"/> is set.</summary>
     internal static AuditResult Everything(LastUseWindow? window)
     {
         LastUse? Use(DateTime? success, DateTime? failure, UseStatus status) => window is null ? null : new LastUse(success, failure, status);
@@ -28,7 +28,7 @@ public class AuditReportTests
             ],
             [
                 new AuditedClient(AuditStatus.Missing, "partner-globex", null, "Globex (partner integration)", "partnerships@acme.example", [], []),
-                new AuditedClient(AuditStatus.Drifted, "checkout-service", "cid-checkout", "Checkout service", "someone-else", orders, [new("app_type", "non_interactive", "spa"), new("client_metadata.owner", "team-checkout", "someone-else")])
+                new AuditedClient(AuditStatus.Drifted, "checkout-service", "cid-checkout", "Checkout service", "someone-else", orders, [new("app_type", "non_interactive", "spa"), new("authentication", "client_secret_post", "private_key_jwt") { Fix = "the config declares a client | secret" }, new("client_metadata.owner", "team-checkout", "someone-else")])
                 {
                     LastUse = Use(At(8, 1), At(11, 27), UseStatus.Stale),
                 },

@@ -270,7 +270,7 @@ public class AuditTests
         Assert.True(json.GetProperty("findings").GetBoolean());
         Assert.Equal(5, json.GetProperty("requests").GetInt32());
         Assert.Equal(
-            """{"status":"drifted","key":"partner-globex","clientId":"cid-globex","name":"Globex (partner integration)","owner":"someone","grants":[{"api":"orders-api","audience":"https://api.acme.example/orders","scopes":["orders:read"]}],"differences":[{"field":"client_metadata.owner","expected":"partnerships@acme.example","actual":"someone"}],"note":null,"lastUse":null}""",
+            """{"status":"drifted","key":"partner-globex","clientId":"cid-globex","name":"Globex (partner integration)","owner":"someone","grants":[{"api":"orders-api","audience":"https://api.acme.example/orders","scopes":["orders:read"]}],"differences":[{"field":"client_metadata.owner","expected":"partnerships@acme.example","actual":"someone","fix":null}],"note":null,"lastUse":null}""",
             JsonSerializer.Serialize(json.GetProperty("clients")[0]));
         var markdown = AuditReport.Render(result, OutputFormat.Markdown);
         Assert.StartsWith("### Tenant audit: `dev` (acme-dev.eu.auth0.com) on 2026-11-28\n\nAPIs: 2 declared, 0 missing, 0 drifted. Clients: 3 declared (2 matching, 1 drifted, 0 missing), 0 unmanaged with grants on declared APIs. 5 requests.\n", markdown, StringComparison.Ordinal);
@@ -334,13 +334,19 @@ public class AuditTests
     [Fact]
     public async Task Every_request_the_audit_sends_is_in_the_scope_table_and_none_needs_client_keys()
     {
-        using var tenant = AuditFakeTenant.MatchingDev();
+        // A key client, so that its credentials are read too.
+        using var tenant = AuditKeysTests.MatchingKeyDev();
 
-        await AuditAsync(tenant, new LastUseWindow(90, 30));
+        var result = await AuditAsync(tenant, new LastUseWindow(90, 30), config: AuditKeysTests.KeyDev());
 
-        var requests = tenant.Requests.Where(r => r.RequestMessage.Path.StartsWith("/api/v2/", StringComparison.Ordinal)).Select(r => $"{r.RequestMessage.Method} {r.RequestMessage.Path}").Distinct().Order(StringComparer.Ordinal);
-        Assert.Equal(AuditPermissions.ScopeByRequest.Keys.Order(StringComparer.Ordinal), requests);
-        Assert.Equal(["read:client_grants", "read:clients", "read:logs", "read:resource_servers"], AuditPermissions.AuditIdentityScopes);
+        Assert.Equal(0, result.ExitCode);
+        var requests = tenant.Requests.Where(r => r.RequestMessage.Path.StartsWith("/api/v2/", StringComparison.Ordinal))
+            .Select(r => $"{r.RequestMessage.Method} {System.Text.RegularExpressions.Regex.Replace(r.RequestMessage.Path, "^/api/v2/clients/[^/]+/credentials$", "/api/v2/clients/{id}/credentials")}")
+            .Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(AuditPermissions.ScopesByRequest.Keys.Order(StringComparer.Ordinal), requests);
+        Assert.Equal(["read:client_credentials", "read:client_grants", "read:clients", "read:logs", "read:resource_servers"], AuditPermissions.AuditIdentityScopes);
+        Assert.Equal(["read:client_credentials", "read:client_grants", "read:clients", "read:resource_servers"], AuditPermissions.Required(lastUse: false, keyClients: true));
+        Assert.Equal(["read:client_grants", "read:clients", "read:logs", "read:resource_servers"], AuditPermissions.Required(lastUse: true, keyClients: false));
     }
 
     [Fact]
@@ -519,7 +525,7 @@ public class AuditTests
         Assert.Equal(["https://api.acme.example/inventory", "https://api.acme.example/orders"], apis["identifiers"].Order(StringComparer.Ordinal));
         Assert.Equal(["0", "10", "false"], [apis["page"].Single(), apis["per_page"].Single(), apis["include_totals"].Single()]);
         var clients = tenant.Requests.Single(r => r.RequestMessage.Path == "/api/v2/clients").RequestMessage.Query!;
-        Assert.Equal(["client_id,name,app_type,grant_types,client_metadata", "true", "100"], [clients["fields"].Single(), clients["include_fields"].Single(), clients["take"].Single()]);
+        Assert.Equal(["client_id,name,app_type,grant_types,client_metadata,token_endpoint_auth_method,client_authentication_methods", "true", "100"], [clients["fields"].Single(), clients["include_fields"].Single(), clients["take"].Single()]);
         Assert.All(
             tenant.Requests.Where(r => r.RequestMessage.Path == "/api/v2/client-grants").Select(r => r.RequestMessage.Query!),
             q => Assert.Equal(["100", "absent"], [q["take"].Single(), q.ContainsKey("from") ? "present" : "absent"]));

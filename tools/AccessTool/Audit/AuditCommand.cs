@@ -20,7 +20,7 @@ public static class AuditCommand
         var maxRps = new Option<double>("--max-rps") { Description = "at most this many requests a second, so a deploy keeps its share of the tenant's rate limit", DefaultValueFactory = _ => AuditOptions.DefaultMaxRequestsPerSecond };
         var domain = new Option<string?>("--domain") { Description = "the tenant's domain; default: the stack's auth0:domain, else AUTH0_DOMAIN" };
         var tenantUrl = new Option<string?>("--tenant-url") { Description = "the tenant's base URL when not https://{domain}/ (a proxy, a test server)" };
-        var command = new Command("audit", $"Compare a stack's config with its live Auth0 tenant, read-only (for a stack of an environment split into team stacks: the whole environment, the tenant read once): declared APIs and clients missing or drifted, and unmanaged clients holding grants on declared APIs; with --last-use, stale clients. Credentials from {AuditCredentials.ClientIdVariable} and {AuditCredentials.ClientSecretVariable}. Exit 2 on findings, 1 on invalid config or a failed run.")
+        var command = new Command("audit", $"Compare a stack's config with its live Auth0 tenant, read-only (for a stack of an environment split into team stacks: the whole environment, the tenant read once): declared APIs and clients missing or drifted (the credentials of private_key_jwt clients included), and unmanaged clients holding grants on declared APIs; with --last-use, stale clients. Credentials from {AuditCredentials.ClientIdVariable} and {AuditCredentials.ClientSecretVariable}. Exit 2 on findings, 1 on invalid config or a failed run.")
         {
             stack, project, format, today, lastUse, staleAfter, retention, maxRps, domain, tenantUrl,
         };

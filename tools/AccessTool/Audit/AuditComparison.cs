@@ -86,6 +86,13 @@ public static class AuditComparison
 
             var grants = GrantsOf(live.ClientId);
             var differences = ClientDifferences(definition, live, grants, access, project, stack, teamStackOf?.GetValueOrDefault(definition.Key));
+            if (ReadsCredentials(definition, live))
+            {
+                differences.AddRange(CredentialDifferences(definition, live, tenant.Credentials.TryGetValue(live.ClientId, out var held)
+                    ? held
+                    : throw new InvalidOperationException($"The credentials of {live.ClientId} ({definition.Key}) were not read: read those of every client in CredentialReads.")));
+            }
+
             clients.Add(new AuditedClient(differences.Count == 0 ? AuditStatus.Matching : AuditStatus.Drifted, definition.Key, live.ClientId, live.Name, live.Metadata.GetValueOrDefault("owner"), grants, differences));
         }
 
@@ -103,6 +110,44 @@ public static class AuditComparison
 
         return (apis, Order(clients));
     }
+
+    /// <summary>
+    /// The clients whose credentials the audit reads, by client id, sorted: each declared client it matched that declares
+    /// <c>private_key_jwt</c>, or whose client object lists credentials under <c>client_authentication_methods</c> (a
+    /// secret client holding keys). Any other client cannot authenticate with a credential: Auth0 uses only the
+    /// credentials a method lists. Unmanaged clients are findings already and are not read. So the cost is one request
+    /// per key client, not one per client.
+    /// </summary>
+    public static IReadOnlyList<string> CredentialReads(AccessConfig access, string project, string stack, TenantSnapshot tenant)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(tenant);
+        var matched = Match(access, project, stack, tenant.Clients);
+        return [.. access.Clients
+            .Where(d => matched.TryGetValue(d.Key, out var live) && ReadsCredentials(d, live))
+            .Select(d => matched[d.Key].ClientId)
+            .Order(StringComparer.Ordinal)];
+    }
+
+    private static bool ReadsCredentials(M2MClientDefinition definition, LiveClient live)
+        => definition.Authentication == ClientAuthentication.PrivateKeyJwt || live.CredentialMethods.Values.Any(ids => ids.Count > 0);
+
+    /// <summary>
+    /// How Auth0 authenticates the client, as the config's <c>authentication</c> names it: the method under
+    /// <c>client_authentication_methods</c> when there is one (Auth0 makes it and <c>token_endpoint_auth_method</c>
+    /// mutually exclusive), else <c>token_endpoint_auth_method</c>; null when neither is set.
+    /// </summary>
+    public static string? LiveAuthentication(LiveClient live)
+    {
+        ArgumentNullException.ThrowIfNull(live);
+        return CredentialMethodOrder.FirstOrDefault(live.CredentialMethods.ContainsKey) ?? live.TokenEndpointAuthMethod;
+    }
+
+    private static readonly string[] CredentialMethodOrder = ["private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth"];
+
+    /// <summary>The config's <c>authentication</c> as Auth0 names the method.</summary>
+    public static string Wire(ClientAuthentication authentication)
+        => authentication == ClientAuthentication.PrivateKeyJwt ? "private_key_jwt" : "client_secret_post";
 
     /// <summary>Findings first (missing, drifted, unmanaged), then matching; within each by key, name and client id.</summary>
     internal static List<AuditedClient> Order(IEnumerable<AuditedClient> clients) => [.. clients
@@ -163,6 +208,25 @@ public static class AuditComparison
         Check("name", definition.Name, live.Name);
         Check("app_type", ExpectedAppType, live.AppType);
         Check("grant_types", Join(ExpectedGrantTypes), Join(Sorted(live.GrantTypes)));
+        var authentication = LiveAuthentication(live);
+        if (!string.Equals(Wire(definition.Authentication), authentication, StringComparison.Ordinal))
+        {
+            differences.Add(new AuditDifference("authentication", Wire(definition.Authentication), authentication ?? None)
+            {
+                Fix = definition.Authentication == ClientAuthentication.PrivateKeyJwt
+                    ? "Auth0 does not take this client's keys: run pulumi up (with --refresh if the method was changed by hand)"
+                    : (authentication is null
+                        // A client on credentials has no token_endpoint_auth_method (terraform-provider-auth0 v1.53.0
+                        // resource_credentials.go:624-647 sends it null beside the credentials; the client read back in
+                        // test/data/recordings/TestAccClientCredentialsPrivateKeyJWTFullRotation.yaml, interaction 7,
+                        // has none), and Auth0 lists the credentials only to read:client_credentials, which the audit of
+                        // an environment without key clients does not hold.
+                        ? "no method in Auth0: set to none by hand, or moved to credentials (listed only to a token with read:client_credentials); "
+                        : "")
+                        + "the config declares a client secret: run pulumi up --refresh to set client_secret_post back (the provider then deletes the client's credentials), or move the client to keys in config (docs/credential-lifecycle.md)",
+            });
+        }
+
         var expected = ExpectedMetadata(definition, project, stack, teamStack);
         foreach (var key in expected.Keys.Union(MetadataKeysWeSet).Order(StringComparer.Ordinal))
         {
@@ -183,6 +247,78 @@ public static class AuditComparison
 
         return differences;
     }
+
+    /// <summary>
+    /// The client's credentials in Auth0 against <see cref="ClientKeys.Credentials"/>, matched by name (unique per key):
+    /// each declared one missing, of another type or algorithm, with another <c>expires_at</c> or not enabled on
+    /// <c>private_key_jwt</c>; each one Auth0 holds that none declares; each id the method lists that is no credential.
+    /// </summary>
+    private static List<AuditDifference> CredentialDifferences(M2MClientDefinition definition, LiveClient live, IReadOnlyList<LiveCredential> held)
+    {
+        var differences = new List<AuditDifference>();
+        var attached = live.CredentialMethods.GetValueOrDefault("private_key_jwt") ?? [];
+        bool IsAttached(LiveCredential c) => attached.Contains(c.Id, StringComparer.Ordinal);
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var declared in ClientKeys.Credentials(definition).OrderBy(c => c.Name, StringComparer.Ordinal))
+        {
+            // Of two with one name (made by hand), the attached one, then the first by id, is the declared one.
+            var credential = held.Where(c => c.Name == declared.Name && !taken.Contains(c.Id)).OrderBy(c => IsAttached(c) ? 0 : 1).ThenBy(c => c.Id, StringComparer.Ordinal).FirstOrDefault();
+            var field = $"credential {declared.Name}";
+            if (credential is null)
+            {
+                differences.Add(new AuditDifference(field, Describe(ClientKeys.Algorithm, declared.ExpiresAt), None)
+                {
+                    Fix = "declared, not in Auth0: run pulumi up (with --refresh if it was deleted by hand)",
+                });
+                continue;
+            }
+
+            taken.Add(credential.Id);
+            void Check(string name, string? expected, string? actual, string fix)
+            {
+                if (!string.Equals(expected, actual, StringComparison.Ordinal))
+                {
+                    differences.Add(new AuditDifference($"{field} {name}", expected ?? None, actual ?? None) { Fix = fix });
+                }
+            }
+
+            const string Replace = "the type and algorithm of a credential cannot be changed: remove it in Auth0 (detach, then delete), then pulumi up --refresh registers it again";
+            Check("credential_type", ClientKeys.CredentialType, credential.CredentialType, Replace);
+            Check("alg", ClientKeys.Algorithm, credential.Algorithm, Replace);
+            Check("expires_at", declared.ExpiresAt, credential.ExpiresAt, "Auth0 refuses the key from its expires_at on: run pulumi up (with --refresh if it was changed by hand), which sets the declared date in place");
+            if (!IsAttached(credential))
+            {
+                differences.Add(new AuditDifference($"{field} attached", "true", "false")
+                {
+                    Fix = "Auth0 holds it, but client_authentication_methods.private_key_jwt does not list it, so Auth0 refuses assertions signed with it: run pulumi up --refresh",
+                });
+            }
+        }
+
+        foreach (var credential in held.Where(c => !taken.Contains(c.Id)).OrderBy(c => c.Name ?? "", StringComparer.Ordinal).ThenBy(c => c.Id, StringComparer.Ordinal))
+        {
+            differences.Add(new AuditDifference($"credential {credential.Name ?? "(no name)"}", None, $"{credential.Id} ({Describe(credential.Algorithm, credential.ExpiresAt)}, {(IsAttached(credential) ? "attached" : "not attached")})")
+            {
+                Fix = definition.Authentication == ClientAuthentication.PrivateKeyJwt
+                    ? "not declared: remove it in Auth0, or, if it is from an earlier rotation that did not finish, run pulumi up"
+                    // terraform-provider-auth0 v1.53.0 internal/auth0/client/resource_credentials.go:90-116: moving a
+                    // client off private_key_jwt lists, detaches and deletes every credential it has.
+                    : "a client on its secret needs none: remove it in Auth0, or, if the client authenticates with it, pulumi up --refresh sets the secret method back and deletes every credential",
+            });
+        }
+
+        foreach (var id in attached.Where(id => held.All(c => c.Id != id)).Order(StringComparer.Ordinal))
+        {
+            differences.Add(new AuditDifference($"credential {id}", None, "listed in client_authentication_methods.private_key_jwt, not among the client's credentials")
+            {
+                Fix = "an id of a credential that no longer exists: run pulumi up --refresh",
+            });
+        }
+
+        return differences;
+    }
+
+    private static string Describe(string? algorithm, string? expiresAt) => $"{algorithm ?? "no alg"}, {(expiresAt is null ? "no expiry" : $"expires {expiresAt}")}";
 
     // Keys M2MClient writes only in some states: their presence in the tenant is drift when config says otherwise.
     private static readonly string[] MetadataKeysWeSet = ["disabled", "environment", "expires_at", "managed_by", "owner", "stack"];

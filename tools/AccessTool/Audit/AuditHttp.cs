@@ -42,7 +42,8 @@ internal static class ManagementToken
     /// POSTs to <c>{tenant}/oauth/token</c>. Plain HTTP: Auth0.AuthenticationApi is not a dependency, and Auth0.Core
     /// 7.47.0 has no token client (src/Auth0.Core holds exceptions and helpers only).
     /// </summary>
-    public static async Task<string> RequestAsync(HttpClient http, Uri tenant, string domain, AuditCredentials credentials, CancellationToken cancellationToken)
+    /// <returns>The access token, and the scopes granted when the response lists them.</returns>
+    public static async Task<(string Token, IReadOnlyList<string>? Scopes)> RequestAsync(HttpClient http, Uri tenant, string domain, AuditCredentials credentials, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsJsonAsync(new Uri(tenant, "oauth/token"), new TokenRequest(credentials.ClientId, credentials.ClientSecret, $"https://{domain}/api/v2/"), cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
@@ -53,7 +54,35 @@ internal static class ManagementToken
         }
 
         var token = await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken).ConfigureAwait(false);
-        return token?.AccessToken is { Length: > 0 } value ? value : throw new AuditConnectionException("The token response had no access_token.");
+        return token?.AccessToken is { Length: > 0 } value
+            ? (value, token.Scope?.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            : throw new AuditConnectionException("The token response had no access_token.");
+    }
+
+    /// <summary>
+    /// Fails, naming them and the fix, when the token response lists its scopes and lacks any of <paramref name="required"/>.
+    /// Auth0's response holds "the scopes granted" (https://auth0.com/docs/secure/tokens/access-tokens/management-api-access-tokens/get-management-api-access-tokens-for-production).
+    /// Checked before any read because a missing read:client_credentials is silent: Auth0 then leaves
+    /// client_authentication_methods out of the client list, and a client holding keys would look like one without.
+    /// </summary>
+    public static void RequireScopes(IReadOnlyList<string>? granted, IReadOnlyList<string> required)
+    {
+        if (granted is null)
+        {
+            return;
+        }
+
+        var missing = required.Where(s => !granted.Contains(s, StringComparer.Ordinal)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new AuditConnectionException(
+                $"The audit client's token lacks {string.Join(", ", missing)} (granted: {(granted.Count == 0 ? "none" : string.Join(' ', granted))}). "
+                + $"Grant {(missing.Count == 1 ? "it" : "them")} to the audit client on the Auth0 Management API (Applications > APIs > Auth0 Management API > Machine To Machine Applications; "
+                + "docs/identities.md lists every scope the audit needs), then run the audit again."
+                + (missing.Contains(AuditPermissions.ClientCredentialsScope, StringComparer.Ordinal)
+                    ? $" Without {AuditPermissions.ClientCredentialsScope} Auth0 leaves client_authentication_methods out of the client list and refuses GET /api/v2/clients/{{id}}/credentials, so the audit cannot see which credentials a client holds."
+                    : ""));
+        }
     }
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
@@ -70,7 +99,7 @@ internal static class ManagementToken
         public override string ToString() => $"{ClientId} [secret]";
     }
 
-    private sealed record TokenResponse([property: JsonPropertyName("access_token")] string? AccessToken);
+    private sealed record TokenResponse([property: JsonPropertyName("access_token")] string? AccessToken, [property: JsonPropertyName("scope")] string? Scope);
 }
 
 /// <summary>

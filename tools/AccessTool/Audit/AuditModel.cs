@@ -38,7 +38,11 @@ public enum UseStatus
 /// <param name="Field">What differs, such as <c>client_metadata.owner</c> or <c>grant orders-api scopes</c>.</param>
 /// <param name="Expected">The value the config gives, or <c>(none)</c>.</param>
 /// <param name="Actual">The value in the tenant, or <c>(none)</c>.</param>
-public sealed record AuditDifference(string Field, string Expected, string Actual);
+public sealed record AuditDifference(string Field, string Expected, string Actual)
+{
+    /// <summary>What to do about it, when the difference alone does not say (the credentials' findings).</summary>
+    public string? Fix { get; init; }
+}
 
 /// <summary>A client grant in the tenant on one declared API.</summary>
 /// <param name="ApiKey">The API's key in config.</param>
@@ -133,13 +137,44 @@ public sealed record AuditResult(
 /// <param name="Apis">The resource servers whose identifiers the stack declares.</param>
 /// <param name="Clients">Every client of the tenant.</param>
 /// <param name="Grants">Every client grant on a declared API.</param>
-public sealed record TenantSnapshot(IReadOnlyList<LiveApi> Apis, IReadOnlyList<LiveClient> Clients, IReadOnlyList<LiveGrant> Grants);
+public sealed record TenantSnapshot(IReadOnlyList<LiveApi> Apis, IReadOnlyList<LiveClient> Clients, IReadOnlyList<LiveGrant> Grants)
+{
+    /// <summary>
+    /// The credentials of the clients whose credentials were read (<see cref="AuditComparison.CredentialReads"/>), by
+    /// client id: every credential Auth0 holds for the client, attached to a method or not.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<LiveCredential>> Credentials { get; init; } = new Dictionary<string, IReadOnlyList<LiveCredential>>(StringComparer.Ordinal);
+}
 
 /// <summary>A resource server as read.</summary>
 public sealed record LiveApi(string Identifier, string? Name, int? TokenLifetime, int? TokenLifetimeForWeb, string? SigningAlgorithm, IReadOnlyList<string> Scopes);
 
-/// <summary>A client as read (never its secret: the audit asks for fields without it and holds no read:client_keys).</summary>
-public sealed record LiveClient(string ClientId, string Name, string? AppType, IReadOnlyList<string> GrantTypes, IReadOnlyDictionary<string, string> Metadata);
+/// <summary>A client as read (never its secret: the audit asks for fields without it).</summary>
+public sealed record LiveClient(string ClientId, string Name, string? AppType, IReadOnlyList<string> GrantTypes, IReadOnlyDictionary<string, string> Metadata)
+{
+    /// <summary>
+    /// <c>token_endpoint_auth_method</c>; null when it is absent, <c>null</c> or <c>none</c>, which the SDK's non-nullable
+    /// enum reads alike. Auth0 leaves it out of a client that authenticates with <c>client_authentication_methods</c>.
+    /// </summary>
+    public string? TokenEndpointAuthMethod { get; init; }
+
+    /// <summary>
+    /// The methods under <c>client_authentication_methods</c> (<c>private_key_jwt</c>, <c>tls_client_auth</c>,
+    /// <c>self_signed_tls_client_auth</c>), each with the ids of the credentials it enables; empty when the client has none.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> CredentialMethods { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// A credential as GET /api/v2/clients/{id}/credentials returns it: its metadata only. Auth0 never returns a credential's
+/// key (the PEM), so the audit holds no key material.
+/// </summary>
+/// <param name="Id">Its id (<c>cred_…</c>).</param>
+/// <param name="Name">Its name; null when it has none.</param>
+/// <param name="CredentialType">Such as <c>public_key</c>.</param>
+/// <param name="Algorithm">Its <c>alg</c>, such as <c>RS256</c>; null for a certificate credential.</param>
+/// <param name="ExpiresAt">Its <c>expires_at</c> in <see cref="Infra.Config.ClientKeys.ExpiresAt"/>'s form; null: it does not expire.</param>
+public sealed record LiveCredential(string Id, string? Name, string? CredentialType, string? Algorithm, string? ExpiresAt);
 
 /// <summary>A client grant as read.</summary>
 public sealed record LiveGrant(string Id, string ClientId, string Audience, IReadOnlyList<string> Scopes);

@@ -78,10 +78,7 @@ public static class AuditReport
         foreach (var api in result.Apis)
         {
             text.AppendLine($"  {Label(api.Status),-9} api {api.Key} ({api.Identifier})");
-            foreach (var d in api.Differences)
-            {
-                text.AppendLine($"      {d.Field}: expected {d.Expected}, actual {d.Actual}");
-            }
+            Lines(api.Differences, text);
         }
 
         foreach (var client in result.Clients)
@@ -95,10 +92,7 @@ public static class AuditReport
                 text.AppendLine("      declared in config, not in the tenant");
             }
 
-            foreach (var d in client.Differences)
-            {
-                text.AppendLine($"      {d.Field}: expected {d.Expected}, actual {d.Actual}");
-            }
+            Lines(client.Differences, text);
 
             if (client.Status == AuditStatus.Unmanaged)
             {
@@ -115,6 +109,19 @@ public static class AuditReport
         }
 
         return text.ToString();
+    }
+
+    /// <summary>Each difference on a line, expected then actual, and its fix on the next when it has one.</summary>
+    private static void Lines(IReadOnlyList<AuditDifference> differences, StringBuilder text)
+    {
+        foreach (var d in differences)
+        {
+            text.AppendLine($"      {d.Field}: expected {d.Expected}, actual {d.Actual}");
+            if (d.Fix is not null)
+            {
+                text.AppendLine($"        fix: {d.Fix}");
+            }
+        }
     }
 
     private static void MarkdownTables(AuditResult result, StringBuilder text)
@@ -139,11 +146,11 @@ public static class AuditReport
     }
 
     private static string Differences(IReadOnlyList<AuditDifference> differences)
-        => string.Join("<br>", differences.Select(d => ReportFormat.Escape($"{d.Field}: expected {d.Expected}, actual {d.Actual}")));
+        => string.Join("<br>", differences.Select(d => ReportFormat.Escape($"{d.Field}: expected {d.Expected}, actual {d.Actual}" + (d.Fix is null ? "" : $" (fix: {d.Fix})"))));
 
     private static string Json(AuditResult result)
     {
-        static JsonArray Diffs(IReadOnlyList<AuditDifference> differences) => new([.. differences.Select(d => (JsonNode)new JsonObject { ["field"] = d.Field, ["expected"] = d.Expected, ["actual"] = d.Actual })]);
+        static JsonArray Diffs(IReadOnlyList<AuditDifference> differences) => new([.. differences.Select(d => (JsonNode)new JsonObject { ["field"] = d.Field, ["expected"] = d.Expected, ["actual"] = d.Actual, ["fix"] = d.Fix })]);
         return ReportFormat.Write(new JsonObject
         {
             ["project"] = result.Project,

@@ -95,7 +95,8 @@ public static class TenantAudit
             // The timeout spans the retries: the default 100 s would cut short a second 60 s wait for a 429.
             Timeout = (options.MaxRetries + 1) * (options.MaxRetryWait + TimeSpan.FromSeconds(30)),
         };
-        var token = await ManagementToken.RequestAsync(http, tenant, domain, credentials, cancellationToken).ConfigureAwait(false);
+        var (token, scopes) = await ManagementToken.RequestAsync(http, tenant, domain, credentials, cancellationToken).ConfigureAwait(false);
+        ManagementToken.RequireScopes(scopes, AuditPermissions.Required(lastUse: options.LastUse is not null, keyClients: access.Clients.Any(c => c.Authentication == ClientAuthentication.PrivateKeyJwt)));
 
         // NumberOfHttpRetries = 0: HttpClientManagementConnection.Retry tries Math.Min(10, NumberOfHttpRetries ?? 3)
         // times, waiting 250-1,000 ms regardless of the tenant's headers; RetryAfterHandler below it waits as told.
@@ -104,6 +105,13 @@ public static class TenantAudit
         using var api = new ManagementApiClient(token, managementApi, connection);
         var reader = new TenantReader(api, connection, managementApi, token);
         var snapshot = await reader.ReadAsync(access, progress, cancellationToken).ConfigureAwait(false);
+        // One request per client that needs it (a key client, or one whose client object lists credentials), not per client.
+        var credentialReads = AuditComparison.CredentialReads(access, project, stack, snapshot);
+        if (credentialReads.Count > 0)
+        {
+            snapshot = snapshot with { Credentials = await reader.ReadCredentialsAsync(credentialReads, progress, cancellationToken).ConfigureAwait(false) };
+        }
+
         var (apis, clients) = AuditComparison.Compare(access, project, stack, snapshot, teamStackOf);
 
         if (options.LastUse is { } window)

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using Auth0.Core.Exceptions;
 using Auth0.ManagementApi;
 using Auth0.ManagementApi.Models;
 using Auth0.ManagementApi.Paging;
@@ -11,7 +13,7 @@ namespace Infra.Tool.Audit;
 /// <summary>
 /// Reads, with the official SDK (Auth0.ManagementApi 7.47.0), what the audit compares: list endpoints with the largest
 /// page (100) and only the fields compared, never one read per object. For N clients, G grants in all and A APIs:
-/// 1 + ceil(N/100) + (at most) A + ceil(G/100) requests, plus the token's.
+/// 1 + ceil(N/100) + (at most) A + ceil(G/100) requests, plus the token's, plus one per client whose credentials are read.
 /// </summary>
 public sealed class TenantReader(ManagementApiClient api, IManagementConnection connection, Uri managementApi, string token)
 {
@@ -25,12 +27,14 @@ public sealed class TenantReader(ManagementApiClient api, IManagementConnection 
     public const int IdentifiersPerRequest = 10;
 
     /// <summary>
-    /// The client fields compared. <c>client_secret</c> is not among them, so it is never requested (and the audit
-    /// client lacks read:client_keys, so Auth0 would not return it anyway). <c>app_type</c> must be asked for: the SDK's
+    /// The client fields compared. <c>client_secret</c> is not among them, so it is never requested: the audit client
+    /// lacks read:client_keys, but the read:client_credentials it holds would let Auth0 return it if asked. <c>app_type</c> must be asked for: the SDK's
     /// <c>Client.ApplicationType</c> is a non-nullable enum (src/Auth0.ManagementApi/Models/Client/Client.cs), so an
-    /// absent field would read as its first value, <c>box</c>.
+    /// absent field would read as its first value, <c>box</c>. <c>token_endpoint_auth_method</c> and
+    /// <c>client_authentication_methods</c> say how the client authenticates: a secret, or the credentials (by id) each
+    /// method enables (<c>Client.TokenEndpointAuthMethod</c>, <c>Client.ClientAuthenticationMethods</c>, same file).
     /// </summary>
-    public const string ClientFields = "client_id,name,app_type,grant_types,client_metadata";
+    public const string ClientFields = "client_id,name,app_type,grant_types,client_metadata,token_endpoint_auth_method,client_authentication_methods";
 
     /// <summary>Reads the declared APIs, every client and every grant on a declared API.</summary>
     public async Task<TenantSnapshot> ReadAsync(AccessConfig access, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
@@ -80,6 +84,43 @@ public sealed class TenantReader(ManagementApiClient api, IManagementConnection 
 
         return result;
     }
+
+    /// <summary>
+    /// Every credential of each client in <paramref name="clientIds"/>, attached to a method or not: one request a client
+    /// (GET /api/v2/clients/{id}/credentials, which answers the whole list at once). A 403 ends the audit with what to grant.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<LiveCredential>>> ReadCredentialsAsync(IReadOnlyList<string> clientIds, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clientIds);
+        var result = new Dictionary<string, IReadOnlyList<LiveCredential>>(StringComparer.Ordinal);
+        foreach (var clientId in clientIds)
+        {
+            progress?.Report(new RunProgress(result.Count, clientIds.Count, $"credentials: {result.Count} of {clientIds.Count} clients"));
+            IList<Credential> credentials;
+            try
+            {
+                // ClientsClient.GetAllCredentialsAsync (src/Auth0.ManagementApi/Clients/ClientsClient.cs:172-175) into the
+                // SDK's Credential (Models/Credential.cs: id, name, kid, alg, credential_type, created_at, updated_at,
+                // expires_at as a nullable DateTime).
+                credentials = await api.Clients.GetAllCredentialsAsync(clientId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ErrorApiException e) when (e.StatusCode == HttpStatusCode.Forbidden)
+            {
+                throw new AuditConnectionException(
+                    $"The tenant refused GET /api/v2/clients/{clientId}/credentials (403{(e.ApiError?.ErrorCode is { } code ? " " + code : "")}: {e.ApiError?.Message ?? "Forbidden"}). "
+                    + $"The audit client needs {AuditPermissions.ClientCredentialsScope} to read the credentials of clients that use private_key_jwt: grant it to the audit client on the Auth0 Management API "
+                    + "(Applications > APIs > Auth0 Management API > Machine To Machine Applications; docs/identities.md lists every scope the audit needs), then run the audit again.");
+            }
+
+            result[clientId] = [.. (credentials ?? []).Select(c => new LiveCredential(c.Id, string.IsNullOrEmpty(c.Name) ? null : c.Name, c.CredentialType, c.Algorithm, c.ExpiresAt is { } at ? Instant(at) : null))];
+        }
+
+        return result;
+    }
+
+    /// <summary>An instant in the form Auth0 writes it and <see cref="ClientKeys.ExpiresAt"/> declares it, in UTC to the millisecond.</summary>
+    internal static string Instant(DateTime at)
+        => (at.Kind == DateTimeKind.Local ? at.ToUniversalTime() : at).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
     /// <summary>The Lucene query of one client's newest event of one type since a day (the logs search syntax).</summary>
     public static string LogQuery(string type, string clientId, DateOnly since)
@@ -143,13 +184,32 @@ public sealed class TenantReader(ManagementApiClient api, IManagementConnection 
         var metadata = raw is JObject json
             ? json.Properties().Where(p => p.Value.Type == JTokenType.String).ToDictionary(p => p.Name, p => p.Value.Value<string>() ?? "", StringComparer.Ordinal)
             : new Dictionary<string, string>(StringComparer.Ordinal);
-        return new LiveClient(client.ClientId, client.Name ?? "", AppType(client.ApplicationType), [.. client.GrantTypes ?? []], metadata);
+        var methods = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        void Method(string name, IList<CredentialId>? credentials)
+        {
+            if (credentials is not null)
+            {
+                methods[name] = [.. credentials.Select(c => c.Id)];
+            }
+        }
+
+        // Models/Client/ClientAuthenticationMethods.cs: each method a list of {id}, null when the method is not set.
+        Method("private_key_jwt", client.ClientAuthenticationMethods?.PrivateKeyJwt?.Credentials);
+        Method("tls_client_auth", client.ClientAuthenticationMethods?.TlsClientAuth?.Credentials);
+        Method("self_signed_tls_client_auth", client.ClientAuthenticationMethods?.SelfSignedTlsClientAuth?.Credentials);
+        return new LiveClient(client.ClientId, client.Name ?? "", WireValue(client.ApplicationType), [.. client.GrantTypes ?? []], metadata)
+        {
+            // A non-nullable enum (Models/Client/Client.cs) whose default is None: absent, null and "none" all read so.
+            TokenEndpointAuthMethod = client.TokenEndpointAuthMethod == TokenEndpointAuthMethod.None ? null : WireValue(client.TokenEndpointAuthMethod),
+            CredentialMethods = methods,
+        };
     }
 
-    // The wire value (non_interactive), not the SDK's enum name (NonInteractive).
-    private static string AppType(ClientApplicationType type)
-        => typeof(ClientApplicationType).GetField(type.ToString())?.GetCustomAttributes(typeof(System.Runtime.Serialization.EnumMemberAttribute), false)
-            .OfType<System.Runtime.Serialization.EnumMemberAttribute>().FirstOrDefault()?.Value ?? type.ToString();
+    // The wire value (non_interactive, client_secret_post), not the SDK's enum name (NonInteractive, ClientSecretPost).
+    private static string WireValue<T>(T value)
+        where T : struct, Enum
+        => typeof(T).GetField(value.ToString())?.GetCustomAttributes(typeof(System.Runtime.Serialization.EnumMemberAttribute), false)
+            .OfType<System.Runtime.Serialization.EnumMemberAttribute>().FirstOrDefault()?.Value ?? value.ToString();
 
     /// <summary>A checkpoint page of GET /api/v2/client-grants; unknown fields are ignored (Newtonsoft's default).</summary>
     internal sealed class ClientGrantPage
