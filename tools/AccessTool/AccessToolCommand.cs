@@ -177,15 +177,48 @@ public static class AccessToolCommand
     {
         var stack = new Argument<string>("stack") { Description = "the stack name" };
         var within = new Option<int>("--within") { Description = "warn about credentials expiring within this many days", DefaultValueFactory = _ => 30 };
-        var command = new Command("expiry", "List a stack's credentials by expiry: expired, expiring within --within days, fine. Exit 2 if any expired or expiring, 1 on invalid config.")
+        var fromTenant = new Option<bool>("--from-tenant")
         {
-            stack, shared.Project, within, shared.Today, shared.Format,
+            Description = $"for private_key_jwt clients, report the expires_at Auth0 holds on the keys it accepts (the date it enforces) beside the config's: reads the client list and one credentials list per key client with {AuditCredentials.ClientIdVariable} and {AuditCredentials.ClientSecretVariable} (read:clients, read:client_credentials)",
         };
-        command.SetAction(parse =>
+        var connection = new TenantConnectionOptions();
+        var command = new Command("expiry", "List a stack's credentials by expiry: expired, expiring within --within days, fine; with --from-tenant, key clients by the date Auth0 holds. Exit 2 if any expired or expiring, 1 on invalid config or a failed read.")
         {
-            var result = ExpiryReport.Compute(StackFiles.Load(parse.GetValue(shared.Project)!.FullName, parse.GetValue(stack)!), parse.GetValue(shared.Today), parse.GetValue(within));
-            parse.InvocationConfiguration.Output.Write(ExpiryReport.Render(result, parse.GetValue(shared.Format)));
-            return result.ExitCode;
+            stack, shared.Project, within, shared.Today, shared.Format, fromTenant, connection.Domain, connection.TenantUrl, connection.MaxRps,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var folder = parse.GetValue(shared.Project)!.FullName;
+            var config = StackFiles.Load(folder, parse.GetValue(stack)!);
+            if (!parse.GetValue(fromTenant))
+            {
+                var offline = ExpiryReport.Compute(config, parse.GetValue(shared.Today), parse.GetValue(within));
+                await parse.InvocationConfiguration.Output.WriteAsync(ExpiryReport.Render(offline, parse.GetValue(shared.Format))).ConfigureAwait(false);
+                return offline.ExitCode;
+            }
+
+            if (!connection.TryGetTenantUrl(parse, out var url))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("--max-rps must be above 0 and --tenant-url an absolute URL.").ConfigureAwait(false);
+                return 1;
+            }
+
+            // A team stack's clients carry their environment's name.
+            var environment = ProjectStacks.Load(folder).EnvironmentOf(config.Stack)?.Name ?? config.Stack;
+            var options = new AuditOptions(parse.GetValue(shared.Today), url, parse.GetValue(connection.Domain), parse.GetValue(connection.MaxRps));
+            var credentials = AuditCredentials.FromEnvironment();
+            try
+            {
+                var result = await ExpiryReport.ComputeAsync(config, parse.GetValue(shared.Today), parse.GetValue(within), options.Domain ?? Environment.GetEnvironmentVariable("AUTH0_DOMAIN"),
+                    access => TenantAudit.ReadKeysAsync(access, config.Project, environment, credentials, options, cancellationToken: cancellationToken)).ConfigureAwait(false);
+                await parse.InvocationConfiguration.Output.WriteAsync(ExpiryReport.Render(result, parse.GetValue(shared.Format))).ConfigureAwait(false);
+                return result.ExitCode;
+            }
+            catch (Exception e) when (TenantConnectionOptions.IsReadFailure(e))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"The expiry report could not read the tenant: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
         });
         return command;
     }

@@ -345,7 +345,7 @@ public class AuditKeysTests
     }
 
     /// <summary>The dev stack file with nightly-reconciler as <see cref="KeyDev"/> declares it.</summary>
-    private static string KeyDevFile()
+    internal static string KeyDevFile()
     {
         const string expires = "      expires: 2027-05-31\n";
         var text = StackHarness.StackFileText();

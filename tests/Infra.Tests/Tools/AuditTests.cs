@@ -347,6 +347,7 @@ public class AuditTests
         Assert.Equal(["read:client_credentials", "read:client_grants", "read:clients", "read:logs", "read:resource_servers"], AuditPermissions.AuditIdentityScopes);
         Assert.Equal(["read:client_credentials", "read:client_grants", "read:clients", "read:resource_servers"], AuditPermissions.Required(lastUse: false, keyClients: true));
         Assert.Equal(["read:client_grants", "read:clients", "read:logs", "read:resource_servers"], AuditPermissions.Required(lastUse: true, keyClients: false));
+        Assert.Equal(["read:client_credentials", "read:clients"], AuditPermissions.KeyReadScopes);
     }
 
     [Fact]

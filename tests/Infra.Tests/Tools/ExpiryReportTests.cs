@@ -59,12 +59,12 @@ public class ExpiryReportTests
             """.ReplaceLineEndings("\n"),
             ExpiryReport.Render(report, OutputFormat.Markdown).ReplaceLineEndings("\n"));
         var json = JsonDocument.Parse(ExpiryReport.Render(report, OutputFormat.Json)).RootElement;
-        Assert.Equal(["stack", "today", "withinDays", "problems", "credentials"], json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["stack", "today", "withinDays", "problems", "credentials", "tenantRequests"], json.EnumerateObject().Select(p => p.Name));
         Assert.Equal(
             ("dev", PulumiConfigScope.Today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), 30, 0),
             (json.GetProperty("stack").GetString(), json.GetProperty("today").GetString(), json.GetProperty("withinDays").GetInt32(), json.GetProperty("problems").GetArrayLength()));
         Assert.Equal(
-            """{"client":"partner-globex","owner":"partnerships@acme.example","expires":"2026-11-01","daysLeft":-27,"status":"expired","disabled":true,"authentication":"client_secret_post","enforcedBy":"action"}""",
+            """{"client":"partner-globex","owner":"partnerships@acme.example","expires":"2026-11-01","daysLeft":-27,"status":"expired","disabled":true,"authentication":"client_secret_post","enforcedBy":"action","auth0":null}""",
             JsonSerializer.Serialize(json.GetProperty("credentials")[0]));
     }
 

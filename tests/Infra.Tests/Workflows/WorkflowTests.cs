@@ -244,6 +244,12 @@ public class WorkflowTests
         var secrets = audit.Node.AllNodes.OfType<YamlScalarNode>().Select(n => n.Value ?? "").Where(v => v.Contains("secrets.", StringComparison.Ordinal)).ToList();
         Assert.Equal(["${{ secrets.AUTH0_AUDIT_CLIENT_ID }}", "${{ secrets.AUTH0_AUDIT_CLIENT_SECRET }}"], secrets);
         Assert.Equal("github.event_name == 'workflow_dispatch' || github.event.schedule == '47 3 * * 0'", Yaml.Scalar(drift.Job("drift").Node, "if"));
+        // The expiry report reads the key clients' dates in Auth0 with the same audit client, in the stack's environment.
+        var expiry = drift.Job("expiry");
+        Assert.Contains("-- expiry \"$STACK\" --within 14 --from-tenant --format markdown > expiry.md", Assert.Single(expiry.Steps, s => s.Run?.Contains("-- expiry", StringComparison.Ordinal) == true).Run!, StringComparison.Ordinal);
+        Assert.Equal("${{ matrix.environment }}-drift", expiry.Environment);
+        Assert.Equal(secrets, expiry.Node.AllNodes.OfType<YamlScalarNode>().Select(n => n.Value ?? "").Where(v => v.Contains("secrets.", StringComparison.Ordinal)));
+        Assert.Equal(new Dictionary<string, string> { ["contents"] = "read" }, expiry.Permissions);
     }
 
     [Fact]

@@ -163,7 +163,7 @@ public static class AuditComparison
     /// renamed in config (<c>previousKeys</c>) and not yet deployed still matches, and shows as drift of the key. A
     /// display name changed by hand is drift too, never a different client.
     /// </summary>
-    private static Dictionary<string, LiveClient> Match(AccessConfig access, string project, string stack, IReadOnlyList<LiveClient> live)
+    internal static Dictionary<string, LiveClient> Match(AccessConfig access, string project, string stack, IReadOnlyList<LiveClient> live)
     {
         var matched = new Dictionary<string, LiveClient>(StringComparer.Ordinal);
         var taken = new HashSet<string>(StringComparer.Ordinal);

@@ -47,4 +47,8 @@ public static class AuditPermissions
     /// </summary>
     public static IReadOnlyList<string> Required(bool lastUse, bool keyClients)
         => [.. AuditIdentityScopes.Where(s => (lastUse || s != LogsScope) && (keyClients || s != ClientCredentialsScope))];
+
+    /// <summary>The scopes of the expiry report's tenant read: the client list and the key clients' credentials.</summary>
+    public static IReadOnlyList<string> KeyReadScopes { get; } =
+        [.. ScopesByRequest["GET /api/v2/clients"].Concat(ScopesByRequest["GET /api/v2/clients/{id}/credentials"]).Order(StringComparer.Ordinal)];
 }

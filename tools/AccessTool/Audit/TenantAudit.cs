@@ -82,28 +82,10 @@ public static class TenantAudit
         ArgumentNullException.ThrowIfNull(access);
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentNullException.ThrowIfNull(options);
-        var domain = options.Domain ?? access.Tenant.Domain;
-        var tenant = options.Tenant ?? new Uri($"https://{domain}/");
-        if (!tenant.AbsoluteUri.EndsWith('/'))
-        {
-            tenant = new Uri(tenant.AbsoluteUri + "/");
-        }
-
-        using var limiter = new ClientRateLimitHandler(options.MaxRequestsPerSecond, new SocketsHttpHandler());
-        using var http = new HttpClient(new RetryAfterHandler(limiter, options.MaxRetries, options.MaxRetryWait), disposeHandler: false)
-        {
-            // The timeout spans the retries: the default 100 s would cut short a second 60 s wait for a 429.
-            Timeout = (options.MaxRetries + 1) * (options.MaxRetryWait + TimeSpan.FromSeconds(30)),
-        };
-        var (token, scopes) = await ManagementToken.RequestAsync(http, tenant, domain, credentials, cancellationToken).ConfigureAwait(false);
-        ManagementToken.RequireScopes(scopes, AuditPermissions.Required(lastUse: options.LastUse is not null, keyClients: access.Clients.Any(c => c.Authentication == ClientAuthentication.PrivateKeyJwt)));
-
-        // NumberOfHttpRetries = 0: HttpClientManagementConnection.Retry tries Math.Min(10, NumberOfHttpRetries ?? 3)
-        // times, waiting 250-1,000 ms regardless of the tenant's headers; RetryAfterHandler below it waits as told.
-        using var connection = new HttpClientManagementConnection(http, new HttpClientManagementConnectionOptions { NumberOfHttpRetries = 0 });
-        var managementApi = new Uri(tenant, "api/v2/");
-        using var api = new ManagementApiClient(token, managementApi, connection);
-        var reader = new TenantReader(api, connection, managementApi, token);
+        using var session = await TenantSession.OpenAsync(access, credentials, options,
+            AuditPermissions.Required(lastUse: options.LastUse is not null, keyClients: access.Clients.Any(c => c.Authentication == ClientAuthentication.PrivateKeyJwt)),
+            cancellationToken).ConfigureAwait(false);
+        var reader = session.Reader;
         var snapshot = await reader.ReadAsync(access, progress, cancellationToken).ConfigureAwait(false);
         // One request per client that needs it (a key client, or one whose client object lists credentials), not per client.
         var credentialReads = AuditComparison.CredentialReads(access, project, stack, snapshot);
@@ -125,7 +107,41 @@ public static class TenantAudit
                 : c));
         }
 
-        return new AuditResult(project, stack, domain, options.Today, [], apis, clients, options.LastUse, limiter.Sent);
+        return new AuditResult(project, stack, session.Domain, options.Today, [], apis, clients, options.LastUse, session.Sent);
+    }
+
+    /// <summary>
+    /// The credentials Auth0 accepts for each <c>private_key_jwt</c> client of <paramref name="access"/>, by client key:
+    /// those <c>client_authentication_methods.private_key_jwt</c> lists, as the credentials list describes them. Reads
+    /// only the client list and each key client's credentials (read:clients, read:client_credentials), and nothing at
+    /// all without key clients (nor needs credentials). A key client not in the tenant is absent. <paramref name="environment"/> is the name
+    /// the clients' metadata carries: the stack's, or for a team stack its environment's.
+    /// </summary>
+    public static async Task<TenantKeys> ReadKeysAsync(AccessConfig access, string project, string environment, AuditCredentials? credentials, AuditOptions options, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(access);
+        ArgumentNullException.ThrowIfNull(options);
+        var keyClients = access.Clients.Where(c => c.Authentication == ClientAuthentication.PrivateKeyJwt).ToList();
+        if (keyClients.Count == 0)
+        {
+            return new TenantKeys(new Dictionary<string, KeysInAuth0>(StringComparer.Ordinal), 0);
+        }
+
+        using var session = await TenantSession.OpenAsync(access, credentials ?? throw MissingCredentials(), options, AuditPermissions.KeyReadScopes, cancellationToken).ConfigureAwait(false);
+        var clients = await session.Reader.ReadClientsAsync(progress, cancellationToken).ConfigureAwait(false);
+        var matched = AuditComparison.Match(access, project, environment, clients);
+        var present = keyClients.Where(c => matched.ContainsKey(c.Key)).ToList();
+        var held = await session.Reader.ReadCredentialsAsync([.. present.Select(c => matched[c.Key].ClientId)], progress, cancellationToken).ConfigureAwait(false);
+        var keys = present.ToDictionary(
+            c => c.Key,
+            c =>
+            {
+                var live = matched[c.Key];
+                var attached = live.CredentialMethods.GetValueOrDefault("private_key_jwt") ?? [];
+                return new KeysInAuth0(live.ClientId, [.. held[live.ClientId].Where(k => attached.Contains(k.Id, StringComparer.Ordinal))]);
+            },
+            StringComparer.Ordinal);
+        return new TenantKeys(keys, session.Sent);
     }
 
     /// <summary>
@@ -139,5 +155,86 @@ public static class TenantAudit
             : success is { } last ? (today.DayNumber - DateOnly.FromDateTime(last).DayNumber > window.StaleAfterDays ? UseStatus.Stale : UseStatus.Active)
             : window.CoversStaleThreshold ? UseStatus.Stale : UseStatus.NotSeen;
         return new LastUse(success, failure, status);
+    }
+}
+
+/// <summary>What <see cref="TenantAudit.ReadKeysAsync"/> read: the key clients found, by client key, and the requests sent.</summary>
+public sealed record TenantKeys(IReadOnlyDictionary<string, KeysInAuth0> ByClient, int Requests);
+
+/// <summary>A key client in Auth0: its id and the credentials its <c>private_key_jwt</c> method lists.</summary>
+public sealed record KeysInAuth0(string ClientId, IReadOnlyList<LiveCredential> Attached);
+
+/// <summary>
+/// A rate-limited, retrying connection to one tenant's Management API with a token whose scopes were checked: what
+/// the audit and the expiry report's tenant read share.
+/// </summary>
+internal sealed class TenantSession : IDisposable
+{
+    private readonly ClientRateLimitHandler limiter;
+    private readonly HttpClient http;
+    private readonly HttpClientManagementConnection connection;
+    private readonly ManagementApiClient api;
+
+    private TenantSession(string domain, ClientRateLimitHandler limiter, HttpClient http, HttpClientManagementConnection connection, ManagementApiClient api, TenantReader reader)
+    {
+        Domain = domain;
+        this.limiter = limiter;
+        this.http = http;
+        this.connection = connection;
+        this.api = api;
+        Reader = reader;
+    }
+
+    /// <summary>The tenant's domain.</summary>
+    public string Domain { get; }
+
+    /// <summary>The reader on this connection.</summary>
+    public TenantReader Reader { get; }
+
+    /// <summary>Requests sent so far, the token's and retries included.</summary>
+    public int Sent => limiter.Sent;
+
+    /// <summary>Gets a token for <paramref name="credentials"/> and fails, naming them, when it lacks any of <paramref name="requiredScopes"/>.</summary>
+    public static async Task<TenantSession> OpenAsync(AccessConfig access, AuditCredentials credentials, AuditOptions options, IReadOnlyList<string> requiredScopes, CancellationToken cancellationToken)
+    {
+        var domain = options.Domain ?? access.Tenant.Domain;
+        var tenant = options.Tenant ?? new Uri($"https://{domain}/");
+        if (!tenant.AbsoluteUri.EndsWith('/'))
+        {
+            tenant = new Uri(tenant.AbsoluteUri + "/");
+        }
+
+        var limiter = new ClientRateLimitHandler(options.MaxRequestsPerSecond, new SocketsHttpHandler());
+        var http = new HttpClient(new RetryAfterHandler(limiter, options.MaxRetries, options.MaxRetryWait), disposeHandler: false)
+        {
+            // The timeout spans the retries: the default 100 s would cut short a second 60 s wait for a 429.
+            Timeout = (options.MaxRetries + 1) * (options.MaxRetryWait + TimeSpan.FromSeconds(30)),
+        };
+        try
+        {
+            var (token, scopes) = await ManagementToken.RequestAsync(http, tenant, domain, credentials, cancellationToken).ConfigureAwait(false);
+            ManagementToken.RequireScopes(scopes, requiredScopes);
+
+            // NumberOfHttpRetries = 0: HttpClientManagementConnection.Retry tries Math.Min(10, NumberOfHttpRetries ?? 3)
+            // times, waiting 250-1,000 ms regardless of the tenant's headers; RetryAfterHandler below it waits as told.
+            var connection = new HttpClientManagementConnection(http, new HttpClientManagementConnectionOptions { NumberOfHttpRetries = 0 });
+            var managementApi = new Uri(tenant, "api/v2/");
+            var api = new ManagementApiClient(token, managementApi, connection);
+            return new TenantSession(domain, limiter, http, connection, api, new TenantReader(api, connection, managementApi, token));
+        }
+        catch
+        {
+            http.Dispose();
+            limiter.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        api.Dispose();
+        connection.Dispose();
+        http.Dispose();
+        limiter.Dispose();
     }
 }

@@ -43,6 +43,20 @@ public sealed class TenantReader(ManagementApiClient api, IManagementConnection 
         progress?.Report(new RunProgress(0, null, "APIs"));
         var apis = await ReadApisAsync([.. access.Apis.Select(a => a.Identifier)], cancellationToken).ConfigureAwait(false);
 
+        var clients = await ReadClientsAsync(progress, cancellationToken).ConfigureAwait(false);
+        var grants = new List<LiveGrant>();
+        foreach (var audience in apis.Select(a => a.Identifier))
+        {
+            grants.AddRange(await ReadGrantsAsync(audience, cancellationToken).ConfigureAwait(false));
+            progress?.Report(new RunProgress(grants.Count, null, $"grants: {grants.Count} read"));
+        }
+
+        return new TenantSnapshot(apis, clients, grants);
+    }
+
+    /// <summary>Every client of the tenant, <see cref="ClientFields"/> only, <see cref="PageSize"/> a page.</summary>
+    public async Task<List<LiveClient>> ReadClientsAsync(IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    {
         var clients = new List<LiveClient>();
         string? from = null;
         do
@@ -55,15 +69,7 @@ public sealed class TenantReader(ManagementApiClient api, IManagementConnection 
             progress?.Report(new RunProgress(clients.Count, null, $"clients: {clients.Count} read"));
         }
         while (!string.IsNullOrEmpty(from));
-
-        var grants = new List<LiveGrant>();
-        foreach (var audience in apis.Select(a => a.Identifier))
-        {
-            grants.AddRange(await ReadGrantsAsync(audience, cancellationToken).ConfigureAwait(false));
-            progress?.Report(new RunProgress(grants.Count, null, $"grants: {grants.Count} read"));
-        }
-
-        return new TenantSnapshot(apis, clients, grants);
+        return clients;
     }
 
     /// <summary>
