@@ -296,6 +296,19 @@ public class WorkflowTests
     }
 
     [Fact]
+    public void Security_lists_every_job_that_runs_in_an_environment_with_the_credential_it_gets()
+    {
+        var security = File.ReadAllText(Path.Combine(Root, "SECURITY.md"));
+        var jobs = All.SelectMany(w => w.Jobs).Where(j => j.Environment is not null)
+            .Select(j => Regex.Replace(j.Name, @"\$\{\{ (?:matrix|inputs)\.(\w+) \}\}", "<$1>"))
+            .ToList();
+
+        // The trust model's table names each by its job name, a matrix value as <value>.
+        Assert.Contains("credential expiry (<stack>)", jobs);
+        Assert.All(jobs, name => Assert.Contains($"| `{name}` (", security, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Codeowners_own_the_stack_files_and_everything_that_runs_with_credentials()
     {
         var owners = File.ReadAllLines(Path.Combine(Root, ".github", "CODEOWNERS"))
