@@ -146,6 +146,48 @@ public class AuditKeysTests
     }
 
     [Fact]
+    public async Task A_renamed_key_clients_credentials_keep_their_old_names_until_the_next_rotation()
+    {
+        using var tenant = MatchingKeyDev();
+        // Renamed from nightly-reconciler to stock-reconciler: the metadata says so once deployed, the credentials do not.
+        tenant.ClientById("cid-reconciler")["client_metadata"]!["key"] = "stock-reconciler";
+        var renamed = KeyDev(c =>
+        {
+            c["key"] = "stock-reconciler";
+            c["previousKeys"] = new JsonArray("nightly-reconciler");
+        });
+
+        var result = await AuditAsync(tenant, renamed);
+        // The next rotation registers r2 under the new name and drops r0; r1 keeps the old one.
+        tenant.ClientCredentials["cid-reconciler"][1] = AuditFakeTenant.Credential("cred_r2", "stock-reconciler-r2", ReconcilerExpiresAt);
+        AuditFakeTenant.UseKeys(tenant.ClientById("cid-reconciler"), "cred_r1", "cred_r2");
+        var rotated = await AuditAsync(tenant, KeyDev(c =>
+        {
+            c["key"] = "stock-reconciler";
+            c["previousKeys"] = new JsonArray("nightly-reconciler");
+            c["rotation"] = 2;
+        }));
+
+        Assert.Equal("Matching stock-reconciler cid-reconciler ", AuditTests.Line(Assert.Single(result.Clients, c => c.Key == "stock-reconciler")));
+        Assert.Equal("Matching stock-reconciler cid-reconciler ", AuditTests.Line(Assert.Single(rotated.Clients, c => c.Key == "stock-reconciler")));
+        Assert.Equal(0, rotated.ExitCode);
+    }
+
+    [Fact]
+    public async Task An_expiry_auth0_holds_where_the_config_has_none_names_the_fix_auth0_allows()
+    {
+        using var tenant = MatchingKeyDev();
+
+        var result = await AuditAsync(tenant, KeyDev(c => c.AsObject().Remove("expires")));
+
+        var reconciler = result.Clients.Single(c => c.Key == "nightly-reconciler");
+        Assert.Equal(
+            $"Drifted nightly-reconciler cid-reconciler client_metadata.expires_at: (none) -> 2027-05-31; credential nightly-reconciler-r0 expires_at: (none) -> {ReconcilerExpiresAt}; credential nightly-reconciler-r1 expires_at: (none) -> {ReconcilerExpiresAt}",
+            AuditTests.Line(reconciler));
+        Assert.Equal("Auth0 cannot clear an expiry: set the date in config, or raise rotation for a key without one", reconciler.Differences[1].Fix);
+    }
+
+    [Fact]
     public async Task A_credential_of_another_algorithm_or_type_is_drift()
     {
         using var tenant = MatchingKeyDev();
@@ -196,7 +238,7 @@ public class AuditKeysTests
     {
         using var tenant = AuditFakeTenant.MatchingDev();
         tenant.ClientById("cid-checkout")["token_endpoint_auth_method"] = "client_secret_basic";
-        // Absent reads as no method at all (so would null and "none").
+        // Absent reads as no method at all (so would "none").
         tenant.ClientById("cid-globex").Remove("token_endpoint_auth_method");
 
         // The reconciler declares keys; Auth0 still has it on its secret, without credentials.

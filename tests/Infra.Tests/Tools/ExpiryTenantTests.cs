@@ -67,19 +67,23 @@ public class ExpiryTenantTests
     }
 
     [Fact]
-    public async Task Only_the_keys_the_method_lists_count_and_one_without_expiry_means_auth0_never_refuses_the_client()
+    public async Task Only_the_keys_the_method_lists_count_the_earliest_of_them_and_never_later_than_the_configs_date()
     {
         using var tenant = AuditKeysTests.MatchingKeyDev();
         // Not attached: Auth0 accepts no assertion signed with it, so its earlier date does not count.
         tenant.ClientCredentials["cid-reconciler"].Add(AuditFakeTenant.Credential("cred_old", "nightly-reconciler-r-1", "2026-12-01T00:00:00.000Z"));
-        var matching = Reconciler(await ReportAsync(tenant, AuditKeysTests.KeyDev()));
-        tenant.ClientCredentials["cid-reconciler"][0].Remove("expires_at");
-
+        var unattached = Reconciler(await ReportAsync(tenant, AuditKeysTests.KeyDev()));
+        // r1 (the newest, which consumers sign with) expires first: the client's date is its.
+        tenant.ClientCredentials["cid-reconciler"][0]["expires_at"] = "2026-12-20T00:00:00.000Z";
+        var earliest = Reconciler(await ReportAsync(tenant, AuditKeysTests.KeyDev()));
+        // Keys that never expire in Auth0 (or expire later) still stop at the config's date: the Action refuses the client.
+        tenant.ClientCredentials["cid-reconciler"].ForEach(c => c.Remove("expires_at"));
         var report = await ReportAsync(tenant, AuditKeysTests.KeyDev());
 
-        Assert.Equal((ExpiryStatus.Valid, 2), (matching.Status, matching.InAuth0!.Keys));
+        Assert.Equal((ExpiryStatus.Valid, 2, AuditKeysTests.ReconcilerExpiresAt), (unattached.Status, unattached.InAuth0!.Keys, unattached.InAuth0.ExpiresAt));
+        Assert.Equal((ExpiryStatus.Expiring, new DateOnly(2026, 12, 20), "2026-12-20T00:00:00.000Z"), (earliest.Status, earliest.Expires!.Value, earliest.InAuth0!.ExpiresAt));
         var reconciler = Reconciler(report);
-        Assert.Equal((ExpiryStatus.NoExpiry, (DateOnly?)null, (string?)null), (reconciler.Status, reconciler.Expires, reconciler.InAuth0!.ExpiresAt));
+        Assert.Equal((ExpiryStatus.Valid, new DateOnly(2027, 5, 31), (string?)null), (reconciler.Status, reconciler.Expires!.Value, reconciler.InAuth0!.ExpiresAt));
         Assert.Contains("(keys: Auth0 holds expires_at none on 2 keys, the config 2027-05-31T00:00:00.000Z: run pulumi up)", ExpiryReport.Render(report, OutputFormat.Text), StringComparison.Ordinal);
     }
 

@@ -261,8 +261,17 @@ public static class AuditComparison
         var taken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var declared in ClientKeys.Credentials(definition).OrderBy(c => c.Name, StringComparer.Ordinal))
         {
+            // After a rename (previousKeys) Auth0 keeps the old key's name: terraform-provider-auth0 v1.53.0 pairs a
+            // credential with its state entry by PEM and algorithm and updates only expires_at in place
+            // (internal/auth0/client/resource_credentials.go:316-384), and the key pairs keep their PEM through the
+            // component's alias. So the same rotation's name under a previous key is the declared credential too,
+            // until the next rotation registers a key under the new name; pulumi up could not rename it.
+            var names = new[] { definition.Key }.Concat(definition.PreviousKeys)
+                .Select(k => declared.Rotation is { } r ? ClientKeys.CredentialName(k, r) : ClientKeys.DisabledCredentialName(k))
+                .ToList();
             // Of two with one name (made by hand), the attached one, then the first by id, is the declared one.
-            var credential = held.Where(c => c.Name == declared.Name && !taken.Contains(c.Id)).OrderBy(c => IsAttached(c) ? 0 : 1).ThenBy(c => c.Id, StringComparer.Ordinal).FirstOrDefault();
+            var credential = held.Where(c => c.Name is { } name && names.Contains(name, StringComparer.Ordinal) && !taken.Contains(c.Id))
+                .OrderBy(c => names.IndexOf(c.Name!)).ThenBy(c => IsAttached(c) ? 0 : 1).ThenBy(c => c.Id, StringComparer.Ordinal).FirstOrDefault();
             var field = $"credential {declared.Name}";
             if (credential is null)
             {
@@ -285,12 +294,19 @@ public static class AuditComparison
             const string Replace = "the type and algorithm of a credential cannot be changed: remove it in Auth0 (detach, then delete), then pulumi up --refresh registers it again";
             Check("credential_type", ClientKeys.CredentialType, credential.CredentialType, Replace);
             Check("alg", ClientKeys.Algorithm, credential.Algorithm, Replace);
-            Check("expires_at", declared.ExpiresAt, credential.ExpiresAt, "Auth0 refuses the key from its expires_at on: run pulumi up (with --refresh if it was changed by hand), which sets the declared date in place");
+            Check("expires_at", declared.ExpiresAt, credential.ExpiresAt, declared.ExpiresAt is null
+                // The provider sends a date only when the config has one (resource_credentials.go:357), and "it is not
+                // possible to set this to never expire after it has been set" (resource_credentials_schema.go:187-189).
+                ? "Auth0 cannot clear an expiry: set the date in config, or raise rotation for a key without one"
+                : "Auth0 refuses the key from its expires_at on: run pulumi up (with --refresh if it was changed by hand), which sets the declared date in place");
             if (!IsAttached(credential))
             {
                 differences.Add(new AuditDifference($"{field} attached", "true", "false")
                 {
-                    Fix = "Auth0 holds it, but client_authentication_methods.private_key_jwt does not list it, so Auth0 refuses assertions signed with it: run pulumi up --refresh",
+                    // A refresh keeps only the listed credentials and the update then re-registers this key and
+                    // re-attaches every credential the client has, this one included (resource_credentials.go:399-425),
+                    // which the two-credential cap can refuse: so the unlisted one goes first.
+                    Fix = "Auth0 holds it, but client_authentication_methods.private_key_jwt does not list it, so Auth0 refuses assertions signed with it: delete it in Auth0, then run pulumi up --refresh",
                 });
             }
         }

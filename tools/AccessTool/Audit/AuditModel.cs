@@ -153,7 +153,7 @@ public sealed record LiveApi(string Identifier, string? Name, int? TokenLifetime
 public sealed record LiveClient(string ClientId, string Name, string? AppType, IReadOnlyList<string> GrantTypes, IReadOnlyDictionary<string, string> Metadata)
 {
     /// <summary>
-    /// <c>token_endpoint_auth_method</c>; null when it is absent, <c>null</c> or <c>none</c>, which the SDK's non-nullable
+    /// <c>token_endpoint_auth_method</c>; null when it is absent or <c>none</c>, which the SDK's non-nullable
     /// enum reads alike. Auth0 leaves it out of a client that authenticates with <c>client_authentication_methods</c>.
     /// </summary>
     public string? TokenEndpointAuthMethod { get; init; }

@@ -205,7 +205,7 @@ public sealed class TenantReader(ManagementApiClient api, IManagementConnection 
         Method("self_signed_tls_client_auth", client.ClientAuthenticationMethods?.SelfSignedTlsClientAuth?.Credentials);
         return new LiveClient(client.ClientId, client.Name ?? "", WireValue(client.ApplicationType), [.. client.GrantTypes ?? []], metadata)
         {
-            // A non-nullable enum (Models/Client/Client.cs) whose default is None: absent, null and "none" all read so.
+            // A non-nullable enum (Models/Client/Client.cs) whose default is None: absent and "none" both read so.
             TokenEndpointAuthMethod = client.TokenEndpointAuthMethod == TokenEndpointAuthMethod.None ? null : WireValue(client.TokenEndpointAuthMethod),
             CredentialMethods = methods,
         };

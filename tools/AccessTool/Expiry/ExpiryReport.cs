@@ -38,7 +38,10 @@ public enum ExpiryStatus
 /// <param name="InAuth0">For a key client when the tenant was read: the keys Auth0 accepts and their date.</param>
 public sealed record CredentialExpiry(string Client, string Owner, DateOnly? Expires, int? DaysLeft, ExpiryStatus Status, bool Disabled, ClientAuthentication Authentication = ClientAuthentication.ClientSecret, KeyExpiryInAuth0? InAuth0 = null)
 {
-    /// <summary>Who refuses tokens from <see cref="Expires"/> on: <c>action</c> or, for keys, <c>auth0</c>.</summary>
+    /// <summary>
+    /// Who refuses tokens from <see cref="Expires"/> on: <c>action</c>, or for keys <c>auth0</c>, which refuses the keys
+    /// themselves (the Action still refuses the client from the config's date as well).
+    /// </summary>
     public string EnforcedBy => Authentication == ClientAuthentication.PrivateKeyJwt ? "auth0" : "action";
 }
 
@@ -46,8 +49,8 @@ public sealed record CredentialExpiry(string Client, string Owner, DateOnly? Exp
 /// <param name="Found">Whether the tenant has the client.</param>
 /// <param name="Keys">How many credentials its <c>private_key_jwt</c> method lists: the keys Auth0 accepts.</param>
 /// <param name="ExpiresAt">
-/// The latest <c>expires_at</c> of those keys, when the last of them stops working; null when one never expires or
-/// there is none.
+/// The earliest <c>expires_at</c> of those keys, when the first of them stops working (consumers sign with the newest,
+/// which may be that one); null when none of them expires or there is none.
 /// </param>
 /// <param name="Declared">The <c>expires_at</c> the deploy registers (<see cref="ClientKeys.Credentials"/>); null: none.</param>
 public sealed record KeyExpiryInAuth0(bool Found, int Keys, string? ExpiresAt, string? Declared)
@@ -81,9 +84,10 @@ public static class ExpiryReport
     }
 
     /// <summary>
-    /// As <see cref="Compute(StackConfig, DateOnly, int)"/>, with each key client's date the one Auth0 holds, as
-    /// <paramref name="readKeys"/> reads it (called only for a valid config). A date Auth0 holds other than the
-    /// config's is shown beside it; the status follows Auth0's, which is the one enforced. <paramref name="domain"/> is
+    /// As <see cref="Compute(StackConfig, DateOnly, int)"/>, with each key client's keys as Auth0 holds them, as
+    /// <paramref name="readKeys"/> reads them (called only for a valid config). A date Auth0 holds other than the
+    /// config's is shown beside it; the status follows the earlier of the two, since Auth0 enforces the one and the
+    /// Action the other. <paramref name="domain"/> is
     /// the tenant when the stack file names none (as the audit's: --domain, else AUTH0_DOMAIN).
     /// </summary>
     public static async Task<ExpiryResult> ComputeAsync(StackConfig config, DateOnly today, int withinDays, string? domain, Func<AccessConfig, Task<TenantKeys>> readKeys)
@@ -119,11 +123,17 @@ public static class ExpiryReport
         var credentials = access.Clients.Select(c =>
         {
             var inAuth0 = tenant is not null && c.Authentication == ClientAuthentication.PrivateKeyJwt ? InAuth0(c, tenant) : null;
-            // Auth0 refuses the keys from their expires_at on, whatever the config says; a disabled client's key is one
-            // no consumer holds, so its own date stays the one to report.
-            var enforced = inAuth0 is { Found: true, Keys: > 0 } && !c.Disabled
-                ? (inAuth0.ExpiresAt is { } at ? DateOnly.FromDateTime(DateTime.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal)) : (DateOnly?)null)
-                : c.Expires;
+            // Auth0 refuses a key from its expires_at on, and the Action refuses every managed client from the
+            // config's date (infra/Actions/credentials-exchange.js): a key client stops at the earlier of the two. A
+            // disabled client's key is one no consumer holds, so its own date stays the one to report.
+            var keysExpire = inAuth0 is { Found: true, ExpiresAt: { } at } && !c.Disabled
+                ? DateOnly.FromDateTime(DateTime.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal))
+                : (DateOnly?)null;
+            var enforced = (c.Expires, keysExpire) switch
+            {
+                ({ } config, { } keys) => config < keys ? config : keys,
+                (var config, var keys) => config ?? keys,
+            };
             int? days = enforced is { } expires ? expires.DayNumber - today.DayNumber : null;
             var status = days switch
             {
@@ -150,10 +160,8 @@ public static class ExpiryReport
         }
 
         // The instants are all in one form (TenantReader.Instant), so the ordinal order is the time order.
-        var latest = keys.Attached.Count == 0 || keys.Attached.Any(k => k.ExpiresAt is null)
-            ? null
-            : keys.Attached.Select(k => k.ExpiresAt!).Max(StringComparer.Ordinal);
-        return new KeyExpiryInAuth0(true, keys.Attached.Count, latest, declared);
+        var earliest = keys.Attached.Select(k => k.ExpiresAt).OfType<string>().Order(StringComparer.Ordinal).FirstOrDefault();
+        return new KeyExpiryInAuth0(true, keys.Attached.Count, earliest, declared);
     }
 
     /// <summary>Renders the report in <paramref name="format"/>.</summary>
@@ -234,7 +242,9 @@ public static class ExpiryReport
         { Found: false } => "keys: the client is not in Auth0: deploy it, or check the domain",
         { Keys: 0 } => "keys: Auth0 accepts none of its keys (its private_key_jwt method lists none): run pulumi up",
         var k => FormattableString.Invariant($"keys: Auth0 holds expires_at {k.ExpiresAt ?? "none"} on {k.Keys} {(k.Keys == 1 ? "key" : "keys")}")
-            + (k.MatchesConfig ? "" : $", the config {k.Declared ?? "none"}: run pulumi up"),
+            + (k.MatchesConfig ? "" : k.Declared is null
+                ? ", the config none: Auth0 cannot clear an expiry, so set the date in config or raise rotation"
+                : $", the config {k.Declared}: run pulumi up"),
     };
 
     private static string Enforcer(CredentialExpiry c) => c.Authentication == ClientAuthentication.PrivateKeyJwt ? "Auth0 (keys)" : "Action";
