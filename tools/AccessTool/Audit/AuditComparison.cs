@@ -145,10 +145,6 @@ public static class AuditComparison
 
     private static readonly string[] CredentialMethodOrder = ["private_key_jwt", "tls_client_auth", "self_signed_tls_client_auth"];
 
-    /// <summary>The config's <c>authentication</c> as Auth0 names the method.</summary>
-    public static string Wire(ClientAuthentication authentication)
-        => authentication == ClientAuthentication.PrivateKeyJwt ? "private_key_jwt" : "client_secret_post";
-
     /// <summary>Findings first (missing, drifted, unmanaged), then matching; within each by key, name and client id.</summary>
     internal static List<AuditedClient> Order(IEnumerable<AuditedClient> clients) => [.. clients
         .OrderBy(c => c.Status)
@@ -209,9 +205,11 @@ public static class AuditComparison
         Check("app_type", ExpectedAppType, live.AppType);
         Check("grant_types", Join(ExpectedGrantTypes), Join(Sorted(live.GrantTypes)));
         var authentication = LiveAuthentication(live);
-        if (!string.Equals(Wire(definition.Authentication), authentication, StringComparison.Ordinal))
+        // The config names the methods as Auth0 does.
+        var declaredMethod = AccessConfigParser.MethodName(definition.Authentication);
+        if (!string.Equals(declaredMethod, authentication, StringComparison.Ordinal))
         {
-            differences.Add(new AuditDifference("authentication", Wire(definition.Authentication), authentication ?? None)
+            differences.Add(new AuditDifference("authentication", declaredMethod, authentication ?? None)
             {
                 Fix = definition.Authentication == ClientAuthentication.PrivateKeyJwt
                     ? "Auth0 does not take this client's keys: run pulumi up (with --refresh if the method was changed by hand)"
@@ -256,7 +254,7 @@ public static class AuditComparison
     private static List<AuditDifference> CredentialDifferences(M2MClientDefinition definition, LiveClient live, IReadOnlyList<LiveCredential> held)
     {
         var differences = new List<AuditDifference>();
-        var attached = live.CredentialMethods.GetValueOrDefault("private_key_jwt") ?? [];
+        var attached = live.KeyCredentialIds;
         bool IsAttached(LiveCredential c) => attached.Contains(c.Id, StringComparer.Ordinal);
         var taken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var declared in ClientKeys.Credentials(definition).OrderBy(c => c.Name, StringComparer.Ordinal))

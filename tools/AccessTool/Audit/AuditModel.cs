@@ -163,6 +163,9 @@ public sealed record LiveClient(string ClientId, string Name, string? AppType, I
     /// <c>self_signed_tls_client_auth</c>), each with the ids of the credentials it enables; empty when the client has none.
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> CredentialMethods { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
+    /// <summary>The ids of the credentials its <c>private_key_jwt</c> method lists: the keys Auth0 accepts from it.</summary>
+    public IReadOnlyList<string> KeyCredentialIds => CredentialMethods.GetValueOrDefault("private_key_jwt") ?? [];
 }
 
 /// <summary>

@@ -137,8 +137,7 @@ public static class TenantAudit
             c =>
             {
                 var live = matched[c.Key];
-                var attached = live.CredentialMethods.GetValueOrDefault("private_key_jwt") ?? [];
-                return new KeysInAuth0(live.ClientId, [.. held[live.ClientId].Where(k => attached.Contains(k.Id, StringComparer.Ordinal))]);
+                return new KeysInAuth0(live.ClientId, [.. held[live.ClientId].Where(k => live.KeyCredentialIds.Contains(k.Id, StringComparer.Ordinal))]);
             },
             StringComparer.Ordinal);
         return new TenantKeys(keys, session.Sent);
